@@ -1,0 +1,43 @@
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``bench``.
+
+Every session installs what it needs into its own virtualenv, so a fresh machine with only Python and
+``pip install nox`` can run any of them.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = None  # the interpreter nox itself runs on (>= 3.11)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (no network: only servers the tests start on 127.0.0.1)."""
+    session.install("-e", ".[tests]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff lint (with the ASYNC/trio rules) and format check."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package."""
+    session.install("-e", ".[tests]", "mypy>=1.10")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run every benchmark in a fresh process and print one JSON line of figures per workload."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/run_all.py", *session.posargs)

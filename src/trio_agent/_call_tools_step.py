@@ -1,0 +1,221 @@
+"""Running a :class:`CallToolsNode`: turn a model response into tool results, the output, or a retry.
+
+Tool calls win over text. Output-tool calls and function-tool calls are interleaved by ``end_strategy``:
+
+* ``'graceful'`` (default): calls run in the order the model emitted them; the first valid output wins and
+  later output calls are not used, but function calls are all executed.
+* ``'early'``: output calls first; once one is valid, function calls are skipped.
+* ``'exhaustive'``: every call runs; the first valid output (in emission order) wins.
+
+If a function tool asked for a retry in the same response, a valid output is not used yet ("retry wins"),
+except under ``'early'``, where skipped tools cannot retry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+
+from ._exceptions import ModelRetry, UnexpectedModelBehavior
+from ._messages import ModelRequest, ModelResponse
+from ._nodes import CallToolsNode, End, FinalResult, ModelRequestNode
+from ._output import OutputTool
+from ._parts import (
+    BuiltinToolCallPart,
+    ModelRequestPart,
+    RetryPromptPart,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+    ToolReturnPart,
+    now_utc,
+)
+from ._run_config import RunConfig
+from ._run_state import RunState
+from ._tool_calls import run_function_calls
+
+__all__ = ["run_call_tools"]
+
+FINAL_PROCESSED = "Final result processed."
+OUTPUT_NOT_USED = "Output tool not used - a final result was already processed."
+OUTPUT_NOT_FINAL = "Output tool processed, but its value will not be the final result of the agent run."
+TOOL_NOT_EXECUTED = "Tool not executed - a final result was already processed."
+RETRY_WINS = "Output not used as the final result - addressing tool retries from this round first."
+
+Next = ModelRequestNode | End[FinalResult[Any]]
+
+
+async def run_call_tools(config: RunConfig, state: RunState, node: CallToolsNode) -> Next:
+    response = node.model_response
+    calls = [p for p in response.parts if isinstance(p, ToolCallPart)]
+    if calls:
+        return await _handle_tool_calls(config, state, calls)
+    return await _handle_text(config, state, response)
+
+
+# -- text responses ------------------------------------------------------------------------------------
+
+
+async def _handle_text(config: RunConfig, state: RunState, response: ModelResponse) -> Next:
+    schema = config.output_schema
+    text = ""
+    for part in response.parts:
+        if isinstance(part, TextPart):
+            text += part.content
+        elif isinstance(part, BuiltinToolCallPart):
+            text = ""  # text before a provider-run tool is commentary, not the answer
+    if not text and schema.allows_none and all(isinstance(p, ThinkingPart) for p in response.parts):
+        return await _finish_text(config, state, None)
+    if text and schema.allow_text_output:
+        return await _finish_text(config, state, text)
+    alternatives = []
+    if schema.tools:
+        alternatives.append("include your response in a tool call")
+    elif config.tools:
+        alternatives.append("call a tool")
+    if schema.allow_text_output:
+        alternatives.insert(0, "return text")
+    return _retry(config, state, "Please " + " or ".join(alternatives) + ".", None)
+
+
+async def _finish_text(config: RunConfig, state: RunState, output: Any) -> Next:
+    try:
+        output = await _validate_output(config, state, output, tool_name=None, tool_call_id=None)
+    except ModelRetry as exc:
+        return _retry(config, state, exc.message, exc)
+    return End(FinalResult(output))
+
+
+def _retry(config: RunConfig, state: RunState, content: Any, error: Exception | None) -> ModelRequestNode:
+    _consume_output_retry(config, state, error)
+    return ModelRequestNode(ModelRequest(parts=[RetryPromptPart(content)]))
+
+
+def _consume_output_retry(config: RunConfig, state: RunState, error: Exception | None) -> None:
+    state.output_retries_used += 1
+    if state.output_retries_used > config.max_output_retries:
+        raise UnexpectedModelBehavior(f"Exceeded maximum output retries ({config.max_output_retries})") from error
+
+
+async def _validate_output(
+    config: RunConfig, state: RunState, output: Any, *, tool_name: str | None, tool_call_id: str | None
+) -> Any:
+    if not config.output_validators:
+        return output
+    ctx = config.run_context(
+        state,
+        tool_name=tool_name,
+        tool_call_id=tool_call_id,
+        retry=state.output_retries_used,
+        max_retries=config.max_output_retries,
+    )
+    for validator in config.output_validators:
+        output = await validator.validate(output, ctx)
+    return output
+
+
+# -- tool calls ----------------------------------------------------------------------------------------
+
+
+class _Round:
+    """The results of one response's tool calls, by emission index."""
+
+    def __init__(self, calls: list[ToolCallPart]) -> None:
+        self.parts: dict[int, ModelRequestPart] = {}
+        self.user_parts: list[ModelRequestPart] = []
+        self.final: FinalResult[Any] | None = None
+        self.final_index: int | None = None
+        self.function_retried = False
+        self.calls = calls
+
+    def ordered(self) -> list[ModelRequestPart]:
+        return [self.parts[i] for i in sorted(self.parts)] + self.user_parts
+
+
+async def _handle_tool_calls(config: RunConfig, state: RunState, calls: list[ToolCallPart]) -> Next:
+    output_tools = config.output_schema.tools
+    round_ = _Round(calls)
+    output_indices = [i for i, c in enumerate(calls) if c.tool_name in output_tools]
+    function_indices = [i for i, c in enumerate(calls) if c.tool_name not in output_tools]
+    strategy = config.end_strategy
+    if strategy == "early":
+        for i in output_indices:
+            await _process_output_call(config, state, round_, i, output_tools[calls[i].tool_name])
+        if round_.final is not None:
+            for i in function_indices:
+                round_.parts[i] = ToolReturnPart(calls[i].tool_name, TOOL_NOT_EXECUTED, calls[i].tool_call_id)
+        else:
+            await _run_functions(config, state, round_, function_indices)
+    elif strategy == "exhaustive":
+        await _run_functions(config, state, round_, function_indices)
+        for i in output_indices:
+            await _process_output_call(config, state, round_, i, output_tools[calls[i].tool_name])
+    else:
+        waiting: list[int] = []
+        for i, call in enumerate(calls):
+            if call.tool_name in output_tools:
+                await _run_functions(config, state, round_, waiting)
+                waiting = []
+                await _process_output_call(config, state, round_, i, output_tools[call.tool_name])
+            else:
+                waiting.append(i)
+        await _run_functions(config, state, round_, waiting)
+
+    if round_.final is not None and round_.function_retried and strategy != "early":
+        assert round_.final_index is not None
+        winner = calls[round_.final_index]
+        round_.parts[round_.final_index] = ToolReturnPart(winner.tool_name, RETRY_WINS, winner.tool_call_id)
+        round_.final = None
+    parts = round_.ordered()
+    if round_.final is None:
+        return ModelRequestNode(ModelRequest(parts=parts))
+    if parts:
+        state.messages.append(
+            ModelRequest(parts=parts, run_id=config.run_id, conversation_id=config.conversation_id, timestamp=now_utc())
+        )
+    return End(round_.final)
+
+
+async def _run_functions(config: RunConfig, state: RunState, round_: _Round, indices: list[int]) -> None:
+    if not indices:
+        return
+    batch = await run_function_calls(config, state, [round_.calls[i] for i in indices])
+    for i, part in zip(indices, batch.parts, strict=True):
+        round_.parts[i] = part
+    round_.user_parts.extend(batch.user_parts)
+    round_.function_retried = round_.function_retried or batch.retried
+
+
+async def _process_output_call(
+    config: RunConfig, state: RunState, round_: _Round, index: int, tool: OutputTool
+) -> None:
+    call = round_.calls[index]
+    if round_.final is not None:
+        text = OUTPUT_NOT_USED if config.end_strategy != "exhaustive" else None
+        if text is not None:
+            round_.parts[index] = ToolReturnPart(call.tool_name, text, call.tool_call_id)
+            return
+    try:
+        output = tool.process(call.args)
+        output = await _validate_output(config, state, output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+    except (pydantic.ValidationError, ModelRetry) as exc:
+        if round_.final is not None:
+            round_.parts[index] = ToolReturnPart(
+                call.tool_name, "Output tool not used - output failed validation.", call.tool_call_id
+            )
+            return
+        budget = config.max_output_retries if tool.max_retries is None else tool.max_retries
+        if state.tool_retries.get(call.tool_name, 0) >= budget:
+            raise UnexpectedModelBehavior(f"Exceeded maximum output retries ({budget})") from exc
+        content: Any = exc.message if isinstance(exc, ModelRetry) else exc.errors(include_url=False)
+        round_.parts[index] = RetryPromptPart(content, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+        state.tool_retries[call.tool_name] = state.tool_retries.get(call.tool_name, 0) + 1
+        state.output_retries_used += 1
+        return
+    if round_.final is None:
+        round_.final = FinalResult(output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+        round_.final_index = index
+        round_.parts[index] = ToolReturnPart(call.tool_name, FINAL_PROCESSED, call.tool_call_id)
+    else:
+        round_.parts[index] = ToolReturnPart(call.tool_name, OUTPUT_NOT_FINAL, call.tool_call_id)

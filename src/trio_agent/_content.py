@@ -1,0 +1,309 @@
+"""User content: text and multimodal items a prompt (or a tool return) can carry.
+
+The file-like classes are pydantic dataclasses so that their computed ``media_type`` and ``identifier`` are
+written to JSON and read back, exactly as the reference API stores them; plain text stays a ``str``.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import KW_ONLY
+from typing import Annotated, Any, Literal, TypeAlias
+from urllib.parse import urlparse
+
+import pydantic
+from pydantic import ConfigDict, Discriminator, Field, computed_field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+
+from ._repr import no_defaults_repr
+
+__all__ = [
+    "AudioUrl",
+    "BinaryContent",
+    "BinaryImage",
+    "CachePoint",
+    "DocumentUrl",
+    "FileUrl",
+    "ImageUrl",
+    "MultiModalContent",
+    "TextContent",
+    "UploadedFile",
+    "UserContent",
+    "VideoUrl",
+]
+
+_mime = mimetypes.MimeTypes()
+for _ext, _type in {
+    ".md": "text/markdown",
+    ".mdx": "text/markdown",
+    ".webp": "image/webp",
+    ".mkv": "video/x-matroska",
+    ".flac": "audio/flac",
+    ".oga": "audio/ogg",
+    ".wav": "audio/wav",
+    ".aac": "audio/aac",
+    ".aiff": "audio/aiff",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+    ".toml": "application/toml",
+    ".xml": "application/xml",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}.items():
+    _mime.add_type(_type, _ext)
+
+_YOUTUBE_HOSTS = frozenset({"youtu.be", "youtube.com", "www.youtube.com", "m.youtube.com"})
+_FILE_CONFIG = ConfigDict(validate_by_name=True, ser_json_bytes="base64", val_json_bytes="base64")
+
+
+def _short_hash(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()[:6]
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class FileUrl:
+    """Base of the URL content kinds; ``media_type`` is inferred from the URL unless given."""
+
+    url: str
+    """Where the file lives; sent as-is to providers that accept URLs."""
+    _: KW_ONLY
+    force_download: bool | Literal["allow-local"] = False
+    """Download the file and send its bytes instead of the URL."""
+    vendor_metadata: dict[str, Any] | None = None
+    """Provider-specific options for this item (for example an image ``detail`` level)."""
+    _media_type: Annotated[str | None, Field(alias="media_type", exclude=True)] = dataclasses.field(
+        default=None, compare=False
+    )
+    _identifier: Annotated[str | None, Field(alias="identifier", exclude=True)] = dataclasses.field(
+        default=None, compare=False
+    )
+
+    _content_label = "file"
+
+    def _infer_media_type(self) -> str | None:
+        return _mime.guess_type(self.url)[0]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def media_type(self) -> str:
+        """The MIME type, given explicitly or inferred from the URL's extension."""
+        if self._media_type:
+            return self._media_type
+        inferred = self._infer_media_type()
+        if inferred is None:
+            raise ValueError(
+                f"Could not infer media type from {self._content_label} URL: {self.url}. "
+                "Explicitly provide a `media_type` instead."
+            )
+        return inferred
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def identifier(self) -> str:
+        """A short stable id for the file (the first 6 hex digits of the URL's SHA-1 unless given)."""
+        return self._identifier or _short_hash(self.url.encode())
+
+    __repr__ = no_defaults_repr
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class ImageUrl(FileUrl):
+    """An image referenced by URL."""
+
+    url: str
+    _: KW_ONLY
+    kind: Literal["image-url"] = "image-url"
+    _content_label = "image"
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class AudioUrl(FileUrl):
+    """An audio file referenced by URL."""
+
+    url: str
+    _: KW_ONLY
+    kind: Literal["audio-url"] = "audio-url"
+    _content_label = "audio"
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class VideoUrl(FileUrl):
+    """A video referenced by URL (YouTube links are treated as ``video/mp4``)."""
+
+    url: str
+    _: KW_ONLY
+    kind: Literal["video-url"] = "video-url"
+    _content_label = "video"
+
+    @property
+    def is_youtube(self) -> bool:
+        """Whether the URL points at YouTube."""
+        return urlparse(self.url).hostname in _YOUTUBE_HOSTS
+
+    def _infer_media_type(self) -> str | None:
+        return "video/mp4" if self.is_youtube else _mime.guess_type(self.url)[0]
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class DocumentUrl(FileUrl):
+    """A document (PDF, text, spreadsheet, ...) referenced by URL."""
+
+    url: str
+    _: KW_ONLY
+    kind: Literal["document-url"] = "document-url"
+    _content_label = "document"
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class BinaryContent:
+    """File content carried inline as bytes (written to JSON as base64)."""
+
+    data: bytes
+    _: KW_ONLY
+    media_type: str
+    """The MIME type of ``data``, e.g. ``'image/png'``."""
+    vendor_metadata: dict[str, Any] | None = None
+    _identifier: Annotated[str | None, Field(alias="identifier", exclude=True)] = dataclasses.field(
+        default=None, compare=False
+    )
+    kind: Literal["binary"] = "binary"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def identifier(self) -> str:
+        """A short stable id for the content (the first 6 hex digits of its SHA-1 unless given)."""
+        return self._identifier or _short_hash(self.data)
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+    @property
+    def is_audio(self) -> bool:
+        return self.media_type.startswith("audio/")
+
+    @property
+    def is_video(self) -> bool:
+        return self.media_type.startswith("video/")
+
+    @property
+    def base64(self) -> str:
+        """``data`` as base64 text."""
+        return base64.b64encode(self.data).decode()
+
+    @property
+    def data_uri(self) -> str:
+        """``data`` as a ``data:`` URI."""
+        return f"data:{self.media_type};base64,{self.base64}"
+
+    @classmethod
+    def from_data_uri(cls, uri: str) -> BinaryContent:
+        """Parse a ``data:<media type>;base64,<data>`` URI."""
+        prefix, sep, payload = uri.partition(";base64,")
+        if not prefix.startswith("data:") or not sep:
+            raise ValueError(f"Expected a `data:<media type>;base64,<data>` URI, got {uri[:40]!r}")
+        return cls.narrow_type(cls(data=base64.b64decode(payload), media_type=prefix[5:]))
+
+    @staticmethod
+    def narrow_type(content: BinaryContent) -> BinaryContent:
+        """Return a :class:`BinaryImage` for image content, ``content`` itself otherwise."""
+        if content.is_image and not isinstance(content, BinaryImage):
+            return BinaryImage(
+                data=content.data,
+                media_type=content.media_type,
+                vendor_metadata=content.vendor_metadata,
+                identifier=content._identifier,  # type: ignore[call-arg]  # pydantic alias of `_identifier`
+            )
+        return content
+
+    __repr__ = no_defaults_repr
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class BinaryImage(BinaryContent):
+    """Binary content known to be an image."""
+
+    def __post_init__(self) -> None:
+        if not self.is_image:
+            raise ValueError(f"`BinaryImage` needs an `image/*` media type, got {self.media_type!r}")
+
+
+@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+class UploadedFile:
+    """A file already uploaded to a provider, referenced by its id."""
+
+    file_id: str
+    provider_name: str
+    _: KW_ONLY
+    vendor_metadata: dict[str, Any] | None = None
+    _media_type: Annotated[str | None, Field(alias="media_type", exclude=True)] = dataclasses.field(
+        default=None, compare=False
+    )
+    _identifier: Annotated[str | None, Field(alias="identifier", exclude=True)] = dataclasses.field(
+        default=None, compare=False
+    )
+    kind: Literal["uploaded-file"] = "uploaded-file"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def media_type(self) -> str:
+        if self._media_type is not None:
+            return self._media_type
+        return _mime.guess_type(urlparse(self.file_id).path)[0] or "application/octet-stream"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def identifier(self) -> str:
+        return self._identifier or _short_hash(self.file_id.encode())
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False)
+class TextContent:
+    """Text with application-side metadata (the metadata is never sent to the model)."""
+
+    content: str
+    _: KW_ONLY
+    metadata: Any = None
+    kind: Literal["text-content"] = "text-content"
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass
+class CachePoint:
+    """A prompt-caching breakpoint; models without prompt caching ignore it."""
+
+    kind: Literal["cache-point"] = "cache-point"
+    ttl: Literal["5m", "1h"] = "5m"
+
+
+def _narrow_binary(value: Any) -> Any:
+    return BinaryContent.narrow_type(value) if isinstance(value, BinaryContent) else value
+
+
+MultiModalContent: TypeAlias = Annotated[
+    ImageUrl | AudioUrl | DocumentUrl | VideoUrl | BinaryContent | UploadedFile,
+    Discriminator("kind"),
+    pydantic.AfterValidator(_narrow_binary),
+]
+"""Any file-like content item, told apart by its ``kind``."""
+
+_TaggedUserContent: TypeAlias = Annotated[
+    TextContent | ImageUrl | AudioUrl | DocumentUrl | VideoUrl | BinaryContent | UploadedFile | CachePoint,
+    Discriminator("kind"),
+    pydantic.AfterValidator(_narrow_binary),
+]
+
+UserContent: TypeAlias = str | _TaggedUserContent
+"""What a user prompt may contain: text, tagged text, multimodal items and cache points."""
+
+MULTI_MODAL_CONTENT_TYPES = (ImageUrl, AudioUrl, DocumentUrl, VideoUrl, BinaryContent, UploadedFile)
+USER_CONTENT_TYPES = (str, TextContent, CachePoint, *MULTI_MODAL_CONTENT_TYPES)
+
+UserPromptContent: TypeAlias = str | Sequence[UserContent]

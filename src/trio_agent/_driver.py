@@ -1,0 +1,242 @@
+"""The run driver: executes nodes on forked state and commits their outcomes.
+
+Theory of operation
+-------------------
+
+An agent run is a state machine whose states are nodes. Each transition is one *step*::
+
+    node               the step does                                      next node
+    -----------------  -------------------------------------------------  -------------------------------------
+    UserPromptNode     adopt the history, build the first request         ModelRequestNode
+                       history ends in unanswered tool calls, no prompt   CallToolsNode (resume)
+    ModelRequestNode   deliver 'asap' content, check limits, call model   CallToolsNode
+    CallToolsNode      run tools, or validate the output                  ModelRequestNode (tool returns, retry)
+                                                                          End (output accepted)
+    End                -- committing an End looks at the mailbox:         ModelRequestNode (redirect: content
+                                                                            was enqueued, the run continues)
+                                                                          End (final: the mailbox is closed)
+
+A step works on ``state.fork()`` and produces an :class:`Outcome` (the fork and the next node). *Committing*
+the outcome makes the fork the run's state. It is synchronous (no checkpoint), which gives the invariants:
+
+* A step that is cancelled or raises never commits, so the run is exactly as it was before the step
+  (like a trio channel operation: it happened, or it raised and nothing changed). Completed steps are
+  never lost.
+* The end-of-run decision and closing the mailbox happen in the same commit, so content enqueued before
+  the run ends is delivered (by a redirect) and content enqueued after is refused: never silently dropped.
+
+The driver is driven in one of two ways:
+
+* *lock-step* (``AgentRun.next`` / ``async for``): :meth:`Driver.serve` runs as the single task of the
+  run's nursery. The consumer sends a :class:`Command` over a buffer-0 channel and receives the outcome
+  over another; the outcome is committed by the consumer when it receives it. Each command carries a
+  cancel scope: if the consumer is cancelled while waiting, it cancels that scope, the driver abandons the
+  step (the outcome is never delivered, so never committed) and waits for the next command.
+* *run-to-end* (``Agent.run``): :meth:`Driver.run_to_end` executes and commits step after step in the
+  caller's task; there is no consumer to hand nodes to, so no channel and no extra task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import trio
+
+from ._call_tools_step import run_call_tools
+from ._capabilities import NodeResult
+from ._events import EnqueuedMessagesEvent
+from ._exceptions import UserError
+from ._mailbox import Mailbox
+from ._messages import ModelMessage, ModelRequest
+from ._model_request_step import run_model_request
+from ._nodes import AgentNode, CallToolsNode, End, ModelRequestNode, UserPromptNode
+from ._parts import now_utc
+from ._result import AgentRunResult
+from ._run_config import RunConfig
+from ._run_state import RunState
+from ._user_prompt_step import run_user_prompt
+
+__all__ = ["Command", "Driver", "Failure", "Outcome"]
+
+_ENDED = (
+    "`enqueue` was called after the run ended, so nothing was enqueued: its output is final. Continue the "
+    "conversation with a new run (`message_history=run.all_messages()`)."
+)
+_CLOSED = (
+    "`enqueue` was called after the run's `async with agent.iter(...)` block exited, so nothing was "
+    "enqueued. Continue the conversation with a new run (`message_history=run.all_messages()`)."
+)
+
+
+@dataclasses.dataclass(slots=True)
+class Outcome:
+    """A completed, not yet committed step."""
+
+    state: RunState
+    node: NodeResult
+
+
+@dataclasses.dataclass(slots=True)
+class Failure:
+    """A step that raised; the run's state is unchanged."""
+
+    error: Exception
+
+
+@dataclasses.dataclass(slots=True)
+class Command:
+    """Run ``node`` (with node hooks if ``hooks``); ``scope`` lets the sender abandon the step."""
+
+    node: AgentNode
+    hooks: bool
+    scope: trio.CancelScope
+
+
+class Driver:
+    """Owns one run's committed state and mailbox, and executes its nodes."""
+
+    def __init__(self, config: RunConfig, state: RunState, capture: list[ModelMessage] | None) -> None:
+        self.config = config
+        self.state = state
+        self.mailbox: Mailbox = config.mailbox
+        self.capture = capture
+        self.next_node: NodeResult = UserPromptNode(None)
+        self.ended = False
+        self.closed = False
+
+    # -- executing ------------------------------------------------------------------------------------
+
+    async def execute(self, node: AgentNode, *, hooks: bool) -> Outcome:
+        """Run one step on a fork of the state; raise what the step raised (nothing is committed)."""
+        fork = self.state.fork()
+        capability = self.config.capability
+        try:
+            if hooks and capability is not None:
+
+                async def step(inner: AgentNode) -> NodeResult:
+                    return await self._step(fork, inner)
+
+                result = await capability.run_node(self.config.run_context(fork), node, step)
+            else:
+                result = await self._step(fork, node)
+        except Exception:
+            if self.capture is not None:
+                self.capture[:] = fork.messages
+            raise
+        return Outcome(fork, result)
+
+    async def _step(self, state: RunState, node: AgentNode) -> NodeResult:
+        config = self.config
+        if isinstance(node, ModelRequestNode):
+            return await run_model_request(config, state, node)
+        if isinstance(node, CallToolsNode):
+            return await run_call_tools(config, state, node)
+        if isinstance(node, UserPromptNode):
+            return await run_user_prompt(config, state, node)
+        raise UserError(f"Cannot run {node!r}: expected a UserPromptNode, ModelRequestNode or CallToolsNode.")
+
+    # -- committing -----------------------------------------------------------------------------------
+
+    def commit(self, outcome: Outcome) -> NodeResult:
+        """Make a completed step part of the run (synchronous: see the module docstring)."""
+        state = outcome.state
+        if state.delivered:
+            self.mailbox.remove(state.delivered)
+            state.delivered = []
+        self.state = state
+        node = outcome.node
+        if isinstance(node, End):
+            node = self._redirect_or_end(node)
+        if self.capture is not None:
+            self.capture[:] = state.messages
+        self.next_node = node
+        return node
+
+    def _redirect_or_end(self, end: End[Any]) -> NodeResult:
+        pending = self.mailbox.collect()
+        if not pending:
+            self.ended = True
+            self.mailbox.close(_ENDED)
+            return end
+        items = [p for p in pending if p.priority == "asap"] + [p for p in pending if p.priority != "asap"]
+        config = self.config
+        state = self.state
+        messages: list[ModelMessage] = []
+        for item in items:
+            for message in item.messages:
+                if message.run_id is None:
+                    message.run_id = config.run_id
+                if message.conversation_id is None:
+                    message.conversation_id = config.conversation_id
+                if message.timestamp is None:
+                    message.timestamp = now_utc()
+            messages.extend(item.messages)
+            state.announce.append(EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=tuple(item.messages)))
+        self.mailbox.remove(items)
+        state.messages.extend(messages[:-1])
+        final = messages[-1]
+        assert isinstance(final, ModelRequest)  # every PendingMessage ends in a request
+        return ModelRequestNode(final)
+
+    def close(self) -> None:
+        """The run's block exited: refuse further content (what was accepted stays in ``pending``)."""
+        self.closed = True
+        self.mailbox.close(_CLOSED)
+
+    # -- driving --------------------------------------------------------------------------------------
+
+    def check_can_advance(self) -> None:
+        if self.ended:
+            raise UserError("This run has already ended (its `result` is set); there is no node left to run.")
+        if self.closed:
+            raise UserError("This run's `async with agent.iter(...)` block has exited; it cannot be advanced.")
+
+    async def run_to_end(self) -> End[Any]:
+        """Execute and commit steps in the calling task until the run ends (``Agent.run``)."""
+        node = self.next_node
+        while not isinstance(node, End):
+            node = self.commit(await self.execute(node, hooks=True))
+        return node
+
+    async def serve(
+        self,
+        commands: trio.MemoryReceiveChannel[Command],
+        outcomes: trio.MemorySendChannel[Outcome | Failure],
+    ) -> None:
+        """The driver task of a lock-step run: execute each command's node and send back the outcome."""
+        try:
+            async for command in commands:
+                with command.scope:
+                    try:
+                        result: Outcome | Failure = await self.execute(command.node, hooks=command.hooks)
+                    except Exception as error:
+                        result = Failure(error)
+                    await outcomes.send(result)
+        finally:
+            outcomes.close()
+            commands.close()
+
+    def result(self, end: End[Any]) -> AgentRunResult[Any]:
+        """The :class:`AgentRunResult` of a run that ended with ``end``."""
+        state = self.state
+        config = self.config
+        return AgentRunResult(
+            end.data.output,
+            _output_tool_name=end.data.tool_name,
+            _messages=state.messages,
+            _new_message_index=state.new_message_index,
+            _usage=state.usage,
+            _run_id=config.run_id,
+            _conversation_id=config.conversation_id,
+            _metadata=config.metadata,
+        )
+
+    def history(self) -> list[ModelMessage]:
+        """The committed messages, plus the request the next node is about to send (so that a run
+        interrupted before its next model call resumes from the returned history without losing it)."""
+        messages = list(self.state.messages)
+        node = self.next_node
+        if isinstance(node, ModelRequestNode) and (not messages or messages[-1] is not node.request):
+            messages.append(node.request)
+        return messages

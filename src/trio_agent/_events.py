@@ -1,0 +1,177 @@
+"""Events a run emits while it streams: part start/delta/end, the final-result marker, tool calls and
+results, and enqueued messages being delivered. All are told apart by ``event_kind``."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import KW_ONLY
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import Discriminator
+
+from ._content import UserContent
+from ._deltas import ModelResponsePartDelta
+from ._messages import ModelMessage
+from ._parts import ModelResponsePart, RetryPromptPart, ToolCallPart, ToolReturnPart
+from ._repr import no_defaults_repr
+
+__all__ = [
+    "AgentStreamEvent",
+    "EnqueuedMessagesEvent",
+    "FinalResultEvent",
+    "FunctionToolCallEvent",
+    "FunctionToolResultEvent",
+    "HandleResponseEvent",
+    "ModelResponseStreamEvent",
+    "OutputToolCallEvent",
+    "OutputToolResultEvent",
+    "PartDeltaEvent",
+    "PartEndEvent",
+    "PartStartEvent",
+    "ToolCallEvent",
+    "ToolResultEvent",
+]
+
+PartKind: TypeAlias = Literal[
+    "text", "thinking", "tool-call", "builtin-tool-call", "builtin-tool-return", "compaction", "file"
+]
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class PartStartEvent:
+    """A new part started at ``index`` of the response (a later start at the same index replaces it)."""
+
+    index: int
+    part: ModelResponsePart
+    previous_part_kind: PartKind | None = None
+    event_kind: Literal["part_start"] = "part_start"
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class PartDeltaEvent:
+    """The part at ``index`` grew by ``delta``."""
+
+    index: int
+    delta: ModelResponsePartDelta
+    event_kind: Literal["part_delta"] = "part_delta"
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class PartEndEvent:
+    """The part at ``index`` is complete; ``part`` is its final state."""
+
+    index: int
+    part: ModelResponsePart
+    next_part_kind: PartKind | None = None
+    event_kind: Literal["part_end"] = "part_end"
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class FinalResultEvent:
+    """The response being streamed will carry the run's output (text, or the named output tool call)."""
+
+    tool_name: str | None
+    tool_call_id: str | None
+    event_kind: Literal["final_result"] = "final_result"
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class EnqueuedMessagesEvent:
+    """Content enqueued with ``enqueue`` (id ``enqueue_id``) was delivered into the conversation."""
+
+    enqueue_id: str
+    messages: tuple[ModelMessage, ...]
+    event_kind: Literal["enqueued_messages"] = "enqueued_messages"
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False)
+class ToolCallEvent:
+    """Base of the tool-call events."""
+
+    part: ToolCallPart
+    _: KW_ONLY
+    args_valid: bool | None = None
+    """Whether the arguments validated (``None`` when validation did not run)."""
+
+    @property
+    def tool_call_id(self) -> str:
+        return self.part.tool_call_id
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False)
+class FunctionToolCallEvent(ToolCallEvent):
+    """A function tool is about to run."""
+
+    event_kind: Literal["function_tool_call"] = "function_tool_call"
+
+
+@dataclasses.dataclass(repr=False)
+class OutputToolCallEvent(ToolCallEvent):
+    """An output tool call is about to be processed."""
+
+    event_kind: Literal["output_tool_call"] = "output_tool_call"
+
+
+@dataclasses.dataclass(repr=False)
+class ToolResultEvent:
+    """Base of the tool-result events."""
+
+    part: ToolReturnPart | RetryPromptPart
+
+    @property
+    def tool_call_id(self) -> str:
+        return self.part.tool_call_id
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False)
+class FunctionToolResultEvent(ToolResultEvent):
+    """A function tool finished: its return, or the retry prompt its failure produced."""
+
+    _: KW_ONLY
+    content: str | Sequence[UserContent] | None = None
+    """User content the tool returned alongside its value (from ``ToolReturn.content``)."""
+    event_kind: Literal["function_tool_result"] = "function_tool_result"
+
+
+@dataclasses.dataclass(repr=False)
+class OutputToolResultEvent(ToolResultEvent):
+    """An output tool call was processed."""
+
+    event_kind: Literal["output_tool_result"] = "output_tool_result"
+
+
+ModelResponseStreamEvent: TypeAlias = Annotated[
+    PartStartEvent | PartDeltaEvent | PartEndEvent | FinalResultEvent, Discriminator("event_kind")
+]
+HandleResponseEvent: TypeAlias = Annotated[
+    FunctionToolCallEvent | FunctionToolResultEvent | OutputToolCallEvent | OutputToolResultEvent,
+    Discriminator("event_kind"),
+]
+AgentStreamEvent: TypeAlias = Annotated[
+    PartStartEvent
+    | PartDeltaEvent
+    | PartEndEvent
+    | FinalResultEvent
+    | EnqueuedMessagesEvent
+    | FunctionToolCallEvent
+    | FunctionToolResultEvent
+    | OutputToolCallEvent
+    | OutputToolResultEvent,
+    Discriminator("event_kind"),
+]
+"""Every event a run streams before its final ``AgentRunResultEvent``."""

@@ -1,0 +1,143 @@
+"""Exceptions raised by trio_agent.
+
+The hierarchy::
+
+    Exception
+    ├── ModelRetry                  raised by *your* tools and validators to ask the model to try again
+    └── RuntimeError
+        ├── UserError               the library was used wrongly; the message says how to fix the call
+        │   └── UndrainedPendingMessagesError   (kept for ``except`` compatibility; never raised)
+        └── AgentRunError           a run could not complete
+            ├── UsageLimitExceeded  a ``UsageLimits`` bound would be or was crossed
+            ├── UnexpectedModelBehavior   the model kept answering in a way the run cannot use
+            └── ModelAPIError       the model provider could not be reached or refused the request
+                └── ModelHTTPError  the provider answered with an HTTP error status
+
+``trio.Cancelled`` is never converted into any of these: cancelling a run cancels it, trio-style.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = [
+    "AgentRunError",
+    "ModelAPIError",
+    "ModelHTTPError",
+    "ModelRetry",
+    "UndrainedPendingMessagesError",
+    "UnexpectedModelBehavior",
+    "UsageLimitExceeded",
+    "UserError",
+]
+
+
+class ModelRetry(Exception):
+    """Raise from a tool, an output validator or an output function to send ``message`` back to the model
+    and let it try again.
+
+    The run turns it into a :class:`~trio_agent.messages.RetryPromptPart`; once the tool's (or the output's)
+    retry budget is spent the run fails with :class:`UnexpectedModelBehavior` instead. It is not an error of
+    the run itself and is never raised out of one.
+    """
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self)) and other.message == self.message
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.message))
+
+
+class UserError(RuntimeError):
+    """The library was called in a way it cannot honour (a bad argument, a call at the wrong time).
+
+    The message names what was wrong and how to fix it. Not raised for anything the model did.
+    """
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class UndrainedPendingMessagesError(UserError):
+    """Kept so that ``except UndrainedPendingMessagesError`` in ported code still compiles.
+
+    trio_agent never raises it: enqueued content is either delivered or refused at ``enqueue`` time.
+    """
+
+
+class AgentRunError(RuntimeError):
+    """Base class for errors that end an agent run; ``str(err)`` is the message."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageLimitExceeded(AgentRunError):
+    """A request, tool call or token count would cross (or crossed) a bound set by ``UsageLimits``.
+
+    Raised before the request that would exceed a request or tool-call limit is made, and right after a
+    response that pushed a token count over its limit (that response is not added to the history).
+    """
+
+
+class UnexpectedModelBehavior(AgentRunError):
+    """The model's answers could not be used: retries were exhausted, or the response was malformed.
+
+    ``body`` holds the offending response text when there is one (pretty-printed if it is JSON).
+    """
+
+    body: str | None
+
+    def __init__(self, message: str, body: str | None = None) -> None:
+        self.message = message
+        if body is None:
+            self.body = None
+        else:
+            try:
+                self.body = json.dumps(json.loads(body), indent=2)
+            except ValueError:
+                self.body = body
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return f"{self.message}, body:\n{self.body}" if self.body else self.message
+
+
+class ModelAPIError(AgentRunError):
+    """The model provider could not be reached, or failed in a way that is not an HTTP status.
+
+    Raised after the HTTP layer's retries (if any) are exhausted. Never carries the API key.
+    """
+
+    model_name: str
+
+    def __init__(self, model_name: str, message: str) -> None:
+        self.model_name = model_name
+        super().__init__(message)
+
+
+class ModelHTTPError(ModelAPIError):
+    """The provider answered with an HTTP error status (after retries, for retryable statuses)."""
+
+    status_code: int
+    body: object | None
+
+    def __init__(self, status_code: int, model_name: str, body: object | None = None) -> None:
+        self.status_code = status_code
+        self.body = body
+        super().__init__(model_name, f"status_code: {status_code}, model_name: {model_name}, body: {body}")

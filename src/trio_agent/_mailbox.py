@@ -1,0 +1,92 @@
+"""The run's mailbox: where ``enqueue`` puts content and the driver collects it.
+
+``enqueue`` writes to the send end of a bounded trio memory channel with ``send_nowait``: it never blocks and
+never checkpoints, so it is safe from any task of the run's trio thread. From any other thread the same
+``send_nowait`` is marshalled onto the run's thread with ``trio.from_thread.run_sync`` and the run's
+``TrioToken``, so the caller still sees a full queue or a closed run as an exception.
+
+The driver *collects* the channel into an ordered ``pending`` list (synchronously, no checkpoint) whenever it
+needs to look at what is queued; items leave ``pending`` only when a committed step delivered them. Closing
+collects first, so nothing accepted is ever lost: it is delivered, or it stays visible in ``pending``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+
+import trio
+
+from ._enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
+from ._exceptions import UserError
+
+__all__ = ["DEFAULT_CAPACITY", "Mailbox"]
+
+DEFAULT_CAPACITY = 1024
+"""How many enqueued items may wait between two collections before ``enqueue`` refuses more."""
+
+
+class Mailbox:
+    """Enqueued content on its way into one run."""
+
+    __slots__ = ("_capacity", "_closed_reason", "_receive", "_send", "_thread", "_token", "pending")
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._send, self._receive = trio.open_memory_channel[PendingMessage](capacity)
+        self._capacity = capacity
+        self._thread = threading.get_ident()
+        self._token = trio.lowlevel.current_trio_token()
+        self._closed_reason = ""
+        self.pending: list[PendingMessage] = []
+
+    def put(self, content: Sequence[EnqueueContent], priority: PendingMessagePriority) -> str | None:
+        """Accept ``content`` for delivery and return its enqueue id (``None`` for no content)."""
+        if not content:
+            return None
+        item = PendingMessage.from_content(content, priority)  # validated in the caller's thread
+        if threading.get_ident() == self._thread:
+            self._post(item)
+        else:
+            try:
+                trio.from_thread.run_sync(self._post, item, trio_token=self._token)
+            except trio.RunFinishedError:
+                raise UserError(
+                    "`enqueue` was called after the trio run that owned this agent run finished; "
+                    "nothing was enqueued. Start a new run with `message_history=` to continue."
+                ) from None
+        return item.enqueue_id
+
+    def _post(self, item: PendingMessage) -> None:
+        try:
+            self._send.send_nowait(item)
+        except trio.WouldBlock:
+            raise UserError(
+                f"The run's enqueue queue is full ({self._capacity} items waiting for the next model request); "
+                "nothing was enqueued. Enqueue fewer, larger items, or wait for the run to take them."
+            ) from None
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            raise UserError(self._closed_reason) from None
+
+    def collect(self) -> list[PendingMessage]:
+        """Move everything from the channel into ``pending`` (no checkpoint) and return ``pending``."""
+        receive = self._receive
+        pending = self.pending
+        while True:
+            try:
+                pending.append(receive.receive_nowait())
+            except (trio.WouldBlock, trio.ClosedResourceError):
+                return pending
+
+    def remove(self, delivered: Iterable[PendingMessage]) -> None:
+        """Drop items a committed step delivered."""
+        gone = {id(item) for item in delivered}
+        if gone:
+            self.pending[:] = [item for item in self.pending if id(item) not in gone]
+
+    def close(self, reason: str) -> None:
+        """Refuse further content with ``reason`` (a :class:`UserError` message); keep what was accepted."""
+        if not self._closed_reason:
+            self.collect()
+            self._closed_reason = reason
+            self._receive.close()
+            self._send.close()

@@ -1,0 +1,102 @@
+"""Running a :class:`ModelRequestNode`: deliver queued content, check limits, call the model, record usage."""
+
+from __future__ import annotations
+
+from ._events import EnqueuedMessagesEvent
+from ._exceptions import UserError
+from ._history import merge_adjacent
+from ._messages import ModelResponse
+from ._nodes import CallToolsNode, ModelRequestNode
+from ._parts import now_utc
+from ._run_config import RunConfig
+from ._run_state import RunState
+
+__all__ = ["run_model_request"]
+
+
+async def run_model_request(config: RunConfig, state: RunState, node: ModelRequestNode) -> CallToolsNode:
+    """Send the node's request after the history and return the node that handles the response."""
+    request = node.request
+    request.timestamp = now_utc()
+    if not node.is_resuming_without_prompt:
+        if request.run_id is None:
+            request.run_id = config.run_id
+        if request.conversation_id is None:
+            request.conversation_id = config.conversation_id
+    had_history = bool(state.messages)
+    state.messages.append(request)
+    await _deliver_asap(config, state)
+    state.run_step += 1
+
+    request.instructions = await resolve_instructions(config, state)
+    if not had_history and not request.parts and request.instructions is None:
+        raise UserError(
+            "No message history, user prompt, or instructions provided: give the run a `user_prompt`, "
+            "`message_history`, or the agent `instructions`."
+        )
+    config.usage_limits.check_before_request(state.usage)
+
+    response = await config.model.request(
+        merge_adjacent(state.messages), config.model_settings, config.request_parameters
+    )
+    return _record_response(config, state, response)
+
+
+def _record_response(config: RunConfig, state: RunState, response: ModelResponse) -> CallToolsNode:
+    if response.run_id is None:
+        response.run_id = config.run_id
+    if response.conversation_id is None:
+        response.conversation_id = config.conversation_id
+    usage = state.usage
+    usage.requests += 1
+    usage.incr(response.usage)
+    limits = config.usage_limits
+    limits.check_tokens(usage)
+    limits.check_per_request_input_tokens(response.usage.input_tokens)
+    state.messages.append(response)
+    return CallToolsNode(response)
+
+
+async def _deliver_asap(config: RunConfig, state: RunState) -> None:
+    """Announce end-of-run redirects, then deliver every ``'asap'`` item queued so far (after the request)."""
+    emit = config.emit
+    if state.announce:
+        if emit is not None:
+            for event in state.announce:
+                await emit(event)
+        state.announce = []
+    pending = config.mailbox.collect()
+    if not pending:
+        return
+    for item in pending:
+        if item.priority != "asap":
+            continue
+        for message in item.messages:
+            _stamp(config, message)
+        state.messages.extend(item.messages)
+        state.delivered.append(item)
+        if emit is not None:
+            await emit(EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=tuple(item.messages)))
+
+
+def _stamp(config: RunConfig, message: object) -> None:
+    if getattr(message, "run_id", "") is None:
+        message.run_id = config.run_id  # type: ignore[attr-defined]
+    if getattr(message, "conversation_id", "") is None:
+        message.conversation_id = config.conversation_id  # type: ignore[attr-defined]
+    if getattr(message, "timestamp", "") is None:
+        message.timestamp = now_utc()  # type: ignore[attr-defined]
+
+
+async def resolve_instructions(config: RunConfig, state: RunState) -> str | None:
+    """The agent's static and dynamic instructions for this request, joined by blank lines."""
+    runners = config.instruction_runners
+    if not runners:
+        return config.instructions
+    texts = [config.instructions] if config.instructions else []
+    ctx = config.run_context(state)
+    for runner in runners:
+        text = await runner.run(ctx)
+        if text:
+            texts.append(text)
+    return "\n\n".join(texts).strip() or None

@@ -1,0 +1,237 @@
+"""``AgentRun``: a run being driven node by node, owned by an ``async with agent.iter(...)`` block.
+
+Resource handling: the block owns a nursery holding the run's single driver task and the two buffer-0
+channels between it and you. Leaving the block, however it is left, closes the channels, refuses further
+``enqueue`` calls and cancels the driver (and so any model request or tool still in flight); nothing the run
+started outlives the block.
+
+Error handling: an exception raised by a step (a tool's own error, ``UnexpectedModelBehavior``,
+``UsageLimitExceeded``, ...) is raised from the ``next`` / ``__anext__`` call that ran the step, and leaves
+the run as it was before that step. Cancelling that call abandons the step the same way. Exceptions raised in
+the block's body propagate unchanged (never wrapped in an ``ExceptionGroup``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Generic
+
+import trio
+from typing_extensions import TypeVar
+
+from ._capabilities import NodeResult
+from ._driver import Command, Driver, Failure, Outcome
+from ._enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
+from ._messages import ModelMessage, ModelMessagesTypeAdapter
+from ._nodes import AgentNode, End
+from ._result import AgentRunResult
+from ._run_context import RunContext
+from ._run_state import RunState
+from ._usage import RunUsage
+
+__all__ = ["AgentRun", "GraphRunContext", "open_agent_run"]
+
+DepsT = TypeVar("DepsT", default=None)
+OutputT = TypeVar("OutputT", default=str)
+
+
+class GraphRunContext:
+    """``run.ctx``: the run's committed state and its configuration (for inspection)."""
+
+    __slots__ = ("_driver",)
+
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+
+    @property
+    def state(self) -> RunState:
+        return self._driver.state
+
+    @property
+    def deps(self) -> Any:
+        return self._driver.config
+
+    def run_context(self) -> RunContext[Any]:
+        """A :class:`RunContext` for the committed state."""
+        return self._driver.config.run_context(self._driver.state)
+
+
+class AgentRun(Generic[DepsT, OutputT]):
+    """A stateful, async-iterable agent run; obtained from ``async with agent.iter(...) as run``.
+
+    ``async for node in run`` yields each node *before* it runs, starting with the ``UserPromptNode`` and
+    ending with ``End``; it does not call node hooks. ``await run.next(node)`` runs ``node`` (which may be
+    the yielded node, a modified one, or a replacement) with node hooks, and returns the next node.
+    See the module docstring for resource and error handling.
+    """
+
+    def __init__(
+        self,
+        driver: Driver,
+        commands: trio.MemorySendChannel[Command],
+        outcomes: trio.MemoryReceiveChannel[Outcome | Failure],
+    ) -> None:
+        self._driver = driver
+        self._commands = commands
+        self._outcomes = outcomes
+        self._advancing = False
+        self._yielded: NodeResult | None = None
+        self._result: AgentRunResult[OutputT] | None = None
+
+    # -- driving --------------------------------------------------------------------------------------
+
+    async def next(self, node: AgentNode) -> NodeResult:
+        """Run ``node`` with node hooks and return the next node (``End`` when the run is over).
+
+        Cancelling this call abandons the step: the run stays as it was before it, and the same (or another)
+        node can be run afterwards.
+        """
+        return await self._advance(node, hooks=True)
+
+    def __aiter__(self) -> AgentRun[DepsT, OutputT]:
+        return self
+
+    async def __anext__(self) -> NodeResult:
+        """Yield the next node: the current one if it has not been yielded yet, else run it and yield its
+        successor. Node hooks are not called (use :meth:`next` for that)."""
+        node = self._driver.next_node
+        if node is not self._yielded:
+            self._yielded = node
+            return node
+        if isinstance(node, End):
+            raise StopAsyncIteration
+        node = await self._advance(node, hooks=False)
+        self._yielded = node
+        return node
+
+    async def _advance(self, node: AgentNode, *, hooks: bool) -> NodeResult:
+        driver = self._driver
+        driver.check_can_advance()
+        if self._advancing:
+            raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
+        self._advancing = True
+        command = Command(node, hooks, trio.CancelScope())
+        try:
+            await self._commands.send(command)
+            try:
+                outcome = await self._outcomes.receive()
+            except BaseException:
+                command.scope.cancel()
+                raise
+        finally:
+            self._advancing = False
+        if isinstance(outcome, Failure):
+            raise outcome.error
+        return self._settle(driver.commit(outcome))
+
+    def _settle(self, node: NodeResult) -> NodeResult:
+        if isinstance(node, End):
+            self._result = self._driver.result(node)
+        return node
+
+    # -- inspection -----------------------------------------------------------------------------------
+
+    @property
+    def ctx(self) -> GraphRunContext:
+        """The run's state and configuration."""
+        return GraphRunContext(self._driver)
+
+    @property
+    def next_node(self) -> NodeResult:
+        """The node that runs next (the one :meth:`__anext__` would run)."""
+        return self._driver.next_node
+
+    @property
+    def result(self) -> AgentRunResult[OutputT] | None:
+        """The run's result once it has ended, else ``None``."""
+        return self._result
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        return self._driver.config.metadata
+
+    @property
+    def run_id(self) -> str:
+        return self._driver.config.run_id
+
+    @property
+    def conversation_id(self) -> str:
+        return self._driver.config.conversation_id
+
+    @property
+    def pending_messages(self) -> list[PendingMessage]:
+        """Every enqueued, not yet delivered item, in order (a snapshot)."""
+        return list(self._driver.mailbox.collect())
+
+    def all_messages(self) -> list[ModelMessage]:
+        """The conversation so far, history passed in included; a valid history to resume from."""
+        return self._driver.history()
+
+    def all_messages_json(self, *, output_tool_return_content: str | None = None) -> bytes:
+        """:meth:`all_messages` as JSON bytes."""
+        if output_tool_return_content is not None and self._result is not None:
+            return self._result.all_messages_json(output_tool_return_content=output_tool_return_content)
+        return ModelMessagesTypeAdapter.dump_json(self.all_messages())
+
+    def new_messages(self) -> list[ModelMessage]:
+        """The messages this run produced so far."""
+        return self._driver.history()[self._driver.state.new_message_index :]
+
+    def new_messages_json(self) -> bytes:
+        return ModelMessagesTypeAdapter.dump_json(self.new_messages())
+
+    def usage(self) -> RunUsage:
+        """Usage of the run so far."""
+        return self._driver.state.usage
+
+    def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
+        """Inject content into the conversation; returns its enqueue id (``None`` if called with nothing).
+
+        Never blocks; safe from any task and from any thread. ``'asap'`` content is delivered before the next
+        model request, or, if the run is about to end, makes it continue with one more request;
+        ``'when_idle'`` content only when the run would otherwise end. Raises ``UserError`` if the content
+        does not end in a request, if the queue is full, or once the run has ended or its block exited.
+        """
+        return self._driver.mailbox.put(content, priority)
+
+    def __repr__(self) -> str:
+        return f"<AgentRun run_id={self.run_id!r} next_node={type(self.next_node).__name__}>"
+
+
+def _only_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
+    leaves: list[BaseException] = []
+    stack: list[BaseException] = [group]
+    while stack:
+        exc = stack.pop()
+        if isinstance(exc, BaseExceptionGroup):
+            stack.extend(exc.exceptions)
+        else:
+            leaves.append(exc)
+    return leaves[0] if len(leaves) == 1 else None
+
+
+@asynccontextmanager
+async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[AgentRun[Any, Any]]:
+    """Own a nursery running the driver's ``serve`` and yield the :class:`AgentRun` that talks to it."""
+    driver = make_driver()
+    commands_send, commands_receive = trio.open_memory_channel[Command](0)
+    outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure](0)
+    run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive)
+    single: BaseException | None = None
+    try:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(driver.serve, commands_receive, outcomes_send)
+            try:
+                yield run
+            finally:
+                driver.close()
+                commands_send.close()
+                outcomes_receive.close()
+                nursery.cancel_scope.cancel()
+    except BaseExceptionGroup as group:
+        single = _only_leaf(group)
+        if single is None:
+            raise
+    if single is not None:
+        raise single

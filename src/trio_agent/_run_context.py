@@ -1,0 +1,78 @@
+"""``RunContext``: what tools, prompts, validators and hooks see of the run they are part of."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Generic
+
+from typing_extensions import TypeVar
+
+from ._content import UserContent
+from ._exceptions import UserError
+from ._messages import ModelMessage
+from ._repr import no_defaults_repr
+from ._usage import RunUsage
+
+if TYPE_CHECKING:
+    from ._enqueue import EnqueueContent, PendingMessagePriority
+    from ._mailbox import Mailbox
+    from .models import Model
+    from .settings import ModelSettings
+
+__all__ = ["RunContext"]
+
+DepsT = TypeVar("DepsT", default=None, covariant=True)
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class RunContext(Generic[DepsT]):
+    """Information about the current run, passed to tools (as their first argument), instruction and system
+    prompt functions, output validators and capability hooks.
+
+    A new context is made for each step and each tool call; changing its attributes does not change the run.
+    """
+
+    deps: DepsT
+    """The ``deps`` passed to the run."""
+    model: Model
+    """The model the run is using."""
+    usage: RunUsage
+    """Usage of the run so far."""
+    prompt: str | Sequence[UserContent] | None = None
+    """The user prompt the run was started with."""
+    messages: list[ModelMessage] = dataclasses.field(default_factory=list)
+    """The conversation so far (including history passed in)."""
+    retries: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Failed-attempt counts per tool name."""
+    tool_call_id: str | None = None
+    """The id of the tool call being executed (tools only)."""
+    tool_name: str | None = None
+    """The name of the tool being executed (tools only)."""
+    retry: int = 0
+    """How many times this tool (or the output) has been retried so far."""
+    max_retries: int = 0
+    """The retry budget of this tool (or the output)."""
+    run_step: int = 0
+    """The number of model requests made so far in this run, including the current one."""
+    run_id: str | None = None
+    conversation_id: str | None = None
+    metadata: dict[str, Any] | None = None
+    model_settings: ModelSettings | None = None
+    _mailbox: Mailbox | None = None
+
+    @property
+    def last_attempt(self) -> bool:
+        """Whether a further failure will exhaust the retry budget."""
+        return self.retry == self.max_retries
+
+    def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
+        """Enqueue content into this run, as :meth:`AgentRun.enqueue` does; safe from sync tools in threads."""
+        if self._mailbox is None:
+            raise UserError(
+                "`enqueue` is only available during an agent run (from tools, capability hooks, or "
+                "`AgentRun.enqueue`); this `RunContext` is not attached to a run."
+            )
+        return self._mailbox.put(content, priority)
+
+    __repr__ = no_defaults_repr

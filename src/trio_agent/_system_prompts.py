@@ -1,0 +1,54 @@
+"""Runners for instruction and system-prompt functions (``@agent.instructions``, ``@agent.system_prompt``).
+
+A function may take a :class:`RunContext` or nothing, and may be sync or async; returning ``None`` (or an
+empty string) omits it. Sync functions run on the trio thread: they are meant to format text, so keep them
+non-blocking (do I/O in an ``async def`` one).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeAlias
+
+from ._run_context import RunContext
+
+__all__ = ["SystemPromptFunc", "SystemPromptRunner"]
+
+SystemPromptFunc: TypeAlias = (
+    Callable[[RunContext[Any]], str | None]
+    | Callable[[RunContext[Any]], Awaitable[str | None]]
+    | Callable[[], str | None]
+    | Callable[[], Awaitable[str | None]]
+)
+
+
+def takes_run_context(func: Callable[..., Any]) -> bool:
+    """Whether ``func``'s first parameter receives the :class:`RunContext`."""
+    params = list(inspect.signature(func).parameters.values())
+    return bool(params) and params[0].kind in (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    )
+
+
+class SystemPromptRunner:
+    """Calls one prompt function with or without the context, awaiting it if it is async."""
+
+    __slots__ = ("dynamic", "function", "is_async", "takes_ctx")
+
+    def __init__(self, function: SystemPromptFunc, *, dynamic: bool = False) -> None:
+        self.function = function
+        self.dynamic = dynamic
+        self.takes_ctx = takes_run_context(function)
+        self.is_async = inspect.iscoroutinefunction(function)
+
+    async def run(self, ctx: RunContext[Any]) -> str | None:
+        function: Callable[..., Any] = self.function
+        result = function(ctx) if self.takes_ctx else function()
+        if self.is_async:
+            result = await result
+        return result  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"SystemPromptRunner({getattr(self.function, '__qualname__', self.function)!r})"

@@ -1,0 +1,111 @@
+"""``Tool``: a function the model can call, with its schema, retry budget and execution options."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import typing
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeAlias
+
+import trio
+from typing_extensions import TypeVar
+
+from ._function_schema import FunctionSchema, _is_run_context, function_schema
+from ._run_context import RunContext
+from ._tool_def import ToolDefinition
+
+__all__ = ["Tool", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain"]
+
+DepsT = TypeVar("DepsT", default=None, contravariant=True)
+
+ToolFuncContext: TypeAlias = Callable[..., Any]
+"""A tool function whose first parameter is ``RunContext[...]``."""
+ToolFuncPlain: TypeAlias = Callable[..., Any]
+"""A tool function without a ``RunContext`` parameter."""
+ToolFuncEither: TypeAlias = ToolFuncContext | ToolFuncPlain
+
+
+def _first_param_is_context(function: Callable[..., Any]) -> bool:
+    params = list(inspect.signature(function).parameters.values())
+    if not params:
+        return False
+    try:
+        hints = typing.get_type_hints(function)
+    except NameError:
+        hints = {}
+    return _is_run_context(hints.get(params[0].name))
+
+
+class Tool(Generic[DepsT]):
+    """A function the model can call.
+
+    Args:
+        function: The tool's implementation, sync or async. Sync functions run in a worker thread (through a
+            capacity limiter), so they never block the run; if the run is cancelled the thread's result is
+            abandoned.
+        takes_ctx: Whether the first parameter is the :class:`RunContext`; detected from the annotation if
+            ``None``.
+        max_retries: How many failed attempts (invalid arguments, ``ModelRetry``) are sent back to the model
+            before the run fails; the agent's ``retries`` if ``None``.
+        name: The name the model calls it by; the function's name if ``None``.
+        description: What the model is told the tool does; the docstring's summary if ``None``.
+        sequential: Run this tool alone, after the calls before it and before the calls after it.
+        timeout: Seconds a call may take before the model is asked to retry; the agent's ``tool_timeout``
+            if ``None``.
+        metadata: Application data kept on the tool definition; never sent to the model.
+        strict: Ask providers that support it to enforce the schema strictly.
+    """
+
+    def __init__(
+        self,
+        function: Callable[..., Any],
+        *,
+        takes_ctx: bool | None = None,
+        max_retries: int | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        sequential: bool = False,
+        timeout: float | None = None,
+        metadata: dict[str, Any] | None = None,
+        strict: bool | None = None,
+    ) -> None:
+        self.function = function
+        self.takes_ctx = _first_param_is_context(function) if takes_ctx is None else takes_ctx
+        self.name = name or function.__name__
+        self.max_retries = max_retries
+        self.sequential = sequential
+        self.timeout = timeout
+        self.metadata = metadata
+        self.strict = strict
+        self.function_schema: FunctionSchema = function_schema(function, takes_ctx=self.takes_ctx, name=self.name)
+        self.description = description if description is not None else self.function_schema.description
+
+    @property
+    def tool_def(self) -> ToolDefinition:
+        """The definition sent to the model."""
+        return ToolDefinition(
+            name=self.name,
+            parameters_json_schema=self.function_schema.json_schema,
+            description=self.description,
+            strict=self.strict,
+            sequential=self.sequential,
+            metadata=self.metadata,
+            timeout=self.timeout,
+        )
+
+    async def call(
+        self, kwargs: dict[str, Any], ctx: RunContext[Any], *, limiter: trio.CapacityLimiter | None = None
+    ) -> Any:
+        """Call the function with validated arguments (a sync one in a worker thread)."""
+        schema = self.function_schema
+        args, kwargs = schema.call_args(kwargs, ctx)
+        if schema.is_async:
+            coroutine: Awaitable[Any] = self.function(*args, **kwargs)
+            return await coroutine
+        return await trio.to_thread.run_sync(
+            functools.partial(self.function, *args, **kwargs), abandon_on_cancel=True, limiter=limiter
+        )
+
+    def __repr__(self) -> str:
+        return f"Tool(name={self.name!r}, takes_ctx={self.takes_ctx!r})"

@@ -1,0 +1,207 @@
+"""Token and request accounting: per-request :class:`RequestUsage`, per-run :class:`RunUsage`, and the
+:class:`UsageLimits` a run enforces (checked before each request and after each response)."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from ._exceptions import UsageLimitExceeded
+from ._repr import no_defaults_repr
+
+__all__ = ["RequestUsage", "RunUsage", "UsageLimits"]
+
+_TOKEN_FIELDS = (
+    "input_tokens",
+    "cache_write_tokens",
+    "cache_read_tokens",
+    "output_tokens",
+    "input_audio_tokens",
+    "cache_audio_read_tokens",
+    "output_audio_tokens",
+)
+_LEGACY_KEYS = {"request_tokens": "input_tokens", "response_tokens": "output_tokens"}
+
+
+def _upgrade_legacy_keys(value: Any) -> Any:
+    if isinstance(value, dict) and (_LEGACY_KEYS.keys() & value.keys() or value.get("details", 0) is None):
+        value = {_LEGACY_KEYS.get(k, k): v for k, v in value.items()}
+        if value.get("details", 0) is None:
+            value["details"] = {}
+    return value
+
+
+def _truthy_repr(self: Any) -> str:
+    shown = ", ".join(f"{f.name}={v!r}" for f in dataclasses.fields(self) if (v := getattr(self, f.name)))
+    return f"{type(self).__qualname__}({shown})"
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class _Usage:
+    input_tokens: int = 0
+    """Tokens in the prompt, including cached ones."""
+    cache_write_tokens: int = 0
+    cache_read_tokens: int = 0
+    output_tokens: int = 0
+    """Tokens the model generated."""
+    input_audio_tokens: int = 0
+    cache_audio_read_tokens: int = 0
+    output_audio_tokens: int = 0
+    details: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Provider-specific counters (for example reasoning tokens)."""
+    cost: Decimal | None = None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    def has_values(self) -> bool:
+        """Whether any counter is non-zero."""
+        return any(getattr(self, name) for name in _TOKEN_FIELDS) or bool(self.details)
+
+    def incr(self, other: _Usage) -> None:
+        """Add ``other``'s counters to this one, in place."""
+        self.input_tokens += other.input_tokens
+        self.cache_write_tokens += other.cache_write_tokens
+        self.cache_read_tokens += other.cache_read_tokens
+        self.output_tokens += other.output_tokens
+        self.input_audio_tokens += other.input_audio_tokens
+        self.cache_audio_read_tokens += other.cache_audio_read_tokens
+        self.output_audio_tokens += other.output_audio_tokens
+        if other.details:
+            details = self.details
+            for key, value in other.details.items():
+                details[key] = details.get(key, 0) + value
+        if other.cost is not None:
+            self.cost = (self.cost or Decimal(0)) + other.cost
+
+    def _copy(self) -> Any:
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.details = dict(self.details)
+        return clone
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: type[Any], handler: GetCoreSchemaHandler) -> Any:
+        return core_schema.no_info_before_validator_function(_upgrade_legacy_keys, handler(source))
+
+    __repr__ = _truthy_repr
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class RequestUsage(_Usage):
+    """The usage of one model request (one :class:`~trio_agent.messages.ModelResponse`)."""
+
+    @property
+    def requests(self) -> int:
+        return 1
+
+    def __add__(self, other: RequestUsage) -> RequestUsage:
+        total: RequestUsage = self._copy()
+        total.incr(other)
+        return total
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class RunUsage(_Usage):
+    """The usage of a whole run: token totals plus the number of model requests and tool calls."""
+
+    requests: int = 0
+    """Model requests made (a retried or streamed request counts once)."""
+    tool_calls: int = 0
+    """Function tools executed successfully."""
+
+    def incr(self, other: _Usage) -> None:
+        if isinstance(other, RunUsage):
+            self.requests += other.requests
+            self.tool_calls += other.tool_calls
+        super().incr(other)
+
+    def __add__(self, other: _Usage) -> RunUsage:
+        total: RunUsage = self._copy()
+        total.incr(other)
+        return total
+
+
+_HINT = " Raise it with `usage_limits=UsageLimits(...)` if the run legitimately needs more."
+
+
+@dataclasses.dataclass(repr=False, kw_only=True)
+class UsageLimits:
+    """Bounds a run must stay within; ``None`` means unbounded.
+
+    The request and tool-call limits are checked *before* the request (or tool batch) that would cross them;
+    token limits right after each response. Crossing one raises :class:`UsageLimitExceeded`.
+    """
+
+    cost_limit: Decimal | float | None = None
+    request_limit: int | None = 50
+    tool_calls_limit: int | None = None
+    input_tokens_limit: int | None = None
+    output_tokens_limit: int | None = None
+    total_tokens_limit: int | None = None
+    per_request_input_tokens_limit: int | None = None
+    count_tokens_before_request: bool = False
+
+    def has_token_limits(self) -> bool:
+        return any(
+            limit is not None
+            for limit in (
+                self.input_tokens_limit,
+                self.output_tokens_limit,
+                self.total_tokens_limit,
+                self.per_request_input_tokens_limit,
+            )
+        )
+
+    def check_before_request(self, usage: RunUsage) -> None:
+        """Raise if making one more request would cross a limit."""
+        if self.request_limit is not None and usage.requests >= self.request_limit:
+            raise UsageLimitExceeded(f"The next request would exceed the request_limit of {self.request_limit}.{_HINT}")
+        if self.input_tokens_limit is not None and usage.input_tokens > self.input_tokens_limit:
+            raise UsageLimitExceeded(
+                f"The next request would exceed the input_tokens_limit of {self.input_tokens_limit} "
+                f"(input_tokens={usage.input_tokens}).{_HINT}"
+            )
+        if self.total_tokens_limit is not None and usage.total_tokens > self.total_tokens_limit:
+            raise UsageLimitExceeded(
+                f"The next request would exceed the total_tokens_limit of {self.total_tokens_limit} "
+                f"(total_tokens={usage.total_tokens}).{_HINT}"
+            )
+        if self.cost_limit is not None and usage.cost is not None and usage.cost > Decimal(str(self.cost_limit)):
+            raise UsageLimitExceeded(
+                f"The next request would exceed the `cost_limit` of {self.cost_limit} (`cost`={usage.cost!r}).{_HINT}"
+            )
+
+    def check_tokens(self, usage: RunUsage) -> None:
+        """Raise if the run's token totals crossed a limit (called after each response)."""
+        for name, value in (
+            ("input_tokens", usage.input_tokens),
+            ("output_tokens", usage.output_tokens),
+            ("total_tokens", usage.total_tokens),
+        ):
+            limit = getattr(self, f"{name}_limit")
+            if limit is not None and value > limit:
+                raise UsageLimitExceeded(f"Exceeded the {name}_limit of {limit} ({name}={value}).{_HINT}")
+
+    def check_per_request_input_tokens(self, input_tokens: int) -> None:
+        limit = self.per_request_input_tokens_limit
+        if limit is not None and input_tokens > limit:
+            raise UsageLimitExceeded(
+                f"Exceeded the per_request_input_tokens_limit of {limit} (request_input_tokens={input_tokens}).{_HINT}"
+            )
+
+    def check_before_tool_call(self, projected: RunUsage) -> None:
+        """Raise if running the next batch of tool calls would cross ``tool_calls_limit``."""
+        limit = self.tool_calls_limit
+        if limit is not None and projected.tool_calls > limit:
+            raise UsageLimitExceeded(
+                f"The next tool call(s) would exceed the tool_calls_limit of {limit} "
+                f"(tool_calls={projected.tool_calls}).{_HINT}"
+            )
+
+    __repr__ = no_defaults_repr

@@ -1,0 +1,74 @@
+"""Deterministic usage estimates for the offline models (``FunctionModel``, ``TestModel``).
+
+The numbers follow the reference API's estimator exactly, so snapshot tests ported from it keep passing:
+input is 50 plus the word count of every request part in the history, output the word count of every
+response part (a tool call counts 1 plus its argument words), words being what ``re.split`` on runs of
+whitespace, ``"``, ``,``, ``.`` and ``:`` yields, empty strings included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .._content import BinaryContent, TextContent
+from .._messages import ModelMessage, ModelRequest
+from .._parts import (
+    BuiltinToolCallPart,
+    BuiltinToolReturnPart,
+    RetryFeedbackPart,
+    RetryPromptPart,
+    SystemPromptPart,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+    ToolReturnPart,
+    UserPromptPart,
+)
+from .._usage import RequestUsage
+
+__all__ = ["estimate_string_tokens", "estimate_usage"]
+
+_split = re.compile(r'[\s",.:]+').split
+
+
+def estimate_string_tokens(content: str | Sequence[Any] | None) -> int:
+    """The estimator's word count of a string or of a user-content sequence."""
+    if not content:
+        return 0
+    if isinstance(content, str):
+        return len(_split(content.strip()))
+    tokens = 0
+    for item in content:
+        if isinstance(item, str):
+            tokens += len(_split(item.strip()))
+        elif isinstance(item, TextContent):
+            tokens += len(_split(item.content.strip()))
+        elif isinstance(item, BinaryContent):
+            tokens += len(item.data)
+    return tokens
+
+
+def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
+    """Estimate the usage of a request whose history (including its response) is ``messages``."""
+    request_tokens = 50
+    response_tokens = 0
+    for message in messages:
+        if isinstance(message, ModelRequest):
+            for part in message.parts:
+                if isinstance(part, SystemPromptPart | UserPromptPart):
+                    request_tokens += estimate_string_tokens(part.content)
+                elif isinstance(part, ToolReturnPart):
+                    request_tokens += estimate_string_tokens(part.model_response_str())
+                elif isinstance(part, RetryPromptPart | RetryFeedbackPart):
+                    request_tokens += estimate_string_tokens(part.model_response())
+        else:
+            for rpart in message.parts:
+                if isinstance(rpart, TextPart | ThinkingPart):
+                    response_tokens += estimate_string_tokens(rpart.content)
+                elif isinstance(rpart, ToolCallPart | BuiltinToolCallPart):
+                    response_tokens += 1 + estimate_string_tokens(rpart.args_as_json_str())
+                elif isinstance(rpart, BuiltinToolReturnPart):
+                    response_tokens += estimate_string_tokens(str(rpart.content))
+    return RequestUsage(input_tokens=request_tokens, output_tokens=response_tokens)

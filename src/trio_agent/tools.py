@@ -1,0 +1,10 @@
+"""Tools the model can call."""
+
+from ._run_context import RunContext as RunContext
+from ._tool_def import ToolDefinition as ToolDefinition
+from ._tools import Tool as Tool
+from ._tools import ToolFuncContext as ToolFuncContext
+from ._tools import ToolFuncEither as ToolFuncEither
+from ._tools import ToolFuncPlain as ToolFuncPlain
+
+__all__ = ["RunContext", "Tool", "ToolDefinition", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain"]

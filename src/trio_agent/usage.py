@@ -1,0 +1,7 @@
+"""Usage accounting and limits."""
+
+from ._usage import RequestUsage as RequestUsage
+from ._usage import RunUsage as RunUsage
+from ._usage import UsageLimits as UsageLimits
+
+__all__ = ["RequestUsage", "RunUsage", "UsageLimits"]
