@@ -25,7 +25,7 @@ from ._ids import new_uuid7
 from ._mailbox import Mailbox
 from ._messages import ModelMessage
 from ._nodes import UserPromptNode
-from ._output import OutputSchema, OutputValidator, output_schema
+from ._output import OutputSchema, OutputValidator, output_schema, output_schema_key
 from ._result import AgentRunResult
 from ._run import AgentRun, open_agent_run
 from ._run_config import EndStrategy, RunConfig
@@ -106,7 +106,7 @@ class Agent(Generic[DepsT, OutputT]):
         self._max_output_retries = retries if output_retries is None else output_retries
         self._output_type = output_type
         self._output_schema = output_schema(output_type)
-        self._output_schemas: dict[int, tuple[Any, OutputSchema]] = {}
+        self._output_schemas: dict[Any, OutputSchema] = {}
         self._output_validators: list[OutputValidator] = []
         self._instructions: list[str] = []
         self._instruction_runners: list[SystemPromptRunner] = []
@@ -119,10 +119,10 @@ class Agent(Generic[DepsT, OutputT]):
         self._system_prompt_runners: list[SystemPromptRunner] = []
         self._dynamic_system_prompts: dict[str, SystemPromptRunner] = {}
         self._tools: dict[str, Tool[Any]] = {}
+        self._tools_version = 0
         for tool in tools:
             self._add_tool(tool if isinstance(tool, Tool) else Tool(tool))
         self._capability = CombinedCapability(capabilities) if capabilities else None
-        self._parameters: dict[int, ModelRequestParameters] = {}
         self._override: ContextVar[_Override | None] = ContextVar(f"agent_override_{id(self)}", default=None)
 
     def __repr__(self) -> str:
@@ -134,7 +134,7 @@ class Agent(Generic[DepsT, OutputT]):
         if tool.name in self._tools or tool.name in self._output_schema.tools:
             raise UserError(f"Tool name conflicts with an existing tool: {tool.name!r}")
         self._tools[tool.name] = tool
-        self._parameters.clear()
+        self._tools_version += 1
 
     @overload
     def tool(self, func: F, /) -> F: ...
@@ -323,24 +323,28 @@ class Agent(Generic[DepsT, OutputT]):
     def _schema_for(self, output_type: Any) -> OutputSchema:
         if output_type is None:
             return self._output_schema
-        cached = self._output_schemas.get(id(output_type))
-        if cached is not None and cached[0] is output_type:
-            return cached[1]
-        schema = output_schema(output_type)
-        self._output_schemas[id(output_type)] = (output_type, schema)
-        return schema
+        try:
+            key = output_schema_key(output_type)
+            cached = self._output_schemas.get(key)
+        except TypeError:  # an unhashable spec: build it every time rather than cache by identity
+            return output_schema(output_type)
+        if cached is None:
+            if len(self._output_schemas) >= _MAX_CACHED_SCHEMAS:
+                self._output_schemas.clear()
+            cached = self._output_schemas[key] = output_schema(output_type)
+        return cached
 
     def _request_parameters(self, schema: OutputSchema) -> ModelRequestParameters:
-        cached = self._parameters.get(id(schema))
-        if cached is None:
-            cached = ModelRequestParameters(
+        cached = schema.request_parameters
+        if cached is None or cached[0] != self._tools_version:
+            params = ModelRequestParameters(
                 function_tools=[tool.tool_def for tool in self._tools.values()],
                 output_mode=schema.mode,
                 output_tools=schema.tool_defs,
                 allow_text_output=schema.allow_text_output,
             )
-            self._parameters[id(schema)] = cached
-        return cached
+            cached = schema.request_parameters = (self._tools_version, params)
+        return cached[1]
 
     def _driver(
         self,
@@ -409,6 +413,7 @@ class Agent(Generic[DepsT, OutputT]):
 
 
 _DEFAULT_LIMITS = UsageLimits()
+_MAX_CACHED_SCHEMAS = 64
 
 
 def _conversation_id(requested: str | None, history: list[ModelMessage]) -> str:

@@ -148,9 +148,9 @@ class Driver:
         node = outcome.node
         if isinstance(node, End):
             node = self._redirect_or_end(node)
-        if self.capture is not None:
-            self.capture[:] = state.messages
         self.next_node = node
+        if self.capture is not None:
+            self.capture[:] = self.history()
         return node
 
     def _redirect_or_end(self, end: End[Any]) -> NodeResult:

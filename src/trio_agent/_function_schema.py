@@ -81,10 +81,14 @@ def function_schema(function: Callable[..., Any], *, takes_ctx: bool, name: str)
                 )
             continue
         if _is_run_context(annotation):
-            where = "not take" if not takes_ctx else "take it only as its first parameter, not"
+            if takes_ctx:
+                raise UserError(
+                    f"Tool {name!r} takes a `RunContext` as parameter {param.name!r}, but the context must be the "
+                    "first parameter."
+                )
             raise UserError(
-                f"Tool {name!r} has a `RunContext` parameter {param.name!r} it must {where} there: "
-                "use `@agent.tool` with `ctx: RunContext[...]` first, or `@agent.tool_plain` without it."
+                f"Tool {name!r} is registered with `@agent.tool_plain` but its parameter {param.name!r} is a "
+                "`RunContext`; use `@agent.tool` (context first) or drop the parameter."
             )
         if param.kind is inspect.Parameter.VAR_KEYWORD:
             accepts_extra = True

@@ -31,7 +31,8 @@ class Mailbox:
 
     __slots__ = ("_capacity", "_closed_reason", "_receive", "_send", "_thread", "_token", "pending")
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int | None = None) -> None:
+        capacity = DEFAULT_CAPACITY if capacity is None else capacity
         self._send, self._receive = trio.open_memory_channel[PendingMessage](capacity)
         self._capacity = capacity
         self._thread = threading.get_ident()

@@ -15,12 +15,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Union, get_args, get_origin
 
 import pydantic
+import typing_extensions
 from pydantic.json_schema import GenerateJsonSchema
 
 from ._exceptions import UserError
 from ._run_context import RunContext
 from ._system_prompts import takes_run_context
 from ._tool_def import ToolDefinition
+
+if typing.TYPE_CHECKING:
+    from .models import ModelRequestParameters
 
 __all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema"]
 
@@ -63,6 +67,8 @@ class OutputSchema:
     """Whether a plain-text answer is an output (``str`` is among the output types)."""
     tools: dict[str, OutputTool]
     allows_none: bool = False
+    request_parameters: tuple[int, ModelRequestParameters] | None = None
+    """The agent's request parameters for this output, with the tool-set version they were built for."""
 
     @property
     def mode(self) -> typing.Literal["text", "tool"]:
@@ -81,13 +87,20 @@ def _flatten(output_type: Any) -> list[Any]:
     return [output_type]
 
 
+def output_schema_key(output_type: Any) -> tuple[Any, ...]:
+    """A hashable key identifying an output spec (raises ``TypeError`` if a member is unhashable)."""
+    key = tuple(_flatten(output_type))
+    hash(key)
+    return key
+
+
 def _output_tool(output_type: Any, name: str) -> OutputTool:
     adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(output_type)
     schema = adapter.json_schema(schema_generator=_OutputJsonSchema)
     outer_key = None
     if not _is_object_schema(schema):
         outer_key = "response"
-        wrapper = typing.TypedDict(f"{name}_wrapper", {"response": output_type})  # type: ignore[misc]
+        wrapper = typing_extensions.TypedDict(f"{name}_wrapper", {"response": output_type})  # type: ignore[misc]
         adapter = pydantic.TypeAdapter(wrapper)
         schema = {"type": "object", "properties": {"response": schema}, "required": ["response"]}
     description = schema.pop("description", None) or DEFAULT_OUTPUT_TOOL_DESCRIPTION

@@ -18,7 +18,7 @@ import pydantic
 import pydantic_core
 from pydantic import Discriminator
 
-from ._content import BinaryContent, UserContent
+from ._content import BinaryContent, MultiModalContent, UserContent
 from ._ids import new_tool_call_id
 from ._repr import no_defaults_repr
 
@@ -51,6 +51,34 @@ def now_utc() -> datetime:
 _RETRY_SUFFIX = "\n\nFix the errors and try again."
 _error_list_json = pydantic.TypeAdapter(list[pydantic_core.ErrorDetails])
 _any_json = pydantic.TypeAdapter(Any, config=pydantic.ConfigDict(ser_json_bytes="base64"))
+
+
+_FILE_KINDS = frozenset({"image-url", "audio-url", "document-url", "video-url", "binary", "uploaded-file"})
+_multimodal = pydantic.TypeAdapter(
+    MultiModalContent, config=pydantic.ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+)
+
+
+def _revive_files(value: Any) -> Any:
+    """Turn file items stored in a tool return's JSON back into content objects, as the reference does.
+
+    A dict counts as a file when its ``kind`` is a file kind and it has a ``url``, ``media_type`` or ``file_id``
+    key; if it then fails to validate it is kept as it was. Lists and dicts are searched recursively.
+    """
+    if isinstance(value, dict):
+        if value.get("kind") in _FILE_KINDS and ("url" in value or "media_type" in value or "file_id" in value):
+            try:
+                return _multimodal.validate_json(pydantic_core.to_json(value, bytes_mode="base64"))
+            except (pydantic.ValidationError, pydantic_core.PydanticSerializationError):
+                return value
+        return {k: _revive_files(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive_files(v) for v in value]
+    return value
+
+
+ToolReturnContent: TypeAlias = Annotated[Any, pydantic.AfterValidator(_revive_files)]
+"""A tool's return value: anything, with file items (``ImageUrl``, ``BinaryContent``, ...) restored on load."""
 
 
 # -- request parts -------------------------------------------------------------------------------------
@@ -87,7 +115,7 @@ class ToolReturnPart:
     """The value a tool returned, sent back to the model."""
 
     tool_name: str
-    content: Any
+    content: ToolReturnContent
     tool_call_id: str = field(default_factory=new_tool_call_id)
     _: KW_ONLY
     tool_kind: str | None = None
@@ -322,7 +350,7 @@ class BuiltinToolReturnPart:
     """The result of a provider-run tool."""
 
     tool_name: str
-    content: Any
+    content: ToolReturnContent
     tool_call_id: str = field(default_factory=new_tool_call_id)
     _: KW_ONLY
     tool_kind: str | None = None

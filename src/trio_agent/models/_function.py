@@ -185,9 +185,16 @@ class FunctionModel(Model):
 
 
 def _latest_instructions(messages: list[ModelMessage]) -> str | None:
-    for message in reversed(messages):
-        if isinstance(message, ModelRequest):
-            return message.instructions
+    """The latest request's instructions; if it has none and holds only tool returns / retry prompts (a
+    request the run made up to answer tool calls), those of the request before it."""
+    requests = [m for m in reversed(messages) if isinstance(m, ModelRequest)][:2]
+    if not requests:
+        return None
+    latest = requests[0]
+    if latest.instructions is not None or len(requests) < 2:
+        return latest.instructions
+    if all(p.part_kind in ("tool-return", "retry-prompt") for p in latest.parts):
+        return requests[1].instructions
     return None
 
 

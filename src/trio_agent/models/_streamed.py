@@ -41,7 +41,8 @@ class StreamedResponse(ABC):
         self._source: AsyncIterator[ModelResponseStreamEvent] | None = None
         self._queued: deque[ModelResponseStreamEvent] = deque()
         self._open_part: PartStartEvent | None = None
-        self._finished = False
+        self._finished = False  # set only when the source is exhausted (``get().state == 'complete'``)
+        self._closed = False
         params = model_request_parameters
         self._output_tool_names = {d.name for d in params.output_tools}
         self._deferred_tool_names = {d.name for d in params.function_tools if d.defer}
@@ -76,7 +77,7 @@ class StreamedResponse(ABC):
     async def __anext__(self) -> ModelResponseStreamEvent:
         if self._queued:
             return self._queued.popleft()
-        if self._finished:
+        if self._finished or self._closed:
             raise StopAsyncIteration
         if self._source is None:
             self._source = self._get_event_iterator()
@@ -157,7 +158,7 @@ class StreamedResponse(ABC):
     async def aclose(self) -> None:
         """Close the underlying event source (model adapters call this when their stream context exits)."""
         source = self._source
-        self._finished = True
+        self._closed = True
         aclose = getattr(source, "aclose", None)
         if aclose is not None:
             await aclose()

@@ -1,0 +1,86 @@
+"""The public surface: every public module exports exactly what its ``__all__`` says, nothing private."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+PUBLIC_MODULES = [
+    "trio_agent",
+    "trio_agent.messages",
+    "trio_agent.usage",
+    "trio_agent.run",
+    "trio_agent.tools",
+    "trio_agent.output",
+    "trio_agent.exceptions",
+    "trio_agent.settings",
+    "trio_agent.capabilities",
+    "trio_agent.models",
+    "trio_agent.models.test",
+    "trio_agent.models.function",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_names_resolve_and_are_public(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert len(exported) == len(set(exported)), "duplicates in __all__"
+    for attr in exported:
+        assert not attr.startswith("_")
+        assert getattr(module, attr) is not None
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_nothing_public_is_missing_from_all(name: str) -> None:
+    module = importlib.import_module(name)
+    public = {
+        attr
+        for attr, value in vars(module).items()
+        if not attr.startswith("_") and not isinstance(value, type(importlib)) and attr not in {"annotations"}
+    }
+    assert public - set(module.__all__) == set()
+
+
+def test_spec_names_are_importable_from_the_top_level() -> None:
+    import trio_agent
+
+    for attr in [
+        "Agent",
+        "RunContext",
+        "ModelRetry",
+        "UsageLimits",
+        "AgentRun",
+        "AgentRunResult",
+        "AgentRunResultEvent",
+        "End",
+        "FinalResult",
+        "Tool",
+        "capture_run_messages",
+        "UserError",
+        "UnexpectedModelBehavior",
+        "ModelRequest",
+        "ModelResponse",
+        "TextPart",
+        "ModelMessagesTypeAdapter",
+    ]:
+        assert attr in trio_agent.__all__
+    from trio_agent.models import Model, ModelRequestParameters, StreamedResponse, infer_model
+    from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
+    from trio_agent.models.test import TestModel
+    from trio_agent.run import AgentRun, AgentRunResult, AgentRunResultEvent
+    from trio_agent.settings import ModelSettings
+    from trio_agent.usage import RequestUsage, RunUsage, UsageLimits
+
+    assert issubclass(TestModel, Model) and issubclass(FunctionModel, Model)
+    assert AgentRun is trio_agent.AgentRun and AgentRunResult is trio_agent.AgentRunResult
+    assert AgentRunResultEvent is trio_agent.AgentRunResultEvent
+    assert UsageLimits is trio_agent.UsageLimits and RunUsage is trio_agent.RunUsage
+    assert RequestUsage is trio_agent.RequestUsage
+    assert "request_stream" in vars(Model) and StreamedResponse.get is not None
+    assert ModelRequestParameters().allow_text_output
+    assert {"function_tools", "instructions"} <= {f for f in AgentInfo.__dataclass_fields__}
+    assert DeltaToolCall("x").name == "x"
+    assert infer_model("test").model_name == "test"
+    assert ModelSettings.__required_keys__ == frozenset()
