@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 import trio
-from conftest import scripted_model
 
+from conftest import scripted_model
 from trio_agent import Agent, RunContext, UsageLimitExceeded, UsageLimits, UserError
 from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, SystemPromptPart, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, FunctionModel

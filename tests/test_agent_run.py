@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import trio
 import trio.testing
-from conftest import scripted_model, task_names
 
+from conftest import scripted_model, task_names
 from trio_agent import (
     Agent,
     AgentRun,
@@ -31,7 +31,9 @@ from trio_agent.usage import RequestUsage, RunUsage
 
 
 async def capital(messages: list, info: AgentInfo) -> ModelResponse:
-    return ModelResponse(parts=[TextPart("The capital of France is Paris.")], usage=RequestUsage(input_tokens=56, output_tokens=7))
+    return ModelResponse(
+        parts=[TextPart("The capital of France is Paris.")], usage=RequestUsage(input_tokens=56, output_tokens=7)
+    )
 
 
 agent = Agent(FunctionModel(capital, model_name="gpt-5.2"))
@@ -51,7 +53,8 @@ async def test_seed_example_async_for_yields_every_node_before_it_runs() -> None
     )
     request = request_node.request
     assert [type(p) for p in request.parts] == [UserPromptPart]
-    assert request.run_id == agent_run.run_id and request.conversation_id == agent_run.conversation_id
+    assert request.run_id == agent_run.run_id
+    assert request.conversation_id == agent_run.conversation_id
     assert request.timestamp is not None
     response = tools_node.model_response
     assert response.parts == [TextPart("The capital of France is Paris.")]
@@ -72,7 +75,8 @@ async def test_seed_example_manual_next_gives_the_same_nodes() -> None:
             next_node = await agent_run.next(next_node)
             nodes.append(next_node)
     assert [type(n) for n in nodes] == [UserPromptNode, ModelRequestNode, CallToolsNode, End]
-    assert agent_run.result is not None and agent_run.result.output == "The capital of France is Paris."
+    assert agent_run.result is not None
+    assert agent_run.result.output == "The capital of France is Paris."
     assert agent_run.next_node is nodes[-1]
 
 
@@ -100,7 +104,9 @@ async def test_async_for_yields_a_node_advanced_by_next_without_rerunning_it() -
 
 
 async def test_run_returns_result_with_history_usage_and_ids() -> None:
-    model = scripted_model([ToolCallPart("get_weather", {"city": "Paris"}, "call_1")], [TextPart("It is sunny in Paris.")])
+    model = scripted_model(
+        [ToolCallPart("get_weather", {"city": "Paris"}, "call_1")], [TextPart("It is sunny in Paris.")]
+    )
     weather = Agent(model)
 
     @weather.tool_plain
@@ -112,7 +118,9 @@ async def test_run_returns_result_with_history_usage_and_ids() -> None:
     assert result.usage() == RunUsage(input_tokens=109, output_tokens=16, requests=2, tool_calls=1)
     messages = result.all_messages()
     assert [m.kind for m in messages] == ["request", "response", "request", "response"]
-    assert messages[2].parts == [ToolReturnPart("get_weather", "sunny in Paris", "call_1", timestamp=messages[2].parts[0].timestamp)]
+    assert messages[2].parts == [
+        ToolReturnPart("get_weather", "sunny in Paris", "call_1", timestamp=messages[2].parts[0].timestamp)
+    ]
     assert {m.run_id for m in messages} == {result.run_id}
     assert {m.conversation_id for m in messages} == {result.conversation_id}
     assert result.response is messages[-1]

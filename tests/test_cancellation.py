@@ -12,8 +12,8 @@ import threading
 import pytest
 import trio
 import trio.testing
-from conftest import task_names
 
+from conftest import task_names
 from trio_agent import Agent, End, ModelRequestNode, UserPromptNode, capture_run_messages
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, FunctionModel
@@ -62,7 +62,12 @@ async def test_run_cancelled_anywhere_resumes_from_its_history(
     assert scope.cancelled_caught
     assert task_names() == before
     kinds = [m.kind for m in history]
-    expected_kinds = {0: ["request"], 0.5: ["request"], 1.5: ["request", "response"], 2.5: ["request", "response", "request"]}
+    expected_kinds = {
+        0: ["request"],
+        0.5: ["request"],
+        1.5: ["request", "response"],
+        2.5: ["request", "response", "request"],
+    }
     assert kinds == expected_kinds[cancel_at]
     tools_done = script.tool_runs
 
@@ -86,7 +91,8 @@ async def test_each_cancelled_next_leaves_the_run_unchanged_and_the_run_continue
                 await run.next(node)
             if scope.cancelled_caught:
                 assert run.all_messages() == history
-                assert run.usage() == usage and run.ctx.state.run_step == step
+                assert run.usage() == usage
+                assert run.ctx.state.run_step == step
                 assert run.next_node is node
                 # A fresh run resumes from the same history to the same output.
                 assert (await script.agent.run(message_history=run.all_messages())).output == "Paris"
@@ -99,7 +105,8 @@ async def test_each_cancelled_next_leaves_the_run_unchanged_and_the_run_continue
         ("ModelRequestNode", True),
         ("CallToolsNode", False),
     ]
-    assert run.result is not None and run.result.output == "Paris"
+    assert run.result is not None
+    assert run.result.output == "Paris"
 
 
 async def test_cancelled_before_and_just_after_the_hand_off(autojump_clock: trio.testing.MockClock) -> None:
@@ -112,7 +119,8 @@ async def test_cancelled_before_and_just_after_the_hand_off(autojump_clock: trio
         assert run.next_node is node
         with trio.move_on_after(0):
             await run.next(node)  # the command reaches the driver, which abandons the step
-        assert run.next_node is node and isinstance(node, UserPromptNode)
+        assert run.next_node is node
+        assert isinstance(node, UserPromptNode)
         assert isinstance(await run.next(node), ModelRequestNode)
 
 

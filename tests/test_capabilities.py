@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import scripted_model
 
+from conftest import scripted_model
 from trio_agent import Agent, CallToolsNode, End, FinalResult, ModelRequestNode, RunContext
 from trio_agent.capabilities import AbstractCapability, NodeResult, NodeRunHandler
 from trio_agent.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart

@@ -7,8 +7,8 @@ import threading
 import pytest
 import trio
 import trio.testing
-from conftest import request_texts, scripted_model
 
+from conftest import request_texts, scripted_model
 from trio_agent import Agent, CallToolsNode, End, ModelRequestNode, RunContext, UserError, UserPromptNode
 from trio_agent._enqueue import build_enqueued_messages
 from trio_agent.messages import (
@@ -53,7 +53,8 @@ def test_complete_messages_stay_separate() -> None:
     messages = build_enqueued_messages([response, ret, "follow"])
     assert messages[0] is response
     assert isinstance(messages[1], ModelRequest)
-    assert messages[1].parts[0] is ret and messages[1].parts[1].content == "follow"
+    assert messages[1].parts[0] is ret
+    assert messages[1].parts[1].content == "follow"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,8 @@ async def test_asap_from_a_tool_goes_into_the_next_request() -> None:
     assert request_texts(history[2:4]) == [["req:tool-return:ok"], ["req:user-prompt:asap from tool"]]
     # The model saw the two requests as one.
     assert request_texts(model.calls[1][-1:]) == [["req:tool-return:ok", "req:user-prompt:asap from tool"]]
-    assert history[3].run_id == result.run_id and history[3].timestamp is not None
+    assert history[3].run_id == result.run_id
+    assert history[3].timestamp is not None
 
 
 async def test_when_idle_redirects_a_run_that_would_end() -> None:
@@ -108,7 +110,8 @@ async def test_when_idle_redirects_a_run_that_would_end() -> None:
         async for node in run:
             nodes.append(type(node))
     assert nodes == [UserPromptNode, ModelRequestNode, CallToolsNode, ModelRequestNode, CallToolsNode, End]
-    assert run.result is not None and run.result.output == "second answer"
+    assert run.result is not None
+    assert run.result.output == "second answer"
     assert texts(model) == ["q", "and then?"]
     assert run.pending_messages == []
 
@@ -166,7 +169,8 @@ async def test_enqueue_from_a_sibling_task_while_the_model_is_working() -> None:
         nursery.start_soon(steer)
         async for _ in run:
             pass
-    assert run.result is not None and run.result.output == "answer 2"
+    assert run.result is not None
+    assert run.result.output == "answer 2"
     assert calls[1][-1].parts[0].content == "from a sibling"
 
 
@@ -268,6 +272,7 @@ async def test_pending_messages_do_not_leak_between_redirect_and_end() -> None:
             gate.set()
         while not isinstance(run.next_node, End):
             await run.next(run.next_node)  # type: ignore[arg-type]
-    assert run.result is not None and run.result.output == "r2"
+    assert run.result is not None
+    assert run.result.output == "r2"
     assert calls[1][-1].parts[-1].content == "late"
     assert late is not None

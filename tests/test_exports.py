@@ -73,14 +73,18 @@ def test_spec_names_are_importable_from_the_top_level() -> None:
     from trio_agent.settings import ModelSettings
     from trio_agent.usage import RequestUsage, RunUsage, UsageLimits
 
-    assert issubclass(TestModel, Model) and issubclass(FunctionModel, Model)
-    assert AgentRun is trio_agent.AgentRun and AgentRunResult is trio_agent.AgentRunResult
+    assert issubclass(TestModel, Model)
+    assert issubclass(FunctionModel, Model)
+    assert AgentRun is trio_agent.AgentRun
+    assert AgentRunResult is trio_agent.AgentRunResult
     assert AgentRunResultEvent is trio_agent.AgentRunResultEvent
-    assert UsageLimits is trio_agent.UsageLimits and RunUsage is trio_agent.RunUsage
+    assert UsageLimits is trio_agent.UsageLimits
+    assert RunUsage is trio_agent.RunUsage
     assert RequestUsage is trio_agent.RequestUsage
-    assert "request_stream" in vars(Model) and StreamedResponse.get is not None
+    assert "request_stream" in vars(Model)
+    assert StreamedResponse.get is not None
     assert ModelRequestParameters().allow_text_output
-    assert {"function_tools", "instructions"} <= {f for f in AgentInfo.__dataclass_fields__}
+    assert {"function_tools", "instructions"} <= set(AgentInfo.__dataclass_fields__)
     assert DeltaToolCall("x").name == "x"
     assert infer_model("test").model_name == "test"
     assert ModelSettings.__required_keys__ == frozenset()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import request_texts, scripted_model
 from pydantic import BaseModel
 
+from conftest import request_texts, scripted_model
 from trio_agent import Agent, ModelRetry, RunContext, UnexpectedModelBehavior
 from trio_agent.messages import ModelMessage, ModelResponse, RetryPromptPart, TextPart, ThinkingPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, FunctionModel
@@ -28,7 +28,9 @@ async def test_structured_output_matches_the_reference_history() -> None:
     async def model3(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         assert not info.allow_text_output
         assert info.output_tools[0].name == "final_result"
-        return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, {"city": "Paris", "temp_c": 21}, "call_out_1")])
+        return ModelResponse(
+            parts=[ToolCallPart(info.output_tools[0].name, {"city": "Paris", "temp_c": 21}, "call_out_1")]
+        )
 
     agent = Agent(FunctionModel(model3), output_type=Weather, instructions="Be brief.")
     result = await agent.run("Weather in Paris?")
@@ -36,7 +38,8 @@ async def test_structured_output_matches_the_reference_history() -> None:
     dumped = json.loads(result.all_messages_json())
     assert [m["kind"] for m in dumped] == ["request", "response", "request"]
     assert dumped[0]["instructions"] == "Be brief."
-    assert dumped[1]["usage"]["input_tokens"] == 53 and dumped[1]["usage"]["output_tokens"] == 6
+    assert dumped[1]["usage"]["input_tokens"] == 53
+    assert dumped[1]["usage"]["output_tokens"] == 6
     assert dumped[1]["model_name"] == "function:model3:"
     assert {k: v for k, v in dumped[2]["parts"][0].items() if k != "timestamp"} == {
         "tool_name": "final_result",
@@ -74,13 +77,16 @@ async def test_scalar_output_is_wrapped_in_a_response_key() -> None:
 
 
 async def test_a_union_gets_one_tool_per_member_and_text_when_str_is_included() -> None:
-    agent = Agent(scripted_model([ToolCallPart("final_result_Refusal", {"reason": "no"}, "c")]), output_type=[Weather, Refusal])
+    agent = Agent(
+        scripted_model([ToolCallPart("final_result_Refusal", {"reason": "no"}, "c")]), output_type=[Weather, Refusal]
+    )
     assert (await agent.run("x")).output == Refusal(reason="no")
     mixed = Agent(scripted_model([TextPart("plain text")]), output_type=Weather | str)
     result = await mixed.run("x")
     assert result.output == "plain text"
     params = mixed._request_parameters(mixed._output_schema)
-    assert params.allow_text_output and [t.name for t in params.output_tools] == ["final_result"]
+    assert params.allow_text_output
+    assert [t.name for t in params.output_tools] == ["final_result"]
 
 
 async def test_invalid_output_args_are_retried_then_accepted() -> None:
@@ -91,7 +97,8 @@ async def test_invalid_output_args_are_retried_then_accepted() -> None:
     result = await Agent(model, output_type=Weather).run("x")
     assert result.output == Weather(city="Paris", temp_c=20)
     retry = result.all_messages()[2].parts[0]
-    assert isinstance(retry, RetryPromptPart) and retry.tool_name == "final_result"
+    assert isinstance(retry, RetryPromptPart)
+    assert retry.tool_name == "final_result"
     assert retry.content[0]["type"] == "missing"  # type: ignore[index]
 
 

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 import trio
-from conftest import request_texts, scripted_model
 
+from conftest import request_texts, scripted_model
 from trio_agent import Agent, ModelRetry, RunContext, Tool, UnexpectedModelBehavior, UserError
 from trio_agent.messages import ModelResponse, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart
 from trio_agent.models.function import AgentInfo, FunctionModel
@@ -41,7 +41,7 @@ def test_kwargs_allow_extra_properties() -> None:
 
 def test_context_misuse_is_a_user_error_at_decoration_time() -> None:
     agent = Agent("test")
-    with pytest.raises(UserError, match="registered with `@agent.tool_plain`"):
+    with pytest.raises(UserError, match=r"registered with `@agent\.tool_plain`"):
 
         @agent.tool_plain
         def plain(ctx: RunContext[None], x: int) -> int:
@@ -65,7 +65,9 @@ def test_context_misuse_is_a_user_error_at_decoration_time() -> None:
 
 
 async def test_invalid_arguments_become_a_retry_prompt_with_the_errors() -> None:
-    model = scripted_model([ToolCallPart("add", {"a": "notanint"}, "c1")], [ToolCallPart("add", {"a": 1}, "c2")], [TextPart("2")])
+    model = scripted_model(
+        [ToolCallPart("add", {"a": "notanint"}, "c1")], [ToolCallPart("add", {"a": 1}, "c2")], [TextPart("2")]
+    )
     agent = Agent(model)
 
     @agent.tool_plain
@@ -75,7 +77,8 @@ async def test_invalid_arguments_become_a_retry_prompt_with_the_errors() -> None
     result = await agent.run("add")
     retry = result.all_messages()[2].parts[0]
     assert isinstance(retry, RetryPromptPart)
-    assert retry.tool_name == "add" and retry.tool_call_id == "c1"
+    assert retry.tool_name == "add"
+    assert retry.tool_call_id == "c1"
     assert retry.content == [
         {
             "type": "int_parsing",
@@ -84,7 +87,9 @@ async def test_invalid_arguments_become_a_retry_prompt_with_the_errors() -> None
             "input": "notanint",
         }
     ]
-    assert result.all_messages()[4].parts[0] == ToolReturnPart("add", 2, "c2", timestamp=result.all_messages()[4].parts[0].timestamp)
+    assert result.all_messages()[4].parts[0] == ToolReturnPart(
+        "add", 2, "c2", timestamp=result.all_messages()[4].parts[0].timestamp
+    )
 
 
 async def test_model_retry_then_success_resets_the_budget() -> None:
@@ -185,7 +190,8 @@ async def test_sync_tools_run_in_a_worker_thread() -> None:
         return "ok"
 
     await agent.run("go")
-    assert threads and threads[0] != threading.get_ident()
+    assert threads
+    assert threads[0] != threading.get_ident()
 
 
 async def test_timeout_becomes_a_retry_prompt(autojump_clock: trio.abc.Clock) -> None:

@@ -5,9 +5,11 @@ never checkpoints, so it is safe from any task of the run's trio thread. From an
 ``send_nowait`` is marshalled onto the run's thread with ``trio.from_thread.run_sync`` and the run's
 ``TrioToken``, so the caller still sees a full queue or a closed run as an exception.
 
-The driver *collects* the channel into an ordered ``pending`` list (synchronously, no checkpoint) whenever it
-needs to look at what is queued; items leave ``pending`` only when a committed step delivered them. Closing
-collects first, so nothing accepted is ever lost: it is delivered, or it stays visible in ``pending``.
+The channel is opened on the first ``enqueue`` (most runs never enqueue, and a channel costs more than the
+rest of a run's bookkeeping). The driver *collects* the channel into an ordered ``pending`` list
+(synchronously, no checkpoint) whenever it needs to look at what is queued; items leave ``pending`` only when
+a committed step delivered them. Closing collects first, so nothing accepted is ever lost: it is delivered,
+or it stays visible in ``pending``.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ class Mailbox:
     __slots__ = ("_capacity", "_closed_reason", "_receive", "_send", "_thread", "_token", "pending")
 
     def __init__(self, capacity: int | None = None) -> None:
-        capacity = DEFAULT_CAPACITY if capacity is None else capacity
-        self._send, self._receive = trio.open_memory_channel[PendingMessage](capacity)
-        self._capacity = capacity
+        self._capacity = DEFAULT_CAPACITY if capacity is None else capacity
+        self._send: trio.MemorySendChannel[PendingMessage] | None = None
+        self._receive: trio.MemoryReceiveChannel[PendingMessage] | None = None
         self._thread = threading.get_ident()
         self._token = trio.lowlevel.current_trio_token()
         self._closed_reason = ""
@@ -58,6 +60,10 @@ class Mailbox:
         return item.enqueue_id
 
     def _post(self, item: PendingMessage) -> None:
+        if self._closed_reason:
+            raise UserError(self._closed_reason)
+        if self._send is None:
+            self._send, self._receive = trio.open_memory_channel[PendingMessage](self._capacity)
         try:
             self._send.send_nowait(item)
         except trio.WouldBlock:
@@ -72,6 +78,8 @@ class Mailbox:
         """Move everything from the channel into ``pending`` (no checkpoint) and return ``pending``."""
         receive = self._receive
         pending = self.pending
+        if receive is None:
+            return pending
         while True:
             try:
                 pending.append(receive.receive_nowait())
@@ -89,5 +97,6 @@ class Mailbox:
         if not self._closed_reason:
             self.collect()
             self._closed_reason = reason
-            self._receive.close()
-            self._send.close()
+            if self._send is not None and self._receive is not None:
+                self._receive.close()
+                self._send.close()

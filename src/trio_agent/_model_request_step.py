@@ -52,6 +52,7 @@ def _record_response(config: RunConfig, state: RunState, response: ModelResponse
     usage.incr(response.usage)
     limits = config.usage_limits
     limits.check_tokens(usage)
+    limits.check_cost(usage)
     limits.check_per_request_input_tokens(response.usage.input_tokens)
     state.messages.append(response)
     return CallToolsNode(response)

@@ -188,6 +188,12 @@ class UsageLimits:
             if limit is not None and value > limit:
                 raise UsageLimitExceeded(f"Exceeded the {name}_limit of {limit} ({name}={value}).{_HINT}")
 
+    def check_cost(self, usage: RunUsage) -> None:
+        """Raise if the run's cost crossed ``cost_limit`` (called after each response)."""
+        limit = self.cost_limit
+        if limit is not None and usage.cost is not None and usage.cost > Decimal(str(limit)):
+            raise UsageLimitExceeded(f"Exceeded the `cost_limit` of {limit} (`usage.cost`={usage.cost!r}).{_HINT}")
+
     def check_per_request_input_tokens(self, input_tokens: int) -> None:
         limit = self.per_request_input_tokens_limit
         if limit is not None and input_tokens > limit:

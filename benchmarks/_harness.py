@@ -1,0 +1,40 @@
+"""Shared timing harness for the benchmark scripts: each prints one JSON line of figures."""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import trio
+
+
+def measure(body: Callable[[], Awaitable[None]], *, iterations: int, warmup: int, rounds: int = 5) -> dict[str, float]:
+    """Run ``body`` ``warmup`` times, then ``rounds`` x ``iterations`` times; return per-call wall/CPU medians."""
+
+    async def main() -> dict[str, float]:
+        for _ in range(warmup):
+            await body()
+        walls, cpus = [], []
+        for _ in range(rounds):
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            for _ in range(iterations):
+                await body()
+            walls.append((time.perf_counter() - wall0) / iterations)
+            cpus.append((time.process_time() - cpu0) / iterations)
+        return {"wall_us": statistics.median(walls) * 1e6, "cpu_us": statistics.median(cpus) * 1e6}
+
+    return trio.run(main)
+
+
+def peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def emit(workload: str, **figures: Any) -> None:
+    print(json.dumps({"workload": workload, **figures, "peak_rss_kb": peak_rss_kb()}))
+    sys.stdout.flush()

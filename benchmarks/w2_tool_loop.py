@@ -1,0 +1,50 @@
+"""W2: a five-turn tool loop on FunctionModel: engine overhead per model turn, in microseconds."""
+
+from __future__ import annotations
+
+import sys
+
+from _harness import emit, measure
+
+from trio_agent import Agent
+from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
+from trio_agent.models.function import AgentInfo, FunctionModel
+
+TURNS = 5
+
+
+async def loop(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    turn = sum(1 for m in messages if isinstance(m, ModelResponse))
+    if turn < TURNS - 1:
+        return ModelResponse(parts=[ToolCallPart("step", {"n": turn}, f"call_{turn}")])
+    return ModelResponse(parts=[TextPart("done")])
+
+
+def main() -> None:
+    agent = Agent(FunctionModel(loop))
+
+    @agent.tool_plain
+    async def step(n: int) -> int:
+        return n + 1
+
+    mode = sys.argv[1] if len(sys.argv) > 1 else "run"
+
+    async def via_run() -> None:
+        await agent.run("go")
+
+    async def via_iter() -> None:
+        async with agent.iter("go") as run:
+            async for _ in run:
+                pass
+
+    figures = measure(via_run if mode == "run" else via_iter, iterations=500, warmup=100)
+    emit(
+        f"W2 five-turn tool loop ({mode})",
+        us_per_model_turn=round(figures["wall_us"] / TURNS, 1),
+        cpu_us_per_model_turn=round(figures["cpu_us"] / TURNS, 1),
+        us_per_run=round(figures["wall_us"], 1),
+    )
+
+
+if __name__ == "__main__":
+    main()
