@@ -31,6 +31,20 @@ def measure(body: Callable[[], Awaitable[None]], *, iterations: int, warmup: int
     return trio.run(main)
 
 
+def agent_bodies(agent: Any, prompt: str) -> dict[str, Callable[[], Awaitable[None]]]:
+    """One complete run of ``agent``, driven by ``agent.run`` ("run") or by ``async for`` over ``agent.iter``."""
+
+    async def via_run() -> None:
+        await agent.run(prompt)
+
+    async def via_iter() -> None:
+        async with agent.iter(prompt) as run:
+            async for _ in run:
+                pass
+
+    return {"run": via_run, "iter": via_iter}
+
+
 def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from _harness import emit, measure
+from _harness import agent_bodies, emit, measure
 
 from trio_agent import Agent
 from trio_agent.messages import ModelResponse, TextPart
@@ -19,15 +19,7 @@ def main() -> None:
     agent = Agent(FunctionModel(answer))
     mode = sys.argv[1] if len(sys.argv) > 1 else "run"
 
-    async def via_run() -> None:
-        await agent.run("What is the capital of France?")
-
-    async def via_iter() -> None:
-        async with agent.iter("What is the capital of France?") as run:
-            async for _ in run:
-                pass
-
-    figures = measure(via_run if mode == "run" else via_iter, iterations=2000, warmup=300)
+    figures = measure(agent_bodies(agent, "What is the capital of France?")[mode], iterations=2000, warmup=300)
     emit(
         f"W1 single-turn run ({mode})",
         us_per_run=round(figures["wall_us"], 1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from _harness import emit, measure
+from _harness import agent_bodies, emit, measure
 
 from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
@@ -29,15 +29,7 @@ def main() -> None:
 
     mode = sys.argv[1] if len(sys.argv) > 1 else "run"
 
-    async def via_run() -> None:
-        await agent.run("go")
-
-    async def via_iter() -> None:
-        async with agent.iter("go") as run:
-            async for _ in run:
-                pass
-
-    figures = measure(via_run if mode == "run" else via_iter, iterations=500, warmup=100)
+    figures = measure(agent_bodies(agent, "go")[mode], iterations=500, warmup=100)
     emit(
         f"W2 five-turn tool loop ({mode})",
         us_per_model_turn=round(figures["wall_us"] / TURNS, 1),
