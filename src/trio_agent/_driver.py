@@ -104,6 +104,8 @@ class Driver:
         self.next_node: NodeResult = UserPromptNode(None)
         self.ended = False
         self.closed = False
+        self.busy = False
+        """Whether :meth:`serve` is executing a command (so closing the run must cancel it)."""
 
     # -- executing ------------------------------------------------------------------------------------
 
@@ -208,11 +210,17 @@ class Driver:
         try:
             async for command in commands:
                 with command.scope:
+                    self.busy = True
                     try:
                         result: Outcome | Failure = await self.execute(command.node, hooks=command.hooks)
                     except Exception as error:
                         result = Failure(error)
-                    await outcomes.send(result)
+                    finally:
+                        self.busy = False
+                    try:
+                        await outcomes.send(result)
+                    except trio.BrokenResourceError:
+                        return  # the run's block exited without waiting for this outcome
         finally:
             outcomes.close()
             commands.close()

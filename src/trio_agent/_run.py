@@ -226,9 +226,10 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
                 yield run
             finally:
                 driver.close()
-                commands_send.close()
+                commands_send.close()  # an idle driver sees the end of its commands and returns
                 outcomes_receive.close()
-                nursery.cancel_scope.cancel()
+                if driver.busy:
+                    nursery.cancel_scope.cancel()  # abandon the step still in flight
     except BaseExceptionGroup as group:
         single = _only_leaf(group)
         if single is None:
