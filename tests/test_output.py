@@ -173,3 +173,15 @@ async def test_str_output_cannot_set_the_output_tool_return() -> None:
     result = await Agent("test").run("x")
     with pytest.raises(ValueError, match="return type is `str`"):
         result.all_messages(output_tool_return_content="x")
+
+
+async def test_agent_run_json_with_output_tool_return_content() -> None:
+    agent = Agent(scripted_model([ToolCallPart("final_result", {"reason": "r"}, "c")]), output_type=Refusal)
+    async with agent.iter("x") as run:
+        with pytest.raises(ValueError, match="has ended"):
+            run.all_messages_json(output_tool_return_content="early")
+        async for _ in run:
+            pass
+    dumped = json.loads(run.all_messages_json(output_tool_return_content="Thanks"))
+    assert dumped[-1]["parts"][0]["content"] == "Thanks"
+    assert json.loads(run.all_messages_json())[-1]["parts"][0]["content"] == "Final result processed."

@@ -49,7 +49,6 @@ def now_utc() -> datetime:
 
 
 _RETRY_SUFFIX = "\n\nFix the errors and try again."
-_error_list_json = pydantic.TypeAdapter(list[pydantic_core.ErrorDetails])
 _any_json = pydantic.TypeAdapter(Any, config=pydantic.ConfigDict(ser_json_bytes="base64"))
 
 

@@ -170,9 +170,11 @@ class AgentRun(Generic[DepsT, OutputT]):
 
     def all_messages_json(self, *, output_tool_return_content: str | None = None) -> bytes:
         """:meth:`all_messages` as JSON bytes."""
-        if output_tool_return_content is not None and self._result is not None:
-            return self._result.all_messages_json(output_tool_return_content=output_tool_return_content)
-        return ModelMessagesTypeAdapter.dump_json(self.all_messages())
+        if output_tool_return_content is None:
+            return ModelMessagesTypeAdapter.dump_json(self.all_messages())
+        if self._result is None:
+            raise ValueError("`output_tool_return_content` needs a run that has ended with an output tool call.")
+        return self._result.all_messages_json(output_tool_return_content=output_tool_return_content)
 
     def new_messages(self) -> list[ModelMessage]:
         """The messages this run produced so far."""

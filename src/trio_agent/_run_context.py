@@ -59,7 +59,7 @@ class RunContext(Generic[DepsT]):
     conversation_id: str | None = None
     metadata: dict[str, Any] | None = None
     model_settings: ModelSettings | None = None
-    _mailbox: Mailbox | None = None
+    _mailbox: Mailbox | None = dataclasses.field(default=None, repr=False)
 
     @property
     def last_attempt(self) -> bool:
