@@ -19,6 +19,7 @@ from typing_extensions import TypeVar
 from ._capabilities import AbstractCapability, CombinedCapability
 from ._capture import adopt_capture
 from ._content import UserContent
+from ._docstrings import DocstringFormat
 from ._driver import Driver
 from ._exceptions import UserError
 from ._ids import new_uuid7
@@ -32,7 +33,7 @@ from ._run_config import EndStrategy, RunConfig
 from ._run_state import RunState
 from ._settings import ModelSettings, merge_model_settings
 from ._system_prompts import SystemPromptFunc, SystemPromptRunner
-from ._tools import Tool
+from ._tools import Tool, ToolPrepareFunc
 from ._usage import RunUsage, UsageLimits
 from .models import KnownModelName, Model, ModelRequestParameters, infer_model
 
@@ -150,6 +151,10 @@ class Agent(Generic[DepsT, OutputT]):
         timeout: float | None = None,
         metadata: dict[str, Any] | None = None,
         strict: bool | None = None,
+        prepare: ToolPrepareFunc | None = None,
+        requires_approval: bool = False,
+        docstring_format: DocstringFormat = "auto",
+        require_parameter_descriptions: bool = False,
     ) -> Callable[[F], F]: ...
 
     def tool(self, func: Any = None, /, **options: Any) -> Any:
@@ -171,6 +176,10 @@ class Agent(Generic[DepsT, OutputT]):
         timeout: float | None = None,
         metadata: dict[str, Any] | None = None,
         strict: bool | None = None,
+        prepare: ToolPrepareFunc | None = None,
+        requires_approval: bool = False,
+        docstring_format: DocstringFormat = "auto",
+        require_parameter_descriptions: bool = False,
     ) -> Callable[[F], F]: ...
 
     def tool_plain(self, func: Any = None, /, **options: Any) -> Any:
@@ -340,6 +349,7 @@ class Agent(Generic[DepsT, OutputT]):
             params = ModelRequestParameters(
                 function_tools=[tool.tool_def for tool in self._tools.values()],
                 output_mode=schema.mode,
+                output_object=schema.output_object,
                 output_tools=schema.tool_defs,
                 allow_text_output=schema.allow_text_output,
             )
@@ -383,11 +393,12 @@ class Agent(Generic[DepsT, OutputT]):
             output_validators=self._output_validators,
             tools=self._tools,
             request_parameters=self._request_parameters(schema),
+            prepares_tools=any(tool.prepare is not None for tool in self._tools.values()),
             max_output_retries=self._max_output_retries,
             default_tool_retries=self._default_retries,
             tool_timeout=self.tool_timeout,
             end_strategy=self.end_strategy,
-            instructions="\n\n".join(self._instructions) or None,
+            instructions="\n\n".join([*self._instructions, *_prompted(schema)]) or None,
             instruction_runners=self._instruction_runners,
             dynamic_system_prompts=self._dynamic_system_prompts,
             run_id=run_id or new_uuid7(),
@@ -414,6 +425,11 @@ class Agent(Generic[DepsT, OutputT]):
 
 _DEFAULT_LIMITS = UsageLimits()
 _MAX_CACHED_SCHEMAS = 64
+
+
+def _prompted(schema: OutputSchema) -> list[str]:
+    text = schema.prompted_instructions()
+    return [text] if text else []
 
 
 def _conversation_id(requested: str | None, history: list[ModelMessage]) -> str:

@@ -32,6 +32,7 @@ from ._parts import (
     now_utc,
 )
 from ._run_config import RunConfig
+from ._run_context import RunContext
 from ._run_state import RunState
 from ._tool_calls import run_function_calls
 
@@ -66,9 +67,9 @@ async def _handle_text(config: RunConfig, state: RunState, response: ModelRespon
         elif isinstance(part, BuiltinToolCallPart):
             text = ""  # text before a provider-run tool is commentary, not the answer
     if not text and schema.allows_none and all(isinstance(p, ThinkingPart) for p in response.parts):
-        return await _finish_text(config, state, None)
-    if text and schema.allow_text_output:
-        return await _finish_text(config, state, text)
+        return await _finish(config, state, None, text=None)
+    if text and schema.text is not None:
+        return await _finish(config, state, text, text=text)
     alternatives = []
     if schema.tools:
         alternatives.append("include your response in a tool call")
@@ -79,12 +80,30 @@ async def _handle_text(config: RunConfig, state: RunState, response: ModelRespon
     return _retry(config, state, "Please " + " or ".join(alternatives) + ".", None)
 
 
-async def _finish_text(config: RunConfig, state: RunState, output: Any) -> Next:
+async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str | None) -> Next:
+    """Process a text answer (``text``) or accept ``output`` as is, then run the output validators."""
     try:
+        if text is not None:
+            assert config.output_schema.text is not None
+            output = await config.output_schema.text.process(text, _output_context(config, state))
         output = await _validate_output(config, state, output, tool_name=None, tool_call_id=None)
     except ModelRetry as exc:
         return _retry(config, state, exc.message, exc)
+    except pydantic.ValidationError as exc:
+        return _retry(config, state, exc.errors(include_url=False), exc)
     return End(FinalResult(output))
+
+
+def _output_context(
+    config: RunConfig, state: RunState, *, tool_name: str | None = None, tool_call_id: str | None = None
+) -> RunContext[Any]:
+    return config.run_context(
+        state,
+        tool_name=tool_name,
+        tool_call_id=tool_call_id,
+        retry=state.output_retries_used,
+        max_retries=config.max_output_retries,
+    )
 
 
 def _retry(config: RunConfig, state: RunState, content: Any, error: Exception | None) -> ModelRequestNode:
@@ -103,13 +122,7 @@ async def _validate_output(
 ) -> Any:
     if not config.output_validators:
         return output
-    ctx = config.run_context(
-        state,
-        tool_name=tool_name,
-        tool_call_id=tool_call_id,
-        retry=state.output_retries_used,
-        max_retries=config.max_output_retries,
-    )
+    ctx = _output_context(config, state, tool_name=tool_name, tool_call_id=tool_call_id)
     for validator in config.output_validators:
         output = await validator.validate(output, ctx)
     return output
@@ -197,7 +210,8 @@ async def _process_output_call(
             round_.parts[index] = ToolReturnPart(call.tool_name, text, call.tool_call_id)
             return
     try:
-        output = tool.process(call.args)
+        ctx = _output_context(config, state, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+        output = await tool.process(call.args, ctx)
         output = await _validate_output(config, state, output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
     except (pydantic.ValidationError, ModelRetry) as exc:
         if round_.final is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from ._events import EnqueuedMessagesEvent
 from ._exceptions import UserError
 from ._history import merge_adjacent
@@ -10,6 +12,7 @@ from ._nodes import CallToolsNode, ModelRequestNode
 from ._parts import now_utc
 from ._run_config import RunConfig
 from ._run_state import RunState
+from .models import ModelRequestParameters
 
 __all__ = ["run_model_request"]
 
@@ -36,9 +39,8 @@ async def run_model_request(config: RunConfig, state: RunState, node: ModelReque
         )
     config.usage_limits.check_before_request(state.usage)
 
-    response = await config.model.request(
-        merge_adjacent(state.messages), config.model_settings, config.request_parameters
-    )
+    params = await _prepared_parameters(config, state) if config.prepares_tools else config.request_parameters
+    response = await config.model.request(merge_adjacent(state.messages), config.model_settings, params)
     return _record_response(config, state, response)
 
 
@@ -87,6 +89,18 @@ def _stamp(config: RunConfig, message: object) -> None:
         message.conversation_id = config.conversation_id  # type: ignore[attr-defined]
     if getattr(message, "timestamp", "") is None:
         message.timestamp = now_utc()  # type: ignore[attr-defined]
+
+
+async def _prepared_parameters(config: RunConfig, state: RunState) -> ModelRequestParameters:
+    """The request parameters with each tool's ``prepare`` applied for this step."""
+    ctx = config.run_context(state)
+    offered = []
+    for tool in config.tools.values():
+        tool_def = await tool.prepared_def(ctx)
+        if tool_def is not None:
+            offered.append(tool_def)
+    state.offered_tools = frozenset(d.name for d in offered)
+    return dataclasses.replace(config.request_parameters, function_tools=offered)
 
 
 async def resolve_instructions(config: RunConfig, state: RunState) -> str | None:

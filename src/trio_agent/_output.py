@@ -1,7 +1,8 @@
-"""How a run's output is specified, requested from the model, and validated.
+"""How a run's output is requested from the model and turned into a value.
 
-``output_type`` may be ``str`` (the model answers in text), any type pydantic can validate (the model calls
-an *output tool* whose arguments are the value), or a list/union of those. Built once per agent (and once per
+``output_type`` may be ``str`` (a text answer), any type pydantic validates or an *output function* (the model
+calls an output tool), the markers of ``_output_specs`` (``ToolOutput``, ``NativeOutput``, ``PromptedOutput``,
+``TextOutput``), or a list/union of these. The :class:`OutputSchema` is built once per agent (and once per
 distinct per-run override), never per run.
 """
 
@@ -9,49 +10,80 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import types
 import typing
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 import pydantic
 import typing_extensions
-from pydantic.json_schema import GenerateJsonSchema
 
+from ._callables import is_async_callable, takes_run_context
 from ._exceptions import UserError
+from ._function_schema import ToolJsonSchema
+from ._output_specs import NativeOutput, PromptedOutput, TextOutput, ToolOutput
 from ._run_context import RunContext
-from ._system_prompts import takes_run_context
-from ._tool_def import ToolDefinition
+from ._tool_def import OutputObjectDefinition, ToolDefinition
+from ._tools import Tool
 
 if typing.TYPE_CHECKING:
     from .models import ModelRequestParameters
 
-__all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema"]
+__all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema", "output_schema_key"]
 
 DEFAULT_OUTPUT_TOOL_NAME = "final_result"
 DEFAULT_OUTPUT_TOOL_DESCRIPTION = "The final response, which ends this conversation"
+DEFAULT_PROMPTED_TEMPLATE = (
+    "Respond with a JSON object that matches this JSON schema:\n\n{schema}\n\n"
+    "Reply with the JSON object only, with no text or Markdown fences around it."
+)
+OutputMode = Literal["text", "tool", "native", "prompted"]
 
 
-class _OutputJsonSchema(GenerateJsonSchema):
-    def field_title_should_be_set(self, schema: Any) -> bool:
-        return False
+class _CallableOutput:
+    """Calls a user function with the value (and the context, if it takes one), awaiting it if async."""
+
+    __slots__ = ("function", "is_async", "takes_ctx")
+
+    def __init__(self, function: Callable[..., Any], *, arity_with_ctx: int) -> None:
+        self.function = function
+        self.takes_ctx = len(_parameters(function)) >= arity_with_ctx and takes_run_context(function)
+        self.is_async = is_async_callable(function)
+
+    async def __call__(self, value: Any, ctx: RunContext[Any]) -> Any:
+        result = self.function(ctx, value) if self.takes_ctx else self.function(value)
+        if self.is_async:
+            awaitable: Awaitable[Any] = result
+            result = await awaitable
+        return result
 
 
-def _is_object_schema(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "object" and "properties" in schema
+def _parameters(function: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+class OutputValidator(_CallableOutput):
+    """``@agent.output_validator``: ``(output)`` or ``(ctx, output)``, returning the output or raising
+    ``ModelRetry``. Sync validators run on the trio thread (they are meant to be quick checks)."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        super().__init__(function, arity_with_ctx=2)
+
+    async def validate(self, output: Any, ctx: RunContext[Any]) -> Any:
+        return await self(output, ctx)
 
 
 @dataclasses.dataclass(kw_only=True)
-class OutputTool:
-    """A tool whose arguments are the run's output value."""
+class _ValueShape:
+    """How a JSON value is validated into the output: a TypeAdapter, unwrapping ``{outer_key: value}``."""
 
-    tool_def: ToolDefinition
     adapter: pydantic.TypeAdapter[Any]
     outer_key: str | None
-    max_retries: int | None = None
+    schema: dict[str, Any]
+    description: str | None
 
-    def process(self, args: str | dict[str, Any] | None) -> Any:
-        """Validate the tool call's arguments into the output value (raises ``pydantic.ValidationError``)."""
+    def validate(self, args: str | dict[str, Any] | None) -> Any:
         if isinstance(args, str):
             value = self.adapter.validate_json(args or "{}")
         else:
@@ -59,24 +91,94 @@ class OutputTool:
         return value[self.outer_key] if self.outer_key else value
 
 
+def _value_shape(output_type: Any) -> _ValueShape:
+    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(output_type)
+    schema = adapter.json_schema(schema_generator=ToolJsonSchema)
+    description = schema.pop("description", None)
+    schema.pop("title", None)
+    if schema.get("type") == "object" and "properties" in schema:
+        return _ValueShape(adapter=adapter, outer_key=None, schema=schema, description=description)
+    wrapper = typing_extensions.TypedDict("OutputWrapper", {"response": output_type})  # type: ignore[name-match]
+    defs = schema.pop("$defs", None)
+    wrapped: dict[str, Any] = {"properties": {"response": schema}, "required": ["response"], "type": "object"}
+    if defs:
+        wrapped["$defs"] = defs
+    return _ValueShape(
+        adapter=pydantic.TypeAdapter(wrapper), outer_key="response", schema=wrapped, description=description
+    )
+
+
+@dataclasses.dataclass(kw_only=True)
+class OutputTool:
+    """A tool whose arguments are the run's output (or an output function's arguments)."""
+
+    tool_def: ToolDefinition
+    max_retries: int | None = None
+    shape: _ValueShape | None = None
+    function: Tool[Any] | None = None
+
+    async def process(self, args: str | dict[str, Any] | None, ctx: RunContext[Any]) -> Any:
+        """Validate (and, for an output function, call) into the output; raises ``pydantic.ValidationError`` or
+        ``ModelRetry``."""
+        if self.function is not None:
+            return await self.function.call(self.function.function_schema.validate(args), ctx)
+        assert self.shape is not None
+        return self.shape.validate(args)
+
+
+_FENCE = re.compile(r"```(?:\w+)?\s*\n?(.*?)```", re.DOTALL)
+
+
+def _strip_fences(text: str) -> str:
+    match = _FENCE.search(text)
+    return (match.group(1) if match else text).strip() or "{}"
+
+
+@dataclasses.dataclass(kw_only=True)
+class TextProcessor:
+    """Turns a text answer into the output: as is (``str``), through a ``TextOutput`` function, or as JSON."""
+
+    function: _CallableOutput | None = None
+    shape: _ValueShape | None = None
+
+    async def process(self, text: str, ctx: RunContext[Any]) -> Any:
+        if self.shape is not None:
+            return self.shape.validate(_strip_fences(text))
+        if self.function is not None:
+            return await self.function(text, ctx)
+        return text
+
+
 @dataclasses.dataclass(kw_only=True)
 class OutputSchema:
     """What the run accepts as output and how the model is asked for it."""
 
-    allow_text_output: bool
-    """Whether a plain-text answer is an output (``str`` is among the output types)."""
+    mode: OutputMode
     tools: dict[str, OutputTool]
+    text: TextProcessor | None
+    output_object: OutputObjectDefinition | None = None
+    prompted_template: str | None = None
     allows_none: bool = False
     request_parameters: tuple[int, ModelRequestParameters] | None = None
     """The agent's request parameters for this output, with the tool-set version they were built for."""
 
     @property
-    def mode(self) -> typing.Literal["text", "tool"]:
-        return "tool" if self.tools else "text"
+    def allow_text_output(self) -> bool:
+        """Whether a plain-text answer can be the output."""
+        return self.text is not None
 
     @property
     def tool_defs(self) -> list[ToolDefinition]:
         return [tool.tool_def for tool in self.tools.values()]
+
+    def prompted_instructions(self) -> str | None:
+        """The instructions that ask for JSON output, in ``'prompted'`` mode."""
+        if self.mode != "prompted" or self.output_object is None:
+            return None
+        template = self.prompted_template or DEFAULT_PROMPTED_TEMPLATE
+        return template.replace(
+            "{schema}", pydantic.TypeAdapter(Any).dump_json(self.output_object.json_schema).decode()
+        )
 
 
 def _flatten(output_type: Any) -> list[Any]:
@@ -94,65 +196,92 @@ def output_schema_key(output_type: Any) -> tuple[Any, ...]:
     return key
 
 
-def _output_tool(output_type: Any, name: str) -> OutputTool:
-    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(output_type)
-    schema = adapter.json_schema(schema_generator=_OutputJsonSchema)
-    outer_key = None
-    if not _is_object_schema(schema):
-        outer_key = "response"
-        wrapper = typing_extensions.TypedDict(f"{name}_wrapper", {"response": output_type})  # type: ignore[misc]
-        adapter = pydantic.TypeAdapter(wrapper)
-        schema = {"type": "object", "properties": {"response": schema}, "required": ["response"]}
-    description = schema.pop("description", None) or DEFAULT_OUTPUT_TOOL_DESCRIPTION
-    schema.pop("title", None)
+def _type_name(value: Any) -> str:
+    return str(getattr(value, "__name__", None) or type(value).__name__)
+
+
+def _is_output_function(member: Any) -> bool:
+    return callable(member) and not isinstance(member, type) and get_origin(member) is None
+
+
+def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str) -> OutputTool:
+    value = spec.output if spec is not None else member
+    description = spec.description if spec is not None else None
+    max_retries = spec.max_retries if spec is not None else None
+    strict = spec.strict if spec is not None else None
+    if _is_output_function(value):
+        function: Tool[Any] = Tool(value, name=name, description=description, strict=strict)
+        tool_def = dataclasses.replace(function.tool_def, kind="output")
+        return OutputTool(tool_def=tool_def, max_retries=max_retries, function=function)
+    shape = _value_shape(value)
     return OutputTool(
         tool_def=ToolDefinition(
             name=name,
-            parameters_json_schema=schema,
-            description=description,
-            outer_typed_dict_key=outer_key,
+            parameters_json_schema=shape.schema,
+            description=description or shape.description or DEFAULT_OUTPUT_TOOL_DESCRIPTION,
+            outer_typed_dict_key=shape.outer_key,
+            strict=strict,
             kind="output",
         ),
-        adapter=adapter,
-        outer_key=outer_key,
+        max_retries=max_retries,
+        shape=shape,
     )
 
 
+def _structured_text(spec: NativeOutput[Any] | PromptedOutput[Any]) -> tuple[_ValueShape, OutputObjectDefinition]:
+    members = _flatten(spec.outputs)
+    union = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007 - built at run time
+    shape = _value_shape(union)
+    name = spec.name or (_type_name(members[0]) if len(members) == 1 else None)
+    strict = spec.strict if isinstance(spec, NativeOutput) else None
+    definition = OutputObjectDefinition(
+        json_schema=shape.schema, name=name, description=spec.description or shape.description, strict=strict
+    )
+    return shape, definition
+
+
 def output_schema(output_type: Any) -> OutputSchema:
-    """Build the :class:`OutputSchema` for an ``output_type`` spec."""
+    """Build the :class:`OutputSchema` for an ``output_type`` spec; misuse is a :class:`UserError`."""
     members = _flatten(output_type)
-    allows_none = type(None) in members or None in members
-    allow_text = str in members
-    structured = [m for m in members if m not in (str, type(None), None)]
-    if not structured and not allow_text:
+    allows_none = any(m is None or m is type(None) for m in members)
+    members = [m for m in members if m is not None and m is not type(None)]
+    structured_text = [m for m in members if isinstance(m, NativeOutput | PromptedOutput)]
+    if structured_text:
+        if len(members) > 1:
+            raise UserError(
+                "`NativeOutput` and `PromptedOutput` must be the only output type; list the types inside it."
+            )
+        spec = structured_text[0]
+        shape, definition = _structured_text(spec)
+        return OutputSchema(
+            mode="native" if isinstance(spec, NativeOutput) else "prompted",
+            tools={},
+            text=TextProcessor(shape=shape),
+            output_object=definition,
+            prompted_template=spec.template if isinstance(spec, PromptedOutput) else None,
+            allows_none=allows_none,
+        )
+    text_members = [m for m in members if m is str or isinstance(m, TextOutput)]
+    if len(text_members) > 1:
+        raise UserError("Only one of `str` and `TextOutput(...)` can be an output type.")
+    text = None
+    if text_members:
+        member = text_members[0]
+        text = TextProcessor(
+            function=_CallableOutput(member.output_function, arity_with_ctx=2)
+            if isinstance(member, TextOutput)
+            else None
+        )
+    tool_members = [m for m in members if m not in text_members]
+    if not tool_members and text is None:
         raise UserError(f"`output_type={output_type!r}` names no output type; use `str` or a type to validate.")
     tools: dict[str, OutputTool] = {}
-    for member in structured:
-        name = DEFAULT_OUTPUT_TOOL_NAME
-        if len(structured) > 1:
-            name = f"{DEFAULT_OUTPUT_TOOL_NAME}_{getattr(member, '__name__', 'output')}"
+    for member in tool_members:
+        tool_spec = member if isinstance(member, ToolOutput) else None
+        name = tool_spec.name if tool_spec is not None and tool_spec.name else DEFAULT_OUTPUT_TOOL_NAME
+        if len(tool_members) > 1 and not (tool_spec is not None and tool_spec.name):
+            name = f"{DEFAULT_OUTPUT_TOOL_NAME}_{_type_name(tool_spec.output if tool_spec is not None else member)}"
         if name in tools:
             raise UserError(f"Two output types would both be called {name!r}; give them distinct names.")
-        tools[name] = _output_tool(member, name)
-    return OutputSchema(allow_text_output=allow_text, tools=tools, allows_none=allows_none)
-
-
-OutputValidatorFunc = Callable[..., Any]
-
-
-class OutputValidator:
-    """A function checking (and possibly replacing) the output; it may raise ``ModelRetry``."""
-
-    __slots__ = ("function", "is_async", "takes_ctx")
-
-    def __init__(self, function: OutputValidatorFunc) -> None:
-        self.function = function
-        self.takes_ctx = len(inspect.signature(function).parameters) > 1 and takes_run_context(function)
-        self.is_async = inspect.iscoroutinefunction(function)
-
-    async def validate(self, output: Any, ctx: RunContext[Any]) -> Any:
-        result = self.function(ctx, output) if self.takes_ctx else self.function(output)
-        if self.is_async:
-            awaitable: Awaitable[Any] = result
-            result = await awaitable
-        return result
+        tools[name] = _output_tool(member, tool_spec, name)
+    return OutputSchema(mode="tool" if tools else "text", tools=tools, text=text, allows_none=allows_none)

@@ -42,6 +42,8 @@ class RunConfig:
     output_validators: Sequence[OutputValidator]
     tools: dict[str, Tool[Any]]
     request_parameters: ModelRequestParameters
+    prepares_tools: bool
+    """Whether some tool has a ``prepare`` function (so each step builds its own tool list)."""
     max_output_retries: int
     default_tool_retries: int
     tool_timeout: float | None

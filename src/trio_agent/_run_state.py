@@ -27,6 +27,7 @@ class RunState:
         "delivered",
         "messages",
         "new_message_index",
+        "offered_tools",
         "output_retries_used",
         "run_step",
         "tool_retries",
@@ -48,6 +49,8 @@ class RunState:
         """Deliveries made while committing (an end-of-run redirect), to be announced by the next request."""
         self.delivered: list[PendingMessage] = []
         """Enqueued items this (forked) step delivered; removed from the mailbox when it commits."""
+        self.offered_tools: frozenset[str] | None = None
+        """The tools offered with the latest request, when ``prepare`` functions narrowed them (else all)."""
 
     def fork(self) -> RunState:
         """A copy a step can change without affecting this state."""
@@ -60,4 +63,5 @@ class RunState:
         clone.new_message_index = self.new_message_index
         clone.announce = list(self.announce) if self.announce else []
         clone.delivered = []
+        clone.offered_tools = self.offered_tools
         return clone

@@ -7,10 +7,10 @@ non-blocking (do I/O in an ``async def`` one).
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeAlias
 
+from ._callables import is_async_callable, takes_run_context
 from ._run_context import RunContext
 
 __all__ = ["SystemPromptFunc", "SystemPromptRunner"]
@@ -23,15 +23,6 @@ SystemPromptFunc: TypeAlias = (
 )
 
 
-def takes_run_context(func: Callable[..., Any]) -> bool:
-    """Whether ``func``'s first parameter receives the :class:`RunContext`."""
-    params = list(inspect.signature(func).parameters.values())
-    return bool(params) and params[0].kind in (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
-    )
-
-
 class SystemPromptRunner:
     """Calls one prompt function with or without the context, awaiting it if it is async."""
 
@@ -41,7 +32,7 @@ class SystemPromptRunner:
         self.function = function
         self.dynamic = dynamic
         self.takes_ctx = takes_run_context(function)
-        self.is_async = inspect.iscoroutinefunction(function)
+        self.is_async = is_async_callable(function)
 
     async def run(self, ctx: RunContext[Any]) -> str | None:
         function: Callable[..., Any] = self.function

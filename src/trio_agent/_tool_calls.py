@@ -126,12 +126,13 @@ async def _run_and_report(config: RunConfig, state: RunState, call: ToolCallPart
 
 async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart) -> _Outcome:
     name = call.tool_name
-    tool = config.tools.get(name)
+    offered = state.offered_tools
+    tool = config.tools.get(name) if offered is None or name in offered else None
     max_retries = config.default_tool_retries if tool is None or tool.max_retries is None else tool.max_retries
     retry = state.tool_retries.get(name, 0)
     try:
         if tool is None:
-            raise ModelRetry(_unknown_tool_message(config, name))
+            raise ModelRetry(_unknown_tool_message(config, state, name))
         kwargs = tool.function_schema.validate(call.args)
         ctx = config.run_context(
             state, tool_name=name, tool_call_id=call.tool_call_id, retry=retry, max_retries=max_retries
@@ -165,8 +166,9 @@ def _success(state: RunState, call: ToolCallPart, result: Any) -> _Outcome:
     return _Outcome(ToolReturnPart(call.tool_name, result, call.tool_call_id))
 
 
-def _unknown_tool_message(config: RunConfig, name: str) -> str:
-    names = sorted([*config.tools, *config.output_schema.tools])
+def _unknown_tool_message(config: RunConfig, state: RunState, name: str) -> str:
+    offered = config.tools if state.offered_tools is None else state.offered_tools
+    names = sorted([*offered, *config.output_schema.tools])
     if not names:
         return f"Unknown tool name: {name!r}. No tools available."
     return f"Unknown tool name: {name!r}. Available tools: {', '.join(repr(n) for n in names)}"

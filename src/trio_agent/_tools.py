@@ -11,11 +11,12 @@ from typing import Any, Generic, TypeAlias
 import trio
 from typing_extensions import TypeVar
 
-from ._function_schema import FunctionSchema, _is_run_context, function_schema
+from ._docstrings import DocstringFormat
+from ._function_schema import FunctionSchema, function_schema, is_run_context
 from ._run_context import RunContext
 from ._tool_def import ToolDefinition
 
-__all__ = ["Tool", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain"]
+__all__ = ["Tool", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain", "ToolPrepareFunc"]
 
 DepsT = TypeVar("DepsT", default=None, contravariant=True)
 
@@ -24,6 +25,10 @@ ToolFuncContext: TypeAlias = Callable[..., Any]
 ToolFuncPlain: TypeAlias = Callable[..., Any]
 """A tool function without a ``RunContext`` parameter."""
 ToolFuncEither: TypeAlias = ToolFuncContext | ToolFuncPlain
+ToolPrepareFunc: TypeAlias = Callable[
+    [RunContext[Any], ToolDefinition], "Awaitable[ToolDefinition | None] | ToolDefinition | None"
+]
+"""``prepare(ctx, tool_def)``: the definition to offer for this step, or ``None`` to hide the tool."""
 
 
 def _first_param_is_context(function: Callable[..., Any]) -> bool:
@@ -34,7 +39,7 @@ def _first_param_is_context(function: Callable[..., Any]) -> bool:
         hints = typing.get_type_hints(function)
     except NameError:
         hints = {}
-    return _is_run_context(hints.get(params[0].name))
+    return is_run_context(hints.get(params[0].name))
 
 
 class Tool(Generic[DepsT]):
@@ -55,6 +60,12 @@ class Tool(Generic[DepsT]):
             if ``None``.
         metadata: Application data kept on the tool definition; never sent to the model.
         strict: Ask providers that support it to enforce the schema strictly.
+        prepare: Called before each model request with the run context and the tool's definition; returns the
+            definition to offer for that step (possibly changed), or ``None`` to hide the tool for that step.
+        requires_approval: Calls need a human's approval: they end the run with ``DeferredToolRequests`` as
+            output, and a later run executes (or denies) them as ``deferred_tool_results=`` says.
+        docstring_format: How to read the docstring: ``'auto'`` (detect), ``'google'``, ``'numpy'``, ``'sphinx'``.
+        require_parameter_descriptions: Raise ``UserError`` if a parameter has no description in the docstring.
     """
 
     def __init__(
@@ -69,6 +80,10 @@ class Tool(Generic[DepsT]):
         timeout: float | None = None,
         metadata: dict[str, Any] | None = None,
         strict: bool | None = None,
+        prepare: ToolPrepareFunc | None = None,
+        requires_approval: bool = False,
+        docstring_format: DocstringFormat = "auto",
+        require_parameter_descriptions: bool = False,
     ) -> None:
         self.function = function
         self.takes_ctx = _first_param_is_context(function) if takes_ctx is None else takes_ctx
@@ -78,21 +93,40 @@ class Tool(Generic[DepsT]):
         self.timeout = timeout
         self.metadata = metadata
         self.strict = strict
-        self.function_schema: FunctionSchema = function_schema(function, takes_ctx=self.takes_ctx, name=self.name)
+        self.prepare = prepare
+        self.requires_approval = requires_approval
+        self.function_schema: FunctionSchema = function_schema(
+            function,
+            takes_ctx=self.takes_ctx,
+            name=self.name,
+            docstring_format=docstring_format,
+            require_parameter_descriptions=require_parameter_descriptions,
+        )
         self.description = description if description is not None else self.function_schema.description
-
-    @property
-    def tool_def(self) -> ToolDefinition:
-        """The definition sent to the model."""
-        return ToolDefinition(
+        self._tool_def = ToolDefinition(
             name=self.name,
             parameters_json_schema=self.function_schema.json_schema,
             description=self.description,
             strict=self.strict,
             sequential=self.sequential,
+            kind="unapproved" if requires_approval else "function",
             metadata=self.metadata,
             timeout=self.timeout,
         )
+
+    @property
+    def tool_def(self) -> ToolDefinition:
+        """The definition sent to the model (before any ``prepare``)."""
+        return self._tool_def
+
+    async def prepared_def(self, ctx: RunContext[Any]) -> ToolDefinition | None:
+        """The definition to offer at this step: ``prepare``'s answer, or the plain definition."""
+        if self.prepare is None:
+            return self._tool_def
+        result = self.prepare(ctx, self._tool_def)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
 
     async def call(
         self, kwargs: dict[str, Any], ctx: RunContext[Any], *, limiter: trio.CapacityLimiter | None = None

@@ -6,5 +6,14 @@ from ._tools import Tool as Tool
 from ._tools import ToolFuncContext as ToolFuncContext
 from ._tools import ToolFuncEither as ToolFuncEither
 from ._tools import ToolFuncPlain as ToolFuncPlain
+from ._tools import ToolPrepareFunc as ToolPrepareFunc
 
-__all__ = ["RunContext", "Tool", "ToolDefinition", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain"]
+__all__ = [
+    "RunContext",
+    "Tool",
+    "ToolDefinition",
+    "ToolFuncContext",
+    "ToolFuncEither",
+    "ToolFuncPlain",
+    "ToolPrepareFunc",
+]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import trio
 
+from .._callables import is_async_callable
 from .._messages import ModelMessage, ModelRequest, ModelResponse
 from .._parts import now_utc
 from .._settings import ModelSettings
@@ -106,7 +106,7 @@ class FunctionModel(Model):
         super().__init__(settings=settings, profile=profile or _FUNCTION_PROFILE)
         self.function = function
         self.stream_function = stream_function
-        self._is_async = function is not None and _is_async_callable(function)
+        self._is_async = function is not None and is_async_callable(function)
         self._model_name = model_name or (
             f"function:{getattr(function, '__name__', '') if function else ''}:"
             f"{getattr(stream_function, '__name__', '') if stream_function else ''}"
@@ -183,14 +183,6 @@ class FunctionModel(Model):
             aclose = getattr(source, "aclose", None)
             if aclose is not None:
                 await aclose()
-
-
-def _is_async_callable(obj: Any) -> bool:
-    """Whether calling ``obj`` returns a coroutine: async functions, partials of them, and objects with an
-    async ``__call__``."""
-    while isinstance(obj, functools.partial):
-        obj = obj.func
-    return inspect.iscoroutinefunction(obj) or (callable(obj) and inspect.iscoroutinefunction(obj.__call__))
 
 
 def _latest_instructions(messages: list[ModelMessage]) -> str | None:

@@ -1,0 +1,49 @@
+"""Reading tool descriptions out of docstrings (Google, NumPy and Sphinx styles, via ``docstring_parser``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable
+from typing import Any, Literal, TypeAlias
+
+__all__ = ["DocstringFormat", "FunctionDocs", "parse_function_docs"]
+
+DocstringFormat: TypeAlias = Literal["auto", "google", "numpy", "sphinx"]
+
+
+@dataclasses.dataclass(frozen=True)
+class FunctionDocs:
+    """What a docstring says about a function."""
+
+    description: str | None
+    """The summary (with the ``Returns`` section, if any, as ``<summary>..</summary><returns>..</returns>``)."""
+    parameters: dict[str, str]
+    """Parameter name → description."""
+
+
+def parse_function_docs(function: Callable[..., Any], docstring_format: DocstringFormat = "auto") -> FunctionDocs:
+    """Parse ``function``'s docstring; a function without one has no description."""
+    doc = inspect.getdoc(function)
+    if not doc:
+        return FunctionDocs(None, {})
+    import docstring_parser  # imported on first use: most imports of trio_agent never parse a docstring
+
+    style = {
+        "auto": docstring_parser.DocstringStyle.AUTO,
+        "google": docstring_parser.DocstringStyle.GOOGLE,
+        "numpy": docstring_parser.DocstringStyle.NUMPYDOC,
+        "sphinx": docstring_parser.DocstringStyle.REST,
+    }[docstring_format]
+    try:
+        parsed = docstring_parser.parse(doc, style)
+    except docstring_parser.ParseError:
+        return FunctionDocs(doc.strip() or None, {})
+    summary = "\n\n".join(text for text in (parsed.short_description, parsed.long_description) if text) or None
+    returns = parsed.returns.description if parsed.returns is not None else None
+    if returns and summary:
+        description: str | None = f"<summary>{summary}</summary>\n<returns>{returns}</returns>"
+    else:
+        description = summary
+    parameters = {p.arg_name: p.description for p in parsed.params if p.description}
+    return FunctionDocs(description, parameters)
