@@ -18,6 +18,7 @@ WORKLOADS: list[list[str]] = [
     ["w1_single_turn.py", "iter"],
     ["w2_tool_loop.py", "run"],
     ["w2_tool_loop.py", "iter"],
+    ["w3_parallel_tools.py"],
 ]
 
 

@@ -83,7 +83,8 @@ def test_forced_docstring_format_and_returns_section() -> None:
 
     tool = Tool(area, docstring_format="google")
     assert tool.tool_def.description == (
-        "<summary>Compute an area.\n\nLonger explanation.</summary>\n<returns>The area in square units.</returns>"
+        "<summary>Compute an area.\n\nLonger explanation.</summary>\n"
+        "<returns>\n<description>The area in square units.</description>\n</returns>"
     )
     assert tool.tool_def.parameters_json_schema["properties"]["width"] == {"description": "the width", "type": "number"}
 
@@ -148,6 +149,7 @@ def test_a_lone_model_like_parameter_is_unwrapped(annotation: Any, args: Any, ex
     schema = tool.tool_def.parameters_json_schema
     assert "value" not in schema.get("properties", {})
     assert schema["type"] == "object"
+    assert schema["title"] == annotation.__name__  # the type's own schema, title included
     assert tool.function_schema.validate(args) == {"value": expected}
 
 

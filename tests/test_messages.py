@@ -88,7 +88,7 @@ ANCHOR_HISTORY_JSON = """
   "metadata": null, "state": "complete"
  }
 ]
-"""  # noqa: E501
+"""
 
 # As pydantic-ai 2.68 writes a tool retry and an output retry (anchor "Changes in the newest release").
 HISTORY_2_68_JSON = """
@@ -109,7 +109,7 @@ HISTORY_2_68_JSON = """
  {"parts": [{"content": "Please answer.", "cause": "no_output", "timestamp": "2026-11-23T21:56:28.400000Z", "part_kind": "retry-feedback"}],
   "kind": "request"}
 ]
-"""  # noqa: E501
+"""
 
 
 def at(second: int, micro: int) -> datetime:

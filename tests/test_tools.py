@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -11,6 +12,7 @@ from conftest import request_texts, scripted_model
 from trio_agent import Agent, ModelRetry, RunContext, Tool, UnexpectedModelBehavior, UserError
 from trio_agent.messages import ModelResponse, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart
 from trio_agent.models.function import AgentInfo, FunctionModel
+from trio_agent.tools import ToolDefinition
 
 
 def test_schema_from_type_hints_excludes_the_context() -> None:
@@ -255,3 +257,55 @@ async def test_tool_context_and_plain_tool_objects() -> None:
     agent = Agent(FunctionModel(model_fn), tools=[Tool(ctx_tool)], deps_type=str)
     await agent.run("go", deps="deps!")
     assert seen == [("deps!", "ctx_tool", "id-1", 1, 2)]
+
+
+async def test_prepare_hides_or_changes_a_tool_per_step() -> None:
+    seen: list[list[tuple[str, str | None]]] = []
+
+    async def model_fn(messages: list, info: AgentInfo) -> ModelResponse:
+        seen.append([(t.name, t.description) for t in info.function_tools])
+        if len(seen) == 1:
+            return ModelResponse(parts=[ToolCallPart("secret", {}, "c1")])
+        return ModelResponse(parts=[TextPart("done")])
+
+    agent = Agent(FunctionModel(model_fn), deps_type=int)
+
+    async def only_for_admins(ctx: RunContext[int], tool_def: ToolDefinition) -> ToolDefinition | None:
+        return tool_def if ctx.deps == 42 else None
+
+    def describe_step(ctx: RunContext[int], tool_def: ToolDefinition) -> ToolDefinition:
+        return dataclasses.replace(tool_def, description=f"step {ctx.run_step}")
+
+    agent.tool_plain(lambda: "s", name="secret", prepare=only_for_admins)
+    agent.tool_plain(lambda: "p", name="public", prepare=describe_step)
+
+    result = await agent.run("go", deps=0)
+    assert seen == [[("public", "step 1")], [("public", "step 2")]]
+    retry = result.all_messages()[2].parts[0]
+    assert isinstance(retry, RetryPromptPart)
+    assert retry.content == "Unknown tool name: 'secret'. Available tools: 'public'"
+    seen.clear()
+    await agent.run("go", deps=42)
+    assert seen[0] == [("secret", None), ("public", "step 1")]
+
+
+async def test_thread_limiter_bounds_concurrent_sync_tools() -> None:
+    running: list[int] = []
+    peak: list[int] = []
+    lock = threading.Lock()
+    calls = [ToolCallPart("blocking", {"n": n}, f"c{n}") for n in range(6)]
+    agent = Agent(scripted_model(calls, [TextPart("done")]), thread_limiter=trio.CapacityLimiter(2))
+
+    @agent.tool_plain
+    def blocking(n: int) -> int:
+        with lock:
+            running.append(n)
+            peak.append(len(running))
+        threading.Event().wait(0.02)
+        with lock:
+            running.remove(n)
+        return n
+
+    result = await agent.run("go")
+    assert [p.content for p in result.all_messages()[2].parts] == list(range(6))
+    assert max(peak) == 2

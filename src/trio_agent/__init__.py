@@ -3,7 +3,13 @@
 from ._agent import Agent as Agent
 from ._capabilities import AbstractCapability as AbstractCapability
 from ._capture import capture_run_messages as capture_run_messages
+from ._deferred import DeferredToolRequests as DeferredToolRequests
+from ._deferred import DeferredToolResults as DeferredToolResults
+from ._deferred import ToolApproved as ToolApproved
+from ._deferred import ToolDenied as ToolDenied
 from ._exceptions import AgentRunError as AgentRunError
+from ._exceptions import ApprovalRequired as ApprovalRequired
+from ._exceptions import CallDeferred as CallDeferred
 from ._exceptions import ModelAPIError as ModelAPIError
 from ._exceptions import ModelHTTPError as ModelHTTPError
 from ._exceptions import ModelRetry as ModelRetry
@@ -16,6 +22,10 @@ from ._nodes import End as End
 from ._nodes import FinalResult as FinalResult
 from ._nodes import ModelRequestNode as ModelRequestNode
 from ._nodes import UserPromptNode as UserPromptNode
+from ._output_specs import NativeOutput as NativeOutput
+from ._output_specs import PromptedOutput as PromptedOutput
+from ._output_specs import TextOutput as TextOutput
+from ._output_specs import ToolOutput as ToolOutput
 from ._result import AgentRunResult as AgentRunResult
 from ._result import AgentRunResultEvent as AgentRunResultEvent
 from ._run import AgentRun as AgentRun
@@ -34,17 +44,27 @@ __all__ = [
     "AgentRunError",
     "AgentRunResult",
     "AgentRunResultEvent",
+    "ApprovalRequired",
+    "CallDeferred",
     "CallToolsNode",
+    "DeferredToolRequests",
+    "DeferredToolResults",
     "End",
     "FinalResult",
     "ModelAPIError",
     "ModelHTTPError",
     "ModelRequestNode",
     "ModelRetry",
+    "NativeOutput",
+    "PromptedOutput",
     "RequestUsage",
     "RunContext",
     "RunUsage",
+    "TextOutput",
     "Tool",
+    "ToolApproved",
+    "ToolDenied",
+    "ToolOutput",
     "UndrainedPendingMessagesError",
     "UnexpectedModelBehavior",
     "UsageLimitExceeded",

@@ -19,6 +19,7 @@ from typing_extensions import TypeVar
 from ._capabilities import AbstractCapability, CombinedCapability
 from ._capture import adopt_capture
 from ._content import UserContent
+from ._deferred import DeferredToolResults
 from ._docstrings import DocstringFormat
 from ._driver import Driver
 from ._exceptions import UserError
@@ -76,6 +77,8 @@ class Agent(Generic[DepsT, OutputT]):
         tool_timeout: Seconds a tool call may take before the model is asked to retry (per-tool ``timeout``
             overrides it).
         capabilities: Capabilities whose hooks apply to every run.
+        thread_limiter: Bounds how many sync tools run in worker threads at once, across this agent's runs;
+            trio's default thread limiter if ``None``.
     """
 
     def __init__(
@@ -95,6 +98,7 @@ class Agent(Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         tool_timeout: float | None = None,
         capabilities: Sequence[AbstractCapability] = (),
+        thread_limiter: trio.CapacityLimiter | None = None,
     ) -> None:
         self.model: Model | None = infer_model(model) if model is not None else None
         self.name = name
@@ -103,6 +107,7 @@ class Agent(Generic[DepsT, OutputT]):
         self.end_strategy: EndStrategy = end_strategy
         self.metadata = metadata
         self.tool_timeout = tool_timeout
+        self.thread_limiter = thread_limiter
         self._default_retries = retries
         self._max_output_retries = retries if output_retries is None else output_retries
         self._output_type = output_type
@@ -241,6 +246,7 @@ class Agent(Generic[DepsT, OutputT]):
         *,
         output_type: Any = None,
         message_history: Sequence[ModelMessage] | None = None,
+        deferred_tool_results: DeferredToolResults | None = None,
         model: Model | KnownModelName | None = None,
         deps: DepsT = None,  # type: ignore[assignment]
         model_settings: ModelSettings | None = None,
@@ -260,6 +266,7 @@ class Agent(Generic[DepsT, OutputT]):
             user_prompt,
             output_type=output_type,
             message_history=message_history,
+            deferred_tool_results=deferred_tool_results,
             model=model,
             deps=deps,
             model_settings=model_settings,
@@ -277,6 +284,7 @@ class Agent(Generic[DepsT, OutputT]):
         *,
         output_type: Any = None,
         message_history: Sequence[ModelMessage] | None = None,
+        deferred_tool_results: DeferredToolResults | None = None,
         model: Model | KnownModelName | None = None,
         deps: DepsT = None,  # type: ignore[assignment]
         model_settings: ModelSettings | None = None,
@@ -298,6 +306,7 @@ class Agent(Generic[DepsT, OutputT]):
             user_prompt,
             output_type=output_type,
             message_history=message_history,
+            deferred_tool_results=deferred_tool_results,
             model=model,
             deps=deps,
             model_settings=model_settings,
@@ -362,6 +371,7 @@ class Agent(Generic[DepsT, OutputT]):
         *,
         output_type: Any,
         message_history: Sequence[ModelMessage] | None,
+        deferred_tool_results: DeferredToolResults | None,
         model: Model | KnownModelName | None,
         deps: Any,
         model_settings: ModelSettings | None,
@@ -406,6 +416,8 @@ class Agent(Generic[DepsT, OutputT]):
             metadata=metadata if metadata is not None else self.metadata,
             mailbox=Mailbox(),
             capability=self._capability,
+            tool_call_metadata=deferred_tool_results.metadata if deferred_tool_results is not None else {},
+            thread_limiter=self.thread_limiter,
         )
         state = RunState(history, usage._copy() if usage is not None else RunUsage())
         capture = adopt_capture()
@@ -414,6 +426,7 @@ class Agent(Generic[DepsT, OutputT]):
         driver = Driver(config, state, capture)
         driver.next_node = UserPromptNode(
             user_prompt,
+            deferred_tool_results=deferred_tool_results,
             instructions=config.instructions,
             instructions_functions=list(self._instruction_runners),
             system_prompts=self._system_prompts,

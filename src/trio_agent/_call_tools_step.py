@@ -17,7 +17,8 @@ from typing import Any
 
 import pydantic
 
-from ._exceptions import ModelRetry, UnexpectedModelBehavior
+from ._deferred import DeferredToolRequests
+from ._exceptions import ModelRetry, UnexpectedModelBehavior, UserError
 from ._messages import ModelRequest, ModelResponse
 from ._nodes import CallToolsNode, End, FinalResult, ModelRequestNode
 from ._output import OutputTool
@@ -29,12 +30,13 @@ from ._parts import (
     ThinkingPart,
     ToolCallPart,
     ToolReturnPart,
+    UserPromptPart,
     now_utc,
 )
 from ._run_config import RunConfig
 from ._run_context import RunContext
 from ._run_state import RunState
-from ._tool_calls import run_function_calls
+from ._tool_calls import Deferral, run_function_calls
 
 __all__ = ["run_call_tools"]
 
@@ -43,11 +45,15 @@ OUTPUT_NOT_USED = "Output tool not used - a final result was already processed."
 OUTPUT_NOT_FINAL = "Output tool processed, but its value will not be the final result of the agent run."
 TOOL_NOT_EXECUTED = "Tool not executed - a final result was already processed."
 RETRY_WINS = "Output not used as the final result - addressing tool retries from this round first."
+SKIP: Any = "skip"
+"""``tool_call_results`` marker for a call that was already answered before the run that resumes it."""
 
 Next = ModelRequestNode | End[FinalResult[Any]]
 
 
 async def run_call_tools(config: RunConfig, state: RunState, node: CallToolsNode) -> Next:
+    if node.tool_call_results is not None:
+        return await _resume_deferred(config, state, node)
     response = node.model_response
     calls = [p for p in response.parts if isinstance(p, ToolCallPart)]
     if calls:
@@ -140,6 +146,7 @@ class _Round:
         self.final: FinalResult[Any] | None = None
         self.final_index: int | None = None
         self.function_retried = False
+        self.deferrals: list[Deferral] = []
         self.calls = calls
 
     def ordered(self) -> list[ModelRequestPart]:
@@ -180,23 +187,73 @@ async def _handle_tool_calls(config: RunConfig, state: RunState, calls: list[Too
         winner = calls[round_.final_index]
         round_.parts[round_.final_index] = ToolReturnPart(winner.tool_name, RETRY_WINS, winner.tool_call_id)
         round_.final = None
+    return _conclude(config, state, round_, user_prompt=None)
+
+
+def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt: Any) -> Next:
+    """The round's next node: the final result, the deferred calls as output, or the next request."""
+    if round_.final is not None:
+        for deferral in round_.deferrals:
+            call = deferral.call
+            tool = config.tools.get(call.tool_name)
+            if tool is not None and tool.requires_approval:
+                index = round_.calls.index(call)
+                round_.parts[index] = ToolReturnPart(call.tool_name, TOOL_NOT_EXECUTED, call.tool_call_id)
+        return _end(config, state, round_, round_.final)
+    if round_.deferrals:
+        if not config.output_schema.allows_deferred:
+            raise UserError(
+                "A deferred tool call was present, but `DeferredToolRequests` is not among output types. To "
+                "resolve this, add `DeferredToolRequests` to the list of output types for this agent."
+            )
+        requests = DeferredToolRequests(
+            calls=[d.call for d in round_.deferrals if d.kind == "external"],
+            approvals=[d.call for d in round_.deferrals if d.kind == "unapproved"],
+            metadata={d.call.tool_call_id: d.metadata for d in round_.deferrals if d.metadata is not None},
+        )
+        return _end(config, state, round_, FinalResult(requests))
     parts = round_.ordered()
-    if round_.final is None:
-        return ModelRequestNode(ModelRequest(parts=parts))
+    if user_prompt is not None:
+        parts.append(UserPromptPart(user_prompt))
+    return ModelRequestNode(ModelRequest(parts=parts))
+
+
+def _end(config: RunConfig, state: RunState, round_: _Round, final: FinalResult[Any]) -> End[FinalResult[Any]]:
+    parts = round_.ordered()
     if parts:
         state.messages.append(
             ModelRequest(parts=parts, run_id=config.run_id, conversation_id=config.conversation_id, timestamp=now_utc())
         )
-    return End(round_.final)
+    return End(final)
 
 
-async def _run_functions(config: RunConfig, state: RunState, round_: _Round, indices: list[int]) -> None:
+async def _resume_deferred(config: RunConfig, state: RunState, node: CallToolsNode) -> Next:
+    """Answer the calls of a response that ended an earlier run, as ``deferred_tool_results`` says."""
+    calls = [p for p in node.model_response.parts if isinstance(p, ToolCallPart)]
+    answers = node.tool_call_results or {}
+    eligible = [i for i, c in enumerate(calls) if c.tool_name not in config.output_schema.tools]
+    expected = {calls[i].tool_call_id for i in eligible}
+    if not expected <= set(answers) <= {c.tool_call_id for c in calls}:
+        raise UserError(
+            "Tool call results need to be provided for all deferred tool calls. "
+            f"Expected: {expected}, got: {set(answers)}"
+        )
+    round_ = _Round(calls)
+    todo = [i for i in eligible if answers[calls[i].tool_call_id] is not SKIP]
+    await _run_functions(config, state, round_, todo, [answers[calls[i].tool_call_id] for i in todo])
+    return _conclude(config, state, round_, user_prompt=node.user_prompt)
+
+
+async def _run_functions(
+    config: RunConfig, state: RunState, round_: _Round, indices: list[int], answers: list[Any] | None = None
+) -> None:
     if not indices:
         return
-    batch = await run_function_calls(config, state, [round_.calls[i] for i in indices])
-    for i, part in zip(indices, batch.parts, strict=True):
-        round_.parts[i] = part
+    batch = await run_function_calls(config, state, [round_.calls[i] for i in indices], answers)
+    for position, part in batch.parts.items():
+        round_.parts[indices[position]] = part
     round_.user_parts.extend(batch.user_parts)
+    round_.deferrals.extend(batch.deferrals)
     round_.function_retried = round_.function_retried or batch.retried
 
 

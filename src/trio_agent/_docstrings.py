@@ -17,7 +17,7 @@ class FunctionDocs:
     """What a docstring says about a function."""
 
     description: str | None
-    """The summary (with the ``Returns`` section, if any, as ``<summary>..</summary><returns>..</returns>``)."""
+    """The summary; with a ``Returns`` section, ``<summary>..</summary>`` followed by a ``<returns>`` block."""
     parameters: dict[str, str]
     """Parameter name → description."""
 
@@ -41,9 +41,9 @@ def parse_function_docs(function: Callable[..., Any], docstring_format: Docstrin
         return FunctionDocs(doc.strip() or None, {})
     summary = "\n\n".join(text for text in (parsed.short_description, parsed.long_description) if text) or None
     returns = parsed.returns.description if parsed.returns is not None else None
-    if returns and summary:
-        description: str | None = f"<summary>{summary}</summary>\n<returns>{returns}</returns>"
-    else:
-        description = summary
+    description = summary
+    if returns:
+        returns_block = f"<returns>\n<description>{returns}</description>\n</returns>"
+        description = f"<summary>{summary}</summary>\n{returns_block}" if summary else returns_block
     parameters = {p.arg_name: p.description for p in parsed.params if p.description}
     return FunctionDocs(description, parameters)

@@ -4,6 +4,8 @@ The hierarchy::
 
     Exception
     ├── ModelRetry                  raised by *your* tools and validators to ask the model to try again
+    ├── CallDeferred                raised by your tool: leave this call to the caller
+    ├── ApprovalRequired            raised by your tool: this call needs the caller's approval
     └── RuntimeError
         ├── UserError               the library was used wrongly; the message says how to fix the call
         │   └── UndrainedPendingMessagesError   (kept for ``except`` compatibility; never raised)
@@ -22,6 +24,8 @@ import json
 
 __all__ = [
     "AgentRunError",
+    "ApprovalRequired",
+    "CallDeferred",
     "ModelAPIError",
     "ModelHTTPError",
     "ModelRetry",
@@ -52,6 +56,24 @@ class ModelRetry(Exception):
 
     def __hash__(self) -> int:
         return hash((type(self), self.message))
+
+
+class CallDeferred(Exception):
+    """Raise from a tool to leave the call to the caller: the run ends with the call in
+    ``DeferredToolRequests.calls`` (``metadata`` is passed along), and a later run supplies its result."""
+
+    def __init__(self, metadata: dict[str, object] | None = None) -> None:
+        self.metadata = metadata
+        super().__init__()
+
+
+class ApprovalRequired(Exception):
+    """Raise from a tool to ask for approval first: the run ends with the call in
+    ``DeferredToolRequests.approvals``; once approved, the tool runs again with ``ctx.tool_call_approved``."""
+
+    def __init__(self, metadata: dict[str, object] | None = None) -> None:
+        self.metadata = metadata
+        super().__init__()
 
 
 class UserError(RuntimeError):

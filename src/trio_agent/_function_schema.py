@@ -117,7 +117,6 @@ def function_schema(
     if len(params) == 1 and params[0].kind is not params[0].VAR_KEYWORD and _is_model_like(hints.get(params[0].name)):
         adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(hints[params[0].name])
         schema = adapter.json_schema(schema_generator=ToolJsonSchema)
-        schema.pop("title", None)
         description = docs.description or schema.pop("description", None)
         return FunctionSchema(
             function=function,

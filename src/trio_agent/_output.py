@@ -14,12 +14,13 @@ import re
 import types
 import typing
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pydantic
 import typing_extensions
 
 from ._callables import is_async_callable, takes_run_context
+from ._deferred import DeferredToolRequests
 from ._exceptions import UserError
 from ._function_schema import ToolJsonSchema
 from ._output_specs import NativeOutput, PromptedOutput, TextOutput, ToolOutput
@@ -39,6 +40,12 @@ DEFAULT_PROMPTED_TEMPLATE = (
     "Reply with the JSON object only, with no text or Markdown fences around it."
 )
 OutputMode = Literal["text", "tool", "native", "prompted"]
+
+# Types built at run time from the user's output types (typed as Any: type checkers cannot follow them).
+_typed_dict: Any = typing_extensions.TypedDict
+_literal: Any = Literal
+_union: Any = Union
+_annotated: Any = Annotated
 
 
 class _CallableOutput:
@@ -98,7 +105,7 @@ def _value_shape(output_type: Any) -> _ValueShape:
     schema.pop("title", None)
     if schema.get("type") == "object" and "properties" in schema:
         return _ValueShape(adapter=adapter, outer_key=None, schema=schema, description=description)
-    wrapper = typing_extensions.TypedDict("OutputWrapper", {"response": output_type})  # type: ignore[name-match]
+    wrapper = _typed_dict("OutputWrapper", {"response": output_type})
     defs = schema.pop("$defs", None)
     wrapped: dict[str, Any] = {"properties": {"response": schema}, "required": ["response"], "type": "object"}
     if defs:
@@ -139,7 +146,7 @@ class TextProcessor:
     """Turns a text answer into the output: as is (``str``), through a ``TextOutput`` function, or as JSON."""
 
     function: _CallableOutput | None = None
-    shape: _ValueShape | None = None
+    shape: _ValueShape | _KindUnion | None = None
 
     async def process(self, text: str, ctx: RunContext[Any]) -> Any:
         if self.shape is not None:
@@ -159,6 +166,8 @@ class OutputSchema:
     output_object: OutputObjectDefinition | None = None
     prompted_template: str | None = None
     allows_none: bool = False
+    allows_deferred: bool = False
+    """Whether ``DeferredToolRequests`` is among the output types (so deferred calls can end the run)."""
     request_parameters: tuple[int, ModelRequestParameters] | None = None
     """The agent's request parameters for this output, with the tool-set version they were built for."""
 
@@ -197,30 +206,44 @@ def output_schema_key(output_type: Any) -> tuple[Any, ...]:
 
 
 def _type_name(value: Any) -> str:
-    return str(getattr(value, "__name__", None) or type(value).__name__)
+    name = str(getattr(value, "__name__", None) or type(value).__name__)
+    return re.sub(r"[^a-zA-Z0-9_-]", "", name)
+
+
+def _unique(name: str, taken: dict[str, Any]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
 
 
 def _is_output_function(member: Any) -> bool:
     return callable(member) and not isinstance(member, type) and get_origin(member) is None
 
 
-def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str) -> OutputTool:
+def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str, *, several: bool) -> OutputTool:
     value = spec.output if spec is not None else member
     description = spec.description if spec is not None else None
     max_retries = spec.max_retries if spec is not None else None
     strict = spec.strict if spec is not None else None
+    sequential = spec.sequential if spec is not None else False
     if _is_output_function(value):
-        function: Tool[Any] = Tool(value, name=name, description=description, strict=strict)
+        function: Tool[Any] = Tool(value, name=name, description=description, strict=strict, sequential=sequential)
         tool_def = dataclasses.replace(function.tool_def, kind="output")
         return OutputTool(tool_def=tool_def, max_retries=max_retries, function=function)
     shape = _value_shape(value)
+    if description and shape.description:
+        description = f"{description}. {shape.description}"
+    default = f"{_type_name(value)}: {DEFAULT_OUTPUT_TOOL_DESCRIPTION}" if several else DEFAULT_OUTPUT_TOOL_DESCRIPTION
     return OutputTool(
         tool_def=ToolDefinition(
             name=name,
             parameters_json_schema=shape.schema,
-            description=description or shape.description or DEFAULT_OUTPUT_TOOL_DESCRIPTION,
+            description=description or shape.description or default,
             outer_typed_dict_key=shape.outer_key,
             strict=strict,
+            sequential=sequential,
             kind="output",
         ),
         max_retries=max_retries,
@@ -228,10 +251,55 @@ def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str) -> Output
     )
 
 
-def _structured_text(spec: NativeOutput[Any] | PromptedOutput[Any]) -> tuple[_ValueShape, OutputObjectDefinition]:
+class _KindUnion:
+    """Several structured-text outputs as one object: ``{"result": {"kind": <name>, "data": <value>}}``."""
+
+    def __init__(self, members: list[Any]) -> None:
+        self.shapes: dict[str, _ValueShape] = {}
+        entries: list[dict[str, Any]] = []
+        defs: dict[str, Any] = {}
+        for member in members:
+            key = _unique(_type_name(member), self.shapes)
+            shape = self.shapes[key] = _value_shape(member)
+            data = dict(shape.schema)
+            defs.update(data.pop("$defs", {}))
+            entry: dict[str, Any] = {
+                "type": "object",
+                "properties": {"kind": {"type": "string", "const": key}, "data": data},
+                "required": ["kind", "data"],
+                "additionalProperties": False,
+                "title": key,
+            }
+            if shape.description:
+                entry["description"] = shape.description
+            entries.append(entry)
+        self.schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {"result": {"anyOf": entries}},
+            "required": ["result"],
+            "additionalProperties": False,
+        }
+        if defs:
+            self.schema["$defs"] = defs
+        self.description: str | None = None
+        envelopes = [_typed_dict("Envelope", {"kind": _literal[key], "data": Any}) for key in self.shapes]
+        union = _annotated[_union[tuple(envelopes)], pydantic.Discriminator("kind")]
+        self._envelope: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(_typed_dict("Result", {"result": union}))
+
+    def validate(self, args: str | dict[str, Any] | None) -> Any:
+        if isinstance(args, str):
+            envelope = self._envelope.validate_json(args or "{}")
+        else:
+            envelope = self._envelope.validate_python(args or {})
+        result = envelope["result"]
+        return self.shapes[result["kind"]].validate(result["data"])
+
+
+def _structured_text(
+    spec: NativeOutput[Any] | PromptedOutput[Any],
+) -> tuple[_ValueShape | _KindUnion, OutputObjectDefinition]:
     members = _flatten(spec.outputs)
-    union = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007 - built at run time
-    shape = _value_shape(union)
+    shape: _ValueShape | _KindUnion = _value_shape(members[0]) if len(members) == 1 else _KindUnion(members)
     name = spec.name or (_type_name(members[0]) if len(members) == 1 else None)
     strict = spec.strict if isinstance(spec, NativeOutput) else None
     definition = OutputObjectDefinition(
@@ -244,7 +312,8 @@ def output_schema(output_type: Any) -> OutputSchema:
     """Build the :class:`OutputSchema` for an ``output_type`` spec; misuse is a :class:`UserError`."""
     members = _flatten(output_type)
     allows_none = any(m is None or m is type(None) for m in members)
-    members = [m for m in members if m is not None and m is not type(None)]
+    allows_deferred = DeferredToolRequests in members
+    members = [m for m in members if m is not None and m is not type(None) and m is not DeferredToolRequests]
     structured_text = [m for m in members if isinstance(m, NativeOutput | PromptedOutput)]
     if structured_text:
         if len(members) > 1:
@@ -260,6 +329,7 @@ def output_schema(output_type: Any) -> OutputSchema:
             output_object=definition,
             prompted_template=spec.template if isinstance(spec, PromptedOutput) else None,
             allows_none=allows_none,
+            allows_deferred=allows_deferred,
         )
     text_members = [m for m in members if m is str or isinstance(m, TextOutput)]
     if len(text_members) > 1:
@@ -273,15 +343,21 @@ def output_schema(output_type: Any) -> OutputSchema:
             else None
         )
     tool_members = [m for m in members if m not in text_members]
-    if not tool_members and text is None:
+    if not tool_members and text is None and not allows_deferred:
         raise UserError(f"`output_type={output_type!r}` names no output type; use `str` or a type to validate.")
     tools: dict[str, OutputTool] = {}
+    several = len(tool_members) > 1
     for member in tool_members:
         tool_spec = member if isinstance(member, ToolOutput) else None
         name = tool_spec.name if tool_spec is not None and tool_spec.name else DEFAULT_OUTPUT_TOOL_NAME
-        if len(tool_members) > 1 and not (tool_spec is not None and tool_spec.name):
+        if several and not (tool_spec is not None and tool_spec.name):
             name = f"{DEFAULT_OUTPUT_TOOL_NAME}_{_type_name(tool_spec.output if tool_spec is not None else member)}"
-        if name in tools:
-            raise UserError(f"Two output types would both be called {name!r}; give them distinct names.")
-        tools[name] = _output_tool(member, tool_spec, name)
-    return OutputSchema(mode="tool" if tools else "text", tools=tools, text=text, allows_none=allows_none)
+        name = _unique(name, tools)
+        tools[name] = _output_tool(member, tool_spec, name, several=several)
+    return OutputSchema(
+        mode="tool" if tools else "text",
+        tools=tools,
+        text=text,
+        allows_none=allows_none,
+        allows_deferred=allows_deferred,
+    )

@@ -25,6 +25,7 @@ class ToolOutput(Generic[T]):
         max_retries: Invalid calls sent back to the model before the run fails; the agent's output budget if
             ``None``.
         strict: Ask providers that support it to enforce the schema strictly.
+        sequential: Process calls to this tool alone (a barrier among concurrent calls).
     """
 
     output: Any
@@ -32,6 +33,7 @@ class ToolOutput(Generic[T]):
     description: str | None
     max_retries: int | None
     strict: bool | None
+    sequential: bool
 
     def __init__(
         self,
@@ -41,12 +43,14 @@ class ToolOutput(Generic[T]):
         description: str | None = None,
         max_retries: int | None = None,
         strict: bool | None = None,
+        sequential: bool = False,
     ) -> None:
         self.output = type_
         self.name = name
         self.description = description
         self.max_retries = max_retries
         self.strict = strict
+        self.sequential = sequential
 
     __repr__ = no_defaults_repr
 

@@ -56,6 +56,8 @@ class RunConfig:
     metadata: dict[str, Any] | None
     mailbox: Mailbox
     capability: CombinedCapability | None
+    tool_call_metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """``DeferredToolResults.metadata`` of a resumed run, by tool call id."""
     thread_limiter: trio.CapacityLimiter | None = None
     emit: Callable[[AgentStreamEvent], Awaitable[None]] | None = None
     """Where the run's events go, if anyone listens (``None``: events are not even built)."""

@@ -53,6 +53,10 @@ class RunContext(Generic[DepsT]):
     """How many times this tool (or the output) has been retried so far."""
     max_retries: int = 0
     """The retry budget of this tool (or the output)."""
+    tool_call_approved: bool = False
+    """Whether this call was approved through ``DeferredToolResults`` (tools that need approval)."""
+    tool_call_metadata: Any = None
+    """Metadata the caller attached to this call in ``DeferredToolResults.metadata``."""
     run_step: int = 0
     """The number of model requests made so far in this run, including the current one."""
     run_id: str | None = None

@@ -129,7 +129,7 @@ class Tool(Generic[DepsT]):
         return result
 
     async def call(
-        self, kwargs: dict[str, Any], ctx: RunContext[Any], *, limiter: trio.CapacityLimiter | None = None
+        self, kwargs: dict[str, Any], ctx: RunContext[Any] | None, *, limiter: trio.CapacityLimiter | None = None
     ) -> Any:
         """Call the function with validated arguments (a sync one in a worker thread)."""
         schema = self.function_schema

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from ._call_tools_step import SKIP
+from ._deferred import DeferredToolResults
 from ._exceptions import UserError
 from ._history import merge_adjacent
-from ._messages import ModelRequest, ModelResponse
+from ._messages import ModelMessage, ModelRequest, ModelResponse
 from ._nodes import CallToolsNode, ModelRequestNode, UserPromptNode
-from ._parts import ModelRequestPart, SystemPromptPart, UserPromptPart
+from ._parts import ModelRequestPart, RetryPromptPart, SystemPromptPart, ToolReturnPart, UserPromptPart
 from ._run_config import RunConfig
 from ._run_state import RunState
 
@@ -23,6 +25,8 @@ async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNo
     state.new_message_index = len(history)
     if config.dynamic_system_prompts and history:
         await _refresh_dynamic_system_prompts(config, state)
+    if node.deferred_tool_results is not None:
+        return _resume_deferred_calls(history, node)
     prompt = node.user_prompt
     last = history[-1] if history else None
     if isinstance(last, ModelRequest) and prompt is None:
@@ -55,6 +59,37 @@ async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNo
     if prompt is not None:
         parts.append(UserPromptPart(prompt))
     return ModelRequestNode(ModelRequest(parts=parts))
+
+
+def _resume_deferred_calls(history: list[ModelMessage], node: UserPromptNode) -> CallToolsNode:
+    """Hand the last response's calls, with their answers, to the call-tools step (no model request)."""
+    if not history:
+        raise UserError("Tool call results were provided, but the message history is empty.")
+    trailing: list[ModelMessage] = []
+    for message in reversed(history):
+        if isinstance(message, ModelResponse):
+            response = message
+            break
+        trailing.append(message)
+    else:
+        raise UserError("Tool call results were provided, but the message history does not contain a `ModelResponse`.")
+    if not response.tool_calls:
+        raise UserError(
+            "Tool call results were provided, but the message history does not contain any unprocessed tool calls."
+        )
+    results: DeferredToolResults = node.deferred_tool_results
+    answers = results.resolutions()
+    for message in trailing:
+        for part in message.parts:
+            if isinstance(part, ToolReturnPart) or (isinstance(part, RetryPromptPart) and part.tool_name is not None):
+                if part.tool_call_id in answers:
+                    raise UserError(
+                        f"Tool call {part.tool_call_id!r} was already executed and its result cannot be overridden."
+                    )
+                answers[part.tool_call_id] = SKIP
+    return CallToolsNode(
+        response, tool_call_results=answers, tool_call_metadata=results.metadata or None, user_prompt=node.user_prompt
+    )
 
 
 def _ref(runner: object) -> str:

@@ -1,0 +1,213 @@
+"""Every kind of output: dataclasses, TypedDicts, scalars, lists, unions, ToolOutput, NativeOutput,
+PromptedOutput, TextOutput and output functions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from typing_extensions import TypedDict
+
+from conftest import request_texts, scripted_model
+from trio_agent import (
+    Agent,
+    ModelRetry,
+    NativeOutput,
+    PromptedOutput,
+    RunContext,
+    TextOutput,
+    ToolOutput,
+    UnexpectedModelBehavior,
+    UserError,
+)
+from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
+from trio_agent.models.function import AgentInfo, FunctionModel
+from trio_agent.models.test import TestModel
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+
+
+class Movie(TypedDict):
+    title: str
+    year: int
+
+
+class City(BaseModel):
+    """A city."""
+
+    name: str
+
+
+class Country(BaseModel):
+    """A country."""
+
+    name: str
+    capital: str
+
+
+@pytest.mark.parametrize(
+    ("output_type", "args", "expected"),
+    [
+        (Point, {"x": 1, "y": 2}, Point(1, 2)),
+        (Movie, {"title": "Alien", "year": 1979}, {"title": "Alien", "year": 1979}),
+        (int, {"response": 42}, 42),
+        (bool, {"response": True}, True),
+        (list[str], {"response": ["a", "b"]}, ["a", "b"]),
+        (list[Point], {"response": [{"x": 1, "y": 1}]}, [Point(1, 1)]),
+    ],
+)
+async def test_structured_types_through_the_output_tool(output_type: Any, args: Any, expected: Any) -> None:
+    agent = Agent(scripted_model([ToolCallPart("final_result", args, "c")]), output_type=output_type)
+    assert (await agent.run("x")).output == expected
+
+
+async def test_testmodel_generates_valid_output_for_each_type() -> None:
+    for output_type in (Point, Movie, int, list[str], City | Country):
+        result = await Agent(TestModel(), output_type=output_type).run("x")
+        assert result.output is not None
+
+
+async def test_a_union_of_models_and_the_tool_names() -> None:
+    seen: list[list[str]] = []
+
+    async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        seen.append([t.name for t in info.output_tools])
+        descriptions = {t.name: t.description for t in info.output_tools}
+        assert descriptions == {"final_result_City": "A city.", "final_result_Country": "A country."}
+        return ModelResponse(parts=[ToolCallPart("final_result_Country", {"name": "France", "capital": "Paris"}, "c")])
+
+    result = await Agent(FunctionModel(model), output_type=City | Country).run("x")
+    assert result.output == Country(name="France", capital="Paris")
+    assert seen == [["final_result_City", "final_result_Country"]]
+
+
+async def test_tool_output_name_description_and_retry_budget() -> None:
+    model = scripted_model(*[[ToolCallPart("answer", {"name": 5}, f"c{i}")] for i in range(4)])
+    spec = ToolOutput(City, name="answer", description="Give the city", max_retries=2)
+    agent = Agent(model, output_type=spec)
+    with pytest.raises(UnexpectedModelBehavior, match=r"Exceeded maximum output retries \(2\)"):
+        await agent.run("x")
+    assert len(model.calls) == 3
+    tool = agent._request_parameters(agent._output_schema).output_tools[0]
+    assert (tool.name, tool.description, tool.kind) == ("answer", "Give the city. A city.", "output")
+
+
+async def test_native_output_sends_a_response_format_and_parses_json_text() -> None:
+    seen: list[Any] = []
+
+    async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        params = info.model_request_parameters
+        seen.append((params.output_mode, params.output_object, info.allow_text_output, info.output_tools))
+        return ModelResponse(parts=[TextPart('Here you go:\n```json\n{"name": "Paris"}\n```')])
+
+    result = await Agent(FunctionModel(model), output_type=NativeOutput(City, strict=True)).run("x")
+    assert result.output == City(name="Paris")
+    mode, output_object, allow_text, output_tools = seen[0]
+    assert (mode, allow_text, output_tools) == ("native", True, [])
+    assert output_object.name == "City"
+    assert output_object.description == "A city."
+    assert output_object.strict is True
+    assert output_object.json_schema == {
+        "properties": {"name": {"type": "string"}},
+        "required": ["name"],
+        "type": "object",
+    }
+
+
+async def test_native_output_needs_a_model_that_supports_it() -> None:
+    with pytest.raises(UserError, match="`NativeOutput` needs a model that supports JSON-schema"):
+        await Agent(TestModel(), output_type=NativeOutput(City)).run("x")
+
+
+async def test_native_output_with_several_types_uses_kind_and_data() -> None:
+    async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        schema = info.model_request_parameters.output_object.json_schema  # type: ignore[union-attr]
+        kinds = [entry["properties"]["kind"]["const"] for entry in schema["properties"]["result"]["anyOf"]]
+        assert kinds == ["City", "Country"]
+        payload = {"result": {"kind": "Country", "data": {"name": "Japan", "capital": "Tokyo"}}}
+        return ModelResponse(parts=[TextPart(json.dumps(payload))])
+
+    result = await Agent(FunctionModel(model), output_type=NativeOutput([City, Country])).run("x")
+    assert result.output == Country(name="Japan", capital="Tokyo")
+
+
+async def test_invalid_json_text_is_retried_with_the_errors() -> None:
+    model = scripted_model([TextPart('{"nome": "x"}')], [TextPart('{"name": "Rome"}')])
+    result = await Agent(model, output_type=NativeOutput(City)).run("x")
+    assert result.output == City(name="Rome")
+    retry = result.all_messages()[2].parts[0]
+    assert retry.tool_name is None
+    assert [e["type"] for e in retry.content] == ["missing"]
+
+
+async def test_prompted_output_puts_the_schema_in_the_instructions() -> None:
+    seen: list[str | None] = []
+
+    async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        seen.append(info.instructions)
+        return ModelResponse(parts=[TextPart('{"name": "Oslo"}')])
+
+    agent = Agent(FunctionModel(model), instructions="Be brief.", output_type=PromptedOutput(City))
+    assert (await agent.run("x")).output == City(name="Oslo")
+    assert seen[0] is not None
+    assert seen[0].startswith("Be brief.\n\n")
+    assert '{"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}' in seen[0]
+    custom = Agent(FunctionModel(model), output_type=PromptedOutput(City, template="Schema: {schema}"))
+    await custom.run("x")
+    assert seen[-1] is not None
+    assert seen[-1].startswith("Schema: {")
+
+
+async def test_text_output_function_with_context_and_retry() -> None:
+    calls: list[tuple[str, int]] = []
+
+    def split_words(ctx: RunContext[None], text: str) -> list[str]:
+        calls.append((text, ctx.retry))
+        if "," not in text:
+            raise ModelRetry("use commas")
+        return text.split(",")
+
+    model = scripted_model([TextPart("a b")], [TextPart("a,b")])
+    result = await Agent(model, output_type=TextOutput(split_words)).run("x")
+    assert result.output == ["a", "b"]
+    assert calls == [("a b", 0), ("a,b", 1)]
+    assert request_texts(result.all_messages())[2] == ["req:retry-prompt:use commas"]
+
+
+async def test_output_functions_become_output_tools() -> None:
+    async def make_city(ctx: RunContext[None], name: str) -> City:
+        """Build the city.
+
+        Args:
+            name: its name
+        """
+        if name == "nowhere":
+            raise ModelRetry("name a real city")
+        return City(name=name.title())
+
+    model = scripted_model(
+        [ToolCallPart("final_result", {"name": "nowhere"}, "c1")],
+        [ToolCallPart("final_result", {"name": "lima"}, "c2")],
+    )
+    agent = Agent(model, output_type=make_city)
+    result = await agent.run("x")
+    assert result.output == City(name="Lima")
+    tool = agent._request_parameters(agent._output_schema).output_tools[0]
+    assert tool.description == "Build the city."
+    assert tool.parameters_json_schema["properties"]["name"] == {"description": "its name", "type": "string"}
+    retry = result.all_messages()[2].parts[0]
+    assert (retry.content, retry.tool_name, retry.tool_call_id) == ("name a real city", "final_result", "c1")
+
+
+async def test_str_and_text_output_cannot_be_combined_and_native_must_be_alone() -> None:
+    with pytest.raises(UserError, match="Only one of `str` and `TextOutput"):
+        Agent("test", output_type=[str, TextOutput(str.upper)])
+    with pytest.raises(UserError, match="must be the only output type"):
+        Agent("test", output_type=[NativeOutput(City), Country])
