@@ -17,22 +17,22 @@ import trio
 from typing_extensions import TypeVar
 
 from ._capabilities import AbstractCapability, CombinedCapability
-from ._capture import adopt_capture
 from ._content import UserContent
 from ._deferred import DeferredToolResults
 from ._docstrings import DocstringFormat
 from ._driver import Driver
+from ._event_sinks import ChannelSink, EventSink, EventStream
+from ._event_stream_run import open_event_stream
 from ._exceptions import UserError
-from ._ids import new_uuid7
-from ._mailbox import Mailbox
 from ._messages import ModelMessage
-from ._nodes import UserPromptNode
 from ._output import OutputSchema, OutputValidator, output_schema, output_schema_key
 from ._result import AgentRunResult
 from ._run import AgentRun, open_agent_run
-from ._run_config import EndStrategy, RunConfig
-from ._run_state import RunState
-from ._settings import ModelSettings, merge_model_settings
+from ._run_config import EndStrategy
+from ._run_setup import NOT_SET, RunArgs, build_driver
+from ._settings import ModelSettings
+from ._step_events import EventStreamHandler
+from ._streamed_run import StreamedRunResult, open_streamed_run
 from ._system_prompts import SystemPromptFunc, SystemPromptRunner
 from ._tools import Tool, ToolPrepareFunc
 from ._usage import RunUsage, UsageLimits
@@ -44,14 +44,13 @@ DepsT = TypeVar("DepsT", default=None)
 OutputT = TypeVar("OutputT", default=str)
 F = TypeVar("F", bound=Callable[..., Any])
 
-_NOT_SET: Any = object()
 _NONE_TYPE = type(None)
 
 
 @dataclasses.dataclass(frozen=True)
 class _Override:
     model: Model | None = None
-    deps: Any = _NOT_SET
+    deps: Any = NOT_SET
 
 
 class Agent(Generic[DepsT, OutputT]):
@@ -229,7 +228,7 @@ class Agent(Generic[DepsT, OutputT]):
         return func
 
     @contextlib.contextmanager
-    def override(self, *, model: Model | KnownModelName | None = None, deps: Any = _NOT_SET) -> Iterator[None]:
+    def override(self, *, model: Model | KnownModelName | None = None, deps: Any = NOT_SET) -> Iterator[None]:
         """Within the block (and the tasks it starts), runs use ``model`` and/or ``deps`` instead of what
         they are given; for tests of code that builds its own runs."""
         token = self._override.set(_Override(infer_model(model) if model is not None else None, deps))
@@ -239,6 +238,8 @@ class Agent(Generic[DepsT, OutputT]):
             self._override.reset(token)
 
     # -- entry points ---------------------------------------------------------------------------------
+    #
+    # Every entry point takes the same run arguments (see ``run``) and turns them into a ``_RunArgs``.
 
     def iter(
         self,
@@ -255,14 +256,16 @@ class Agent(Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         conversation_id: str | None = None,
         run_id: str | None = None,
+        event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> contextlib.AbstractAsyncContextManager[AgentRun[DepsT, Any]]:
         """Start a run you drive node by node: ``async with agent.iter(prompt) as run: async for node in run``.
+
+        With ``event_channel``, the run also sends its events there, as :meth:`run` does.
 
         Resource handling: the block owns the run (see :mod:`trio_agent._run`): leaving it cancels whatever
         the run is still doing; nothing the run started outlives it.
         """
-        make = functools.partial(
-            self._driver,
+        run_args = RunArgs(
             user_prompt,
             output_type=output_type,
             message_history=message_history,
@@ -276,7 +279,8 @@ class Agent(Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
         )
-        return open_agent_run(make)
+        sink = ChannelSink(event_channel) if event_channel is not None else None
+        return open_agent_run(functools.partial(self._driver, run_args, sink=sink))
 
     async def run(
         self,
@@ -293,8 +297,30 @@ class Agent(Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         conversation_id: str | None = None,
         run_id: str | None = None,
+        event_stream_handler: EventStreamHandler | None = None,
+        event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[Any]:
         """Run the agent to completion and return its result.
+
+        Args:
+            user_prompt: The user's message (text, or text and multimodal items).
+            output_type: Overrides the agent's output type for this run.
+            message_history: The conversation so far; the run continues it.
+            deferred_tool_results: Answers to the ``DeferredToolRequests`` a previous run ended with.
+            model: Overrides the agent's model for this run.
+            deps: The dependencies tools and prompts see as ``ctx.deps``.
+            model_settings: Merged over the agent's settings for this run.
+            usage_limits: Bounds for this run (``UsageLimits()``'s defaults if ``None``).
+            usage: Usage to start counting from (for runs that continue a budget).
+            metadata: Attached to the result; the agent's metadata if ``None``.
+            conversation_id: Groups runs of one conversation; taken from the history if ``None``
+                (``'new'`` starts a new one).
+            run_id: This run's id; a fresh UUIDv7 if ``None``.
+            event_stream_handler: ``handler(ctx, events)``, called for each model request and tool-call step
+                with that step's events; the run waits for it to consume them.
+            event_channel: A ``trio.MemorySendChannel`` the run sends every event into, then its
+                ``AgentRunResultEvent``, then closes. Pass ``send.clone()`` per run to fan many runs into one
+                receiver; ``event.run_id`` tells them apart.
 
         The steps run in the calling task (tools that run concurrently get a child nursery per step), so
         cancelling the caller cancels the run at once; the run leaves nothing behind.
@@ -302,7 +328,54 @@ class Agent(Generic[DepsT, OutputT]):
         Error handling: raises what the run raised: your tool's own exception, ``UnexpectedModelBehavior``
         when retries are exhausted, ``UsageLimitExceeded``, or a model/provider error.
         """
+        sink = ChannelSink(event_channel) if event_channel is not None else None
         driver = self._driver(
+            RunArgs(
+                user_prompt,
+                output_type=output_type,
+                message_history=message_history,
+                deferred_tool_results=deferred_tool_results,
+                model=model,
+                deps=deps,
+                model_settings=model_settings,
+                usage_limits=usage_limits,
+                usage=usage,
+                metadata=metadata,
+                conversation_id=conversation_id,
+                run_id=run_id,
+            ),
+            sink=sink,
+            stream_handler=event_stream_handler,
+        )
+        try:
+            return await driver.run_to_end()
+        finally:
+            driver.close()
+
+    def run_stream_events(
+        self,
+        user_prompt: str | Sequence[UserContent] | None = None,
+        *,
+        output_type: Any = None,
+        message_history: Sequence[ModelMessage] | None = None,
+        deferred_tool_results: DeferredToolResults | None = None,
+        model: Model | KnownModelName | None = None,
+        deps: DepsT = None,  # type: ignore[assignment]
+        model_settings: ModelSettings | None = None,
+        usage_limits: UsageLimits | None = None,
+        usage: RunUsage | None = None,
+        metadata: dict[str, Any] | None = None,
+        conversation_id: str | None = None,
+        run_id: str | None = None,
+    ) -> contextlib.AbstractAsyncContextManager[EventStream]:
+        """Run the agent in the background and iterate its events:
+        ``async with agent.run_stream_events(prompt) as events: async for event in events: ...``.
+
+        Yields every ``AgentStreamEvent`` in order (part start/delta/end, final result, tool calls and results,
+        enqueued messages), then one ``AgentRunResultEvent``; then the stream ends. The run goes only as fast as
+        you read. See :mod:`trio_agent._event_stream_run` for resource and error handling.
+        """
+        run_args = RunArgs(
             user_prompt,
             output_type=output_type,
             message_history=message_history,
@@ -316,11 +389,44 @@ class Agent(Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
         )
-        try:
-            end = await driver.run_to_end()
-        finally:
-            driver.close()
-        return driver.result(end)
+        return open_event_stream(lambda sink: self._driver(run_args, sink=sink))
+
+    def run_stream(
+        self,
+        user_prompt: str | Sequence[UserContent] | None = None,
+        *,
+        output_type: Any = None,
+        message_history: Sequence[ModelMessage] | None = None,
+        deferred_tool_results: DeferredToolResults | None = None,
+        model: Model | KnownModelName | None = None,
+        deps: DepsT = None,  # type: ignore[assignment]
+        model_settings: ModelSettings | None = None,
+        usage_limits: UsageLimits | None = None,
+        usage: RunUsage | None = None,
+        metadata: dict[str, Any] | None = None,
+        conversation_id: str | None = None,
+        run_id: str | None = None,
+    ) -> contextlib.AbstractAsyncContextManager[StreamedRunResult[Any]]:
+        """Run the agent and stream its final answer:
+        ``async with agent.run_stream(prompt) as result: async for text in result.stream_text(): ...``.
+
+        See :mod:`trio_agent._streamed_run`.
+        """
+        run_args = RunArgs(
+            user_prompt,
+            output_type=output_type,
+            message_history=message_history,
+            deferred_tool_results=deferred_tool_results,
+            model=model,
+            deps=deps,
+            model_settings=model_settings,
+            usage_limits=usage_limits,
+            usage=usage,
+            metadata=metadata,
+            conversation_id=conversation_id,
+            run_id=run_id,
+        )
+        return open_streamed_run(lambda sink: self._driver(run_args, sink=sink))
 
     def run_sync(self, user_prompt: str | Sequence[UserContent] | None = None, **kwargs: Any) -> AgentRunResult[Any]:
         """Run the agent in a new ``trio.run`` and return its result (same arguments as :meth:`run`).
@@ -366,90 +472,9 @@ class Agent(Generic[DepsT, OutputT]):
         return cached[1]
 
     def _driver(
-        self,
-        user_prompt: str | Sequence[UserContent] | None,
-        *,
-        output_type: Any,
-        message_history: Sequence[ModelMessage] | None,
-        deferred_tool_results: DeferredToolResults | None,
-        model: Model | KnownModelName | None,
-        deps: Any,
-        model_settings: ModelSettings | None,
-        usage_limits: UsageLimits | None,
-        usage: RunUsage | None,
-        metadata: dict[str, Any] | None,
-        conversation_id: str | None,
-        run_id: str | None,
+        self, args: RunArgs, *, sink: EventSink | None = None, stream_handler: EventStreamHandler | None = None
     ) -> Driver:
-        override = self._override.get()
-        resolved = (override.model if override and override.model else None) or (
-            infer_model(model) if model is not None else self.model
-        )
-        if resolved is None:
-            raise UserError("`model` must be set either when creating the agent or when running it.")
-        if override is not None and override.deps is not _NOT_SET:
-            deps = override.deps
-        history = list(message_history) if message_history else []
-        if run_id == "":
-            raise UserError("`run_id` must be a non-empty string when provided.")
-        schema = self._schema_for(output_type)
-        config = RunConfig(
-            model=resolved,
-            deps=deps,
-            user_prompt=user_prompt,
-            model_settings=merge_model_settings(self.model_settings, model_settings),
-            usage_limits=usage_limits or _DEFAULT_LIMITS,
-            output_schema=schema,
-            output_validators=self._output_validators,
-            tools=self._tools,
-            request_parameters=self._request_parameters(schema),
-            prepares_tools=any(tool.prepare is not None for tool in self._tools.values()),
-            max_output_retries=self._max_output_retries,
-            default_tool_retries=self._default_retries,
-            tool_timeout=self.tool_timeout,
-            end_strategy=self.end_strategy,
-            instructions="\n\n".join([*self._instructions, *_prompted(schema)]) or None,
-            instruction_runners=self._instruction_runners,
-            dynamic_system_prompts=self._dynamic_system_prompts,
-            run_id=run_id or new_uuid7(),
-            conversation_id=_conversation_id(conversation_id, history),
-            metadata=metadata if metadata is not None else self.metadata,
-            mailbox=Mailbox(),
-            capability=self._capability,
-            tool_call_metadata=deferred_tool_results.metadata if deferred_tool_results is not None else {},
-            thread_limiter=self.thread_limiter,
-        )
-        state = RunState(history, usage._copy() if usage is not None else RunUsage())
-        capture = adopt_capture()
-        if capture is not None:
-            capture[:] = history
-        driver = Driver(config, state, capture)
-        driver.next_node = UserPromptNode(
-            user_prompt,
-            deferred_tool_results=deferred_tool_results,
-            instructions=config.instructions,
-            instructions_functions=list(self._instruction_runners),
-            system_prompts=self._system_prompts,
-            system_prompt_functions=list(self._system_prompt_runners),
-            system_prompt_dynamic_functions=dict(self._dynamic_system_prompts),
-        )
-        return driver
+        return build_driver(self, args, sink=sink, stream_handler=stream_handler)
 
 
-_DEFAULT_LIMITS = UsageLimits()
 _MAX_CACHED_SCHEMAS = 64
-
-
-def _prompted(schema: OutputSchema) -> list[str]:
-    text = schema.prompted_instructions()
-    return [text] if text else []
-
-
-def _conversation_id(requested: str | None, history: list[ModelMessage]) -> str:
-    if requested is not None and requested != "new":
-        return requested
-    if requested is None:
-        for message in reversed(history):
-            if message.conversation_id is not None:
-                return message.conversation_id
-    return new_uuid7()

@@ -83,7 +83,7 @@ async def _handle_text(config: RunConfig, state: RunState, response: ModelRespon
         alternatives.append("call a tool")
     if schema.allow_text_output:
         alternatives.insert(0, "return text")
-    return _retry(config, state, "Please " + " or ".join(alternatives) + ".", None)
+    return retry_node(config, state, "Please " + " or ".join(alternatives) + ".", None)
 
 
 async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str | None) -> Next:
@@ -94,9 +94,9 @@ async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str 
             output = await config.output_schema.text.process(text, _output_context(config, state))
         output = await _validate_output(config, state, output, tool_name=None, tool_call_id=None)
     except ModelRetry as exc:
-        return _retry(config, state, exc.message, exc)
+        return retry_node(config, state, exc.message, exc)
     except pydantic.ValidationError as exc:
-        return _retry(config, state, exc.errors(include_url=False), exc)
+        return retry_node(config, state, exc.errors(include_url=False), exc)
     return End(FinalResult(output))
 
 
@@ -112,7 +112,8 @@ def _output_context(
     )
 
 
-def _retry(config: RunConfig, state: RunState, content: Any, error: Exception | None) -> ModelRequestNode:
+def retry_node(config: RunConfig, state: RunState, content: Any, error: Exception | None) -> ModelRequestNode:
+    """A request asking the model to try again (consuming one output retry)."""
     _consume_output_retry(config, state, error)
     return ModelRequestNode(ModelRequest(parts=[RetryPromptPart(content)]))
 

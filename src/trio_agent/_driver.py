@@ -45,16 +45,19 @@ import trio
 
 from ._call_tools_step import run_call_tools
 from ._capabilities import NodeResult
+from ._event_sinks import EventSink
 from ._events import EnqueuedMessagesEvent
 from ._exceptions import UserError
 from ._mailbox import Mailbox
 from ._messages import ModelMessage, ModelRequest
 from ._model_request_step import run_model_request
-from ._nodes import AgentNode, CallToolsNode, End, ModelRequestNode, UserPromptNode
+from ._nodes import AgentNode, CallToolsNode, End, FinalResult, ModelRequestNode, UserPromptNode
 from ._parts import now_utc
-from ._result import AgentRunResult
+from ._result import AgentRunResult, AgentRunResultEvent
 from ._run_config import RunConfig
+from ._run_hooks import run_with_hooks
 from ._run_state import RunState
+from ._step_events import EventStreamHandler, node_event_pipeline
 from ._user_prompt_step import run_user_prompt
 
 __all__ = ["Command", "Driver", "Failure", "Outcome"]
@@ -96,7 +99,15 @@ class Command:
 class Driver:
     """Owns one run's committed state and mailbox, and executes its nodes."""
 
-    def __init__(self, config: RunConfig, state: RunState, capture: list[ModelMessage] | None) -> None:
+    def __init__(
+        self,
+        config: RunConfig,
+        state: RunState,
+        capture: list[ModelMessage] | None,
+        *,
+        sink: EventSink | None = None,
+        stream_handler: EventStreamHandler | None = None,
+    ) -> None:
         self.config = config
         self.state = state
         self.mailbox: Mailbox = config.mailbox
@@ -106,6 +117,29 @@ class Driver:
         self.closed = False
         self.busy = False
         """Whether :meth:`serve` is executing a command (so closing the run must cancel it)."""
+        self.sink = sink
+        self.stream_handler = stream_handler
+        capability = config.capability
+        self._stream_wrappers = list(capability.event_stream_wrappers) if capability is not None else []
+        self._node_send: trio.MemorySendChannel[Any] | None = None
+        self._pipelines = bool(stream_handler or self._stream_wrappers)
+        if sink is not None or self._pipelines:
+            config.emit = self.emit
+
+    # -- events ---------------------------------------------------------------------------------------
+
+    async def emit(self, event: Any) -> None:
+        """Send one of the run's events on (through the node's pipeline, if there is one)."""
+        event.run_id = self.config.run_id
+        if self._node_send is not None:
+            await self._node_send.send(event)
+        elif self.sink is not None:
+            await self.sink.emit(event)
+
+    async def finish(self, result: AgentRunResult[Any]) -> None:
+        """Announce the end of the run to the event sink (last event before the sink closes)."""
+        if self.sink is not None:
+            await self.sink.emit(AgentRunResultEvent(result))
 
     # -- executing ------------------------------------------------------------------------------------
 
@@ -129,6 +163,17 @@ class Driver:
         return Outcome(fork, result)
 
     async def _step(self, state: RunState, node: AgentNode) -> NodeResult:
+        if self._pipelines and isinstance(node, ModelRequestNode | CallToolsNode):
+            ctx = self.config.run_context(state)
+            async with node_event_pipeline(ctx, self._stream_wrappers, self.sink, self.stream_handler) as send:
+                self._node_send = send
+                try:
+                    return await self._dispatch(state, node)
+                finally:
+                    self._node_send = None
+        return await self._dispatch(state, node)
+
+    async def _dispatch(self, state: RunState, node: AgentNode) -> NodeResult:
         config = self.config
         if isinstance(node, ModelRequestNode):
             return await run_model_request(config, state, node)
@@ -154,6 +199,14 @@ class Driver:
         if self.capture is not None:
             self.capture[:] = self.history()
         return node
+
+    def end_early(self, result: AgentRunResult[Any]) -> End[Any]:
+        """End the run with a result a ``wrap_run`` hook produced without running it to the end."""
+        end: End[Any] = End(FinalResult(result.output))
+        self.ended = True
+        self.mailbox.close(_ENDED)
+        self.next_node = end
+        return end
 
     def _redirect_or_end(self, end: End[Any]) -> NodeResult:
         pending = self.mailbox.collect()
@@ -181,10 +234,13 @@ class Driver:
         assert isinstance(final, ModelRequest)  # every PendingMessage ends in a request
         return ModelRequestNode(final)
 
-    def close(self) -> None:
-        """The run's block exited: refuse further content (what was accepted stays in ``pending``)."""
+    def close(self, *, close_sink: bool = True) -> None:
+        """The run is over or abandoned: refuse further content (what was accepted stays in ``pending``) and
+        close the event sink (unless told not to)."""
         self.closed = True
         self.mailbox.close(_CLOSED)
+        if close_sink and self.sink is not None:
+            self.sink.close()
 
     # -- driving --------------------------------------------------------------------------------------
 
@@ -194,12 +250,23 @@ class Driver:
         if self.closed:
             raise UserError("This run's `async with agent.iter(...)` block has exited; it cannot be advanced.")
 
-    async def run_to_end(self) -> End[Any]:
-        """Execute and commit steps in the calling task until the run ends (``Agent.run``)."""
-        node = self.next_node
-        while not isinstance(node, End):
-            node = self.commit(await self.execute(node, hooks=True))
-        return node
+    async def run_to_end(self) -> AgentRunResult[Any]:
+        """Execute and commit steps in the calling task until the run ends (``Agent.run``), inside the run
+        hooks if there are any; then announce the result to the event sink."""
+
+        async def body() -> AgentRunResult[Any]:
+            node = self.next_node
+            while not isinstance(node, End):
+                node = self.commit(await self.execute(node, hooks=True))
+            return self.result(node)
+
+        capability = self.config.capability
+        if capability is not None and capability.has_run_hooks:
+            result = await run_with_hooks(capability, self.config.run_context(self.state), body)
+        else:
+            result = await body()
+        await self.finish(result)
+        return result
 
     async def serve(
         self,

@@ -17,6 +17,7 @@ from ._parts import ModelResponsePart, RetryPromptPart, ToolCallPart, ToolReturn
 from ._repr import no_defaults_repr
 
 __all__ = [
+    "RunEvent",
     "AgentStreamEvent",
     "EnqueuedMessagesEvent",
     "FinalResultEvent",
@@ -33,13 +34,25 @@ __all__ = [
     "ToolResultEvent",
 ]
 
+
+class RunEvent:
+    """Base of every event: :attr:`run_id` says which run emitted it.
+
+    Runs set it on each event they emit, so a consumer that fans many runs into one channel (``send.clone()``
+    per run) can tell the runs apart. It is not a dataclass field: events compare, print and serialise exactly
+    as the reference API's.
+    """
+
+    run_id: str | None = None
+
+
 PartKind: TypeAlias = Literal[
     "text", "thinking", "tool-call", "builtin-tool-call", "builtin-tool-return", "compaction", "file"
 ]
 
 
 @dataclasses.dataclass(repr=False, kw_only=True)
-class PartStartEvent:
+class PartStartEvent(RunEvent):
     """A new part started at ``index`` of the response (a later start at the same index replaces it)."""
 
     index: int
@@ -51,7 +64,7 @@ class PartStartEvent:
 
 
 @dataclasses.dataclass(repr=False, kw_only=True)
-class PartDeltaEvent:
+class PartDeltaEvent(RunEvent):
     """The part at ``index`` grew by ``delta``."""
 
     index: int
@@ -62,7 +75,7 @@ class PartDeltaEvent:
 
 
 @dataclasses.dataclass(repr=False, kw_only=True)
-class PartEndEvent:
+class PartEndEvent(RunEvent):
     """The part at ``index`` is complete; ``part`` is its final state."""
 
     index: int
@@ -74,7 +87,7 @@ class PartEndEvent:
 
 
 @dataclasses.dataclass(repr=False, kw_only=True)
-class FinalResultEvent:
+class FinalResultEvent(RunEvent):
     """The response being streamed will carry the run's output (text, or the named output tool call)."""
 
     tool_name: str | None
@@ -85,7 +98,7 @@ class FinalResultEvent:
 
 
 @dataclasses.dataclass(repr=False, kw_only=True)
-class EnqueuedMessagesEvent:
+class EnqueuedMessagesEvent(RunEvent):
     """Content enqueued with ``enqueue`` (id ``enqueue_id``) was delivered into the conversation."""
 
     enqueue_id: str
@@ -96,7 +109,7 @@ class EnqueuedMessagesEvent:
 
 
 @dataclasses.dataclass(repr=False)
-class ToolCallEvent:
+class ToolCallEvent(RunEvent):
     """Base of the tool-call events."""
 
     part: ToolCallPart
@@ -126,7 +139,7 @@ class OutputToolCallEvent(ToolCallEvent):
 
 
 @dataclasses.dataclass(repr=False)
-class ToolResultEvent:
+class ToolResultEvent(RunEvent):
     """Base of the tool-result events."""
 
     part: ToolReturnPart | RetryPromptPart

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from ._call_tools_step import retry_node
+from ._capabilities import ModelRequestContext
 from ._events import EnqueuedMessagesEvent
-from ._exceptions import UserError
+from ._exceptions import ModelRetry, UserError
 from ._history import merge_adjacent
 from ._messages import ModelResponse
 from ._nodes import CallToolsNode, ModelRequestNode
@@ -17,7 +19,9 @@ from .models import ModelRequestParameters
 __all__ = ["run_model_request"]
 
 
-async def run_model_request(config: RunConfig, state: RunState, node: ModelRequestNode) -> CallToolsNode:
+async def run_model_request(
+    config: RunConfig, state: RunState, node: ModelRequestNode
+) -> CallToolsNode | ModelRequestNode:
     """Send the node's request after the history and return the node that handles the response."""
     request = node.request
     request.timestamp = now_utc()
@@ -40,8 +44,36 @@ async def run_model_request(config: RunConfig, state: RunState, node: ModelReque
     config.usage_limits.check_before_request(state.usage)
 
     params = await _prepared_parameters(config, state) if config.prepares_tools else config.request_parameters
-    response = await config.model.request(merge_adjacent(state.messages), config.model_settings, params)
+    request_context = ModelRequestContext(
+        model=config.model,
+        messages=merge_adjacent(state.messages),
+        model_settings=config.model_settings,
+        model_request_parameters=params,
+    )
+    capability = config.capability
+    if capability is None or not capability.has_model_request_hooks:
+        response = await _call_model(config, state, request_context)
+    else:
+        ctx = config.run_context(state)
+        try:
+            response = await capability.run_model_request(
+                ctx, request_context, lambda rc: _call_model(config, state, rc)
+            )
+        except ModelRetry as exc:
+            return retry_node(config, state, exc.message, exc)
     return _record_response(config, state, response)
+
+
+async def _call_model(config: RunConfig, state: RunState, rc: ModelRequestContext) -> ModelResponse:
+    """One model call: streamed (each event forwarded) when anyone listens to the run's events."""
+    emit = config.emit
+    if emit is None:
+        return await rc.model.request(rc.messages, rc.model_settings, rc.model_request_parameters)
+    ctx = config.run_context(state)
+    async with rc.model.request_stream(rc.messages, rc.model_settings, rc.model_request_parameters, ctx) as stream:
+        async for event in stream:
+            await emit(event)
+        return stream.get()
 
 
 def _record_response(config: RunConfig, state: RunState, response: ModelResponse) -> CallToolsNode:

@@ -115,3 +115,8 @@ class AgentRunResultEvent(Generic[OutputT]):
 
     def __repr__(self) -> str:
         return f"AgentRunResultEvent(result={self.result!r})"
+
+    @property
+    def run_id(self) -> str:
+        """The id of the run that ended (as on every other event of the run)."""
+        return self.result.run_id

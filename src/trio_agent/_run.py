@@ -23,10 +23,12 @@ from typing_extensions import TypeVar
 from ._capabilities import NodeResult
 from ._driver import Command, Driver, Failure, Outcome
 from ._enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
+from ._exception_groups import unwrapping_groups
 from ._messages import ModelMessage, ModelMessagesTypeAdapter
 from ._nodes import AgentNode, End
 from ._result import AgentRunResult
 from ._run_context import RunContext
+from ._run_hooks import IterRunHooks
 from ._run_state import RunState
 from ._usage import RunUsage
 
@@ -78,6 +80,7 @@ class AgentRun(Generic[DepsT, OutputT]):
         self._advancing = False
         self._yielded: NodeResult | None = None
         self._result: AgentRunResult[OutputT] | None = None
+        self._run_hooks: IterRunHooks | None = None
 
     # -- driving --------------------------------------------------------------------------------------
 
@@ -108,6 +111,8 @@ class AgentRun(Generic[DepsT, OutputT]):
     async def _advance(self, node: AgentNode, *, hooks: bool) -> NodeResult:
         driver = self._driver
         driver.check_can_advance()
+        if self._run_hooks is not None and (short := self._run_hooks.short_circuit) is not None:
+            return await self._settle(driver.end_early(short))
         if self._advancing:
             raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
         self._advancing = True
@@ -123,11 +128,15 @@ class AgentRun(Generic[DepsT, OutputT]):
             self._advancing = False
         if isinstance(outcome, Failure):
             raise outcome.error
-        return self._settle(driver.commit(outcome))
+        return await self._settle(driver.commit(outcome))
 
-    def _settle(self, node: NodeResult) -> NodeResult:
+    async def _settle(self, node: NodeResult) -> NodeResult:
         if isinstance(node, End):
-            self._result = self._driver.result(node)
+            result = self._driver.result(node)
+            if self._run_hooks is not None:
+                result = await self._run_hooks.end(result)
+            self._result = result
+            await self._driver.finish(result)
         return node
 
     # -- inspection -----------------------------------------------------------------------------------
@@ -201,18 +210,6 @@ class AgentRun(Generic[DepsT, OutputT]):
         return f"<AgentRun run_id={self.run_id!r} next_node={type(self.next_node).__name__}>"
 
 
-def _only_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
-    leaves: list[BaseException] = []
-    stack: list[BaseException] = [group]
-    while stack:
-        exc = stack.pop()
-        if isinstance(exc, BaseExceptionGroup):
-            stack.extend(exc.exceptions)
-        else:
-            leaves.append(exc)
-    return leaves[0] if len(leaves) == 1 else None
-
-
 @asynccontextmanager
 async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[AgentRun[Any, Any]]:
     """Own a nursery running the driver's ``serve`` and yield the :class:`AgentRun` that talks to it."""
@@ -220,21 +217,17 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
     commands_send, commands_receive = trio.open_memory_channel[Command](0)
     outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure](0)
     run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive)
-    single: BaseException | None = None
-    try:
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(driver.serve, commands_receive, outcomes_send)
-            try:
-                yield run
-            finally:
-                driver.close()
-                commands_send.close()  # an idle driver sees the end of its commands and returns
-                outcomes_receive.close()
-                if driver.busy:
-                    nursery.cancel_scope.cancel()  # abandon the step still in flight
-    except BaseExceptionGroup as group:
-        single = _only_leaf(group)
-        if single is None:
-            raise
-    if single is not None:
-        raise single
+    async with unwrapping_groups(), trio.open_nursery() as nursery:
+        nursery.start_soon(driver.serve, commands_receive, outcomes_send)
+        try:
+            capability = driver.config.capability
+            if capability is not None and capability.has_run_hooks:
+                run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
+                await run._run_hooks.start(nursery)
+            yield run
+        finally:
+            driver.close()
+            commands_send.close()  # an idle driver sees the end of its commands and returns
+            outcomes_receive.close()
+            if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
+                nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight

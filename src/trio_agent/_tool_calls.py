@@ -182,6 +182,8 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
         kwargs = tool.function_schema.validate(args)
         if tool.requires_approval and not approved:
             return _Outcome(None, deferral=Deferral(call, "unapproved"))
+        capability = config.capability
+        hooked = capability is not None and capability.has_tool_hooks
         ctx = (
             config.run_context(
                 state,
@@ -192,15 +194,25 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
                 tool_call_approved=approved,
                 tool_call_metadata=config.tool_call_metadata.get(call.tool_call_id),
             )
-            if tool.takes_ctx
+            if tool.takes_ctx or hooked
             else None
         )
+
+        async def execute(arguments: dict[str, Any]) -> Any:
+            return await tool.call(arguments, ctx, limiter=config.thread_limiter)
+
+        async def run() -> Any:
+            if capability is not None and hooked:
+                assert ctx is not None
+                return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
+            return await execute(kwargs)
+
         timeout = tool.timeout if tool.timeout is not None else config.tool_timeout
         if timeout is None:
-            result = await tool.call(kwargs, ctx, limiter=config.thread_limiter)
+            result = await run()
         else:
             with trio.move_on_after(timeout):
-                return _success(state, call, await tool.call(kwargs, ctx, limiter=config.thread_limiter))
+                return _success(state, call, await run())
             raise ModelRetry(f"Timed out after {timeout} seconds.")
     except (pydantic.ValidationError, ModelRetry) as exc:
         if retry >= max_retries:

@@ -31,6 +31,7 @@ from ._events import OutputToolResultEvent as OutputToolResultEvent
 from ._events import PartDeltaEvent as PartDeltaEvent
 from ._events import PartEndEvent as PartEndEvent
 from ._events import PartStartEvent as PartStartEvent
+from ._events import RunEvent as RunEvent
 from ._events import ToolCallEvent as ToolCallEvent
 from ._events import ToolResultEvent as ToolResultEvent
 from ._messages import FinishReason as FinishReason
@@ -109,6 +110,7 @@ __all__ = [
     "PartDeltaEvent",
     "PartEndEvent",
     "PartStartEvent",
+    "RunEvent",
     "ToolCallEvent",
     "ToolResultEvent",
     # enqueue

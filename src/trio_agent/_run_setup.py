@@ -1,0 +1,133 @@
+"""Turning an agent and a run's arguments into a ready-to-drive :class:`Driver` (config, state, first node)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._capture import adopt_capture
+from ._content import UserContent
+from ._deferred import DeferredToolResults
+from ._driver import Driver
+from ._event_sinks import EventSink
+from ._exceptions import UserError
+from ._ids import new_uuid7
+from ._mailbox import Mailbox
+from ._messages import ModelMessage
+from ._nodes import UserPromptNode
+from ._output import OutputSchema
+from ._run_config import RunConfig
+from ._run_state import RunState
+from ._settings import ModelSettings, merge_model_settings
+from ._step_events import EventStreamHandler
+from ._usage import RunUsage, UsageLimits
+from .models import KnownModelName, Model, infer_model
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+
+__all__ = ["NOT_SET", "RunArgs", "build_driver"]
+
+NOT_SET: Any = object()
+"""Marks an ``Agent.override`` argument that was not given."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RunArgs:
+    """The arguments every entry point takes (see ``Agent.run``)."""
+
+    user_prompt: str | Sequence[UserContent] | None
+    _: dataclasses.KW_ONLY
+    output_type: Any
+    message_history: Sequence[ModelMessage] | None
+    deferred_tool_results: DeferredToolResults | None
+    model: Model | KnownModelName | None
+    deps: Any
+    model_settings: ModelSettings | None
+    usage_limits: UsageLimits | None
+    usage: RunUsage | None
+    metadata: dict[str, Any] | None
+    conversation_id: str | None
+    run_id: str | None
+
+
+def build_driver(
+    agent: Agent[Any, Any], args: RunArgs, *, sink: EventSink | None, stream_handler: EventStreamHandler | None
+) -> Driver:
+    """Everything a run needs, built once per run from the agent's cached schemas and the run's arguments."""
+    user_prompt, output_type, message_history = args.user_prompt, args.output_type, args.message_history
+    deferred_tool_results, model, deps = args.deferred_tool_results, args.model, args.deps
+    model_settings, usage_limits, usage = args.model_settings, args.usage_limits, args.usage
+    metadata, conversation_id, run_id = args.metadata, args.conversation_id, args.run_id
+    override = agent._override.get()
+    resolved = (override.model if override and override.model else None) or (
+        infer_model(model) if model is not None else agent.model
+    )
+    if resolved is None:
+        raise UserError("`model` must be set either when creating the agent or when running it.")
+    if override is not None and override.deps is not NOT_SET:
+        deps = override.deps
+    history = list(message_history) if message_history else []
+    if run_id == "":
+        raise UserError("`run_id` must be a non-empty string when provided.")
+    schema = agent._schema_for(output_type)
+    config = RunConfig(
+        model=resolved,
+        deps=deps,
+        user_prompt=user_prompt,
+        model_settings=merge_model_settings(agent.model_settings, model_settings),
+        usage_limits=usage_limits or _DEFAULT_LIMITS,
+        output_schema=schema,
+        output_validators=agent._output_validators,
+        tools=agent._tools,
+        request_parameters=agent._request_parameters(schema),
+        prepares_tools=any(tool.prepare is not None for tool in agent._tools.values()),
+        max_output_retries=agent._max_output_retries,
+        default_tool_retries=agent._default_retries,
+        tool_timeout=agent.tool_timeout,
+        end_strategy=agent.end_strategy,
+        instructions="\n\n".join([*agent._instructions, *_prompted(schema)]) or None,
+        instruction_runners=agent._instruction_runners,
+        dynamic_system_prompts=agent._dynamic_system_prompts,
+        run_id=run_id or new_uuid7(),
+        conversation_id=_conversation_id(conversation_id, history),
+        metadata=metadata if metadata is not None else agent.metadata,
+        mailbox=Mailbox(),
+        capability=agent._capability,
+        tool_call_metadata=deferred_tool_results.metadata if deferred_tool_results is not None else {},
+        thread_limiter=agent.thread_limiter,
+    )
+    state = RunState(history, usage._copy() if usage is not None else RunUsage())
+    capture = adopt_capture()
+    if capture is not None:
+        capture[:] = history
+    driver = Driver(config, state, capture, sink=sink, stream_handler=stream_handler)
+    driver.next_node = UserPromptNode(
+        user_prompt,
+        deferred_tool_results=deferred_tool_results,
+        instructions=config.instructions,
+        instructions_functions=list(agent._instruction_runners),
+        system_prompts=agent._system_prompts,
+        system_prompt_functions=list(agent._system_prompt_runners),
+        system_prompt_dynamic_functions=dict(agent._dynamic_system_prompts),
+    )
+    return driver
+
+
+_DEFAULT_LIMITS = UsageLimits()
+
+
+def _prompted(schema: OutputSchema) -> list[str]:
+    text = schema.prompted_instructions()
+    return [text] if text else []
+
+
+def _conversation_id(requested: str | None, history: list[ModelMessage]) -> str:
+    if requested is not None and requested != "new":
+        return requested
+    if requested is None:
+        for message in reversed(history):
+            if message.conversation_id is not None:
+                return message.conversation_id
+    return new_uuid7()
