@@ -19,6 +19,7 @@ WORKLOADS: list[list[str]] = [
     ["w2_tool_loop.py", "run"],
     ["w2_tool_loop.py", "iter"],
     ["w3_parallel_tools.py"],
+    ["w4_stream_deltas.py"],
 ]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pydantic
 
 from ._deferred import DeferredToolRequests
+from ._events import OutputToolCallEvent, OutputToolResultEvent
 from ._exceptions import ModelRetry, UnexpectedModelBehavior, UserError
 from ._messages import ModelRequest, ModelResponse
 from ._nodes import CallToolsNode, End, FinalResult, ModelRequestNode
@@ -261,33 +262,38 @@ async def _run_functions(
 async def _process_output_call(
     config: RunConfig, state: RunState, round_: _Round, index: int, tool: OutputTool
 ) -> None:
+    """Process one output-tool call, announcing it (and its return) to event listeners."""
     call = round_.calls[index]
-    if round_.final is not None:
-        text = OUTPUT_NOT_USED if config.end_strategy != "exhaustive" else None
-        if text is not None:
-            round_.parts[index] = ToolReturnPart(call.tool_name, text, call.tool_call_id)
-            return
+    if config.emit is not None:
+        await config.emit(OutputToolCallEvent(call))
+    part = await _output_call_part(config, state, round_, index, tool)
+    round_.parts[index] = part
+    if config.emit is not None:
+        await config.emit(OutputToolResultEvent(part))
+
+
+async def _output_call_part(
+    config: RunConfig, state: RunState, round_: _Round, index: int, tool: OutputTool
+) -> ToolReturnPart | RetryPromptPart:
+    call = round_.calls[index]
+    if round_.final is not None and config.end_strategy != "exhaustive":
+        return ToolReturnPart(call.tool_name, OUTPUT_NOT_USED, call.tool_call_id)
     try:
         ctx = _output_context(config, state, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
         output = await tool.process(call.args, ctx)
         output = await _validate_output(config, state, output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
     except (pydantic.ValidationError, ModelRetry) as exc:
         if round_.final is not None:
-            round_.parts[index] = ToolReturnPart(
-                call.tool_name, "Output tool not used - output failed validation.", call.tool_call_id
-            )
-            return
+            return ToolReturnPart(call.tool_name, "Output tool not used - output failed validation.", call.tool_call_id)
         budget = config.max_output_retries if tool.max_retries is None else tool.max_retries
         if state.tool_retries.get(call.tool_name, 0) >= budget:
             raise UnexpectedModelBehavior(f"Exceeded maximum output retries ({budget})") from exc
         content: Any = exc.message if isinstance(exc, ModelRetry) else exc.errors(include_url=False)
-        round_.parts[index] = RetryPromptPart(content, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
         state.tool_retries[call.tool_name] = state.tool_retries.get(call.tool_name, 0) + 1
         state.output_retries_used += 1
-        return
+        return RetryPromptPart(content, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
     if round_.final is None:
         round_.final = FinalResult(output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
         round_.final_index = index
-        round_.parts[index] = ToolReturnPart(call.tool_name, FINAL_PROCESSED, call.tool_call_id)
-    else:
-        round_.parts[index] = ToolReturnPart(call.tool_name, OUTPUT_NOT_FINAL, call.tool_call_id)
+        return ToolReturnPart(call.tool_name, FINAL_PROCESSED, call.tool_call_id)
+    return ToolReturnPart(call.tool_name, OUTPUT_NOT_FINAL, call.tool_call_id)

@@ -39,9 +39,9 @@ class TextPartDelta:
     def apply(self, part: TextPart) -> TextPart:
         if not isinstance(part, TextPart):
             raise ValueError("Cannot apply TextPartDeltas to non-TextParts")
-        return dataclasses.replace(
-            part,
-            content=part.content + self.content_delta,
+        return TextPart(  # built directly: this runs once per streamed text delta
+            part.content + self.content_delta,
+            id=part.id,
             provider_name=self.provider_name or part.provider_name,
             provider_details=_merge_details(part.provider_details, self.provider_details),
         )

@@ -145,6 +145,8 @@ class Driver:
 
     async def execute(self, node: AgentNode, *, hooks: bool) -> Outcome:
         """Run one step on a fork of the state; raise what the step raised (nothing is committed)."""
+        if self.sink is not None:
+            await self.sink.flush()  # a listener that stopped reading stops the run here
         fork = self.state.fork()
         capability = self.config.capability
         try:

@@ -10,8 +10,9 @@ waits (backpressure), so memory stays flat.
 ``BatchingSink`` feeds an :class:`EventStream`. Events are handed over through a buffer-0 channel in *batches*:
 an event is handed over at once if the consumer is waiting for one; otherwise it joins the pending batch, which
 the consumer takes as soon as it asks for more. So a fast model stream costs one task switch per batch rather
-than per delta, yet no event waits for the next one to be delivered. At :data:`BATCH_LIMIT` pending events the
-run waits until the consumer takes them.
+than per delta, yet no event waits for the next one to be delivered. The run waits until the consumer has
+taken everything before it starts its next node (so a consumer that stops reading stops the run before its
+next model request), and within a node once :data:`BATCH_LIMIT` events are pending.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class EventSink:
 
     async def emit(self, event: Any) -> None:
         raise NotImplementedError
+
+    async def flush(self) -> None:
+        """Wait until the listener has taken every event emitted so far (the run calls this between nodes)."""
 
     def close(self) -> None:
         raise NotImplementedError
@@ -54,21 +58,32 @@ class ChannelSink(EventSink):
 class BatchingSink(EventSink):
     """The producing side of an :class:`EventStream` (see the module docstring)."""
 
-    __slots__ = ("_receive", "_send", "pending")
+    __slots__ = ("_receive", "_send", "consumer_waiting", "pending")
 
     def __init__(self) -> None:
         self._send, self._receive = trio.open_memory_channel[list[Any]](0)
         self.pending: list[Any] = []
+        self.consumer_waiting = False
+        """Set by the :class:`EventStream` while it waits in ``receive`` (cheaper than channel statistics)."""
 
     async def emit(self, event: Any) -> None:
         pending = self.pending
         pending.append(event)
-        if self._send.statistics().tasks_waiting_receive:
+        if self.consumer_waiting:
+            self.consumer_waiting = False
+            try:
+                self._send.send_nowait(pending)  # the consumer is idle and waiting: hand over, no task switch
+            except trio.WouldBlock:  # its wait was just cancelled: the batch stays pending for its next ask
+                return
             self.pending = []
-            self._send.send_nowait(pending)  # the consumer is idle and waiting: hand over, no task switch
         elif len(pending) >= BATCH_LIMIT:
             self.pending = []
             await self._send.send(pending)  # backpressure: wait for the consumer
+
+    async def flush(self) -> None:
+        if self.pending:
+            pending, self.pending = self.pending, []
+            await self._send.send(pending)
 
     def take(self) -> list[Any]:
         """Everything pending (called by the consumer when it wants more)."""
@@ -104,12 +119,15 @@ class EventStream:
             return event
         batch = self._next_batch_nowait()
         if not batch:
+            self._sink.consumer_waiting = True
             try:
                 batch = await self._receive.receive()
             except trio.EndOfChannel:
                 batch = self._sink.take()  # what was pending when the run closed its end
                 if not batch:
                     raise
+            finally:
+                self._sink.consumer_waiting = False
         self._batch, self._index = batch, 1
         return batch[0]
 

@@ -47,5 +47,5 @@ async def open_event_stream(make_driver: Callable[[EventSink], Driver]) -> Async
         try:
             yield stream
         finally:
+            nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
             stream.close()
-            nursery.cancel_scope.cancel()

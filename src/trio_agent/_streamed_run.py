@@ -226,5 +226,5 @@ async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> Async
             await result.wait_for_final_answer()
             yield result
         finally:
+            nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
             events.close()
-            nursery.cancel_scope.cancel()
