@@ -12,7 +12,6 @@ it is still going; an error of the run is raised from the ``async with`` as itse
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -36,6 +35,7 @@ from ._usage import RunUsage
 __all__ = ["StreamedRunResult", "open_streamed_run"]
 
 OutputT = TypeVar("OutputT", default=str)
+T = TypeVar("T")
 
 
 class StreamedRunResult(Generic[OutputT]):
@@ -87,58 +87,42 @@ class StreamedRunResult(Generic[OutputT]):
         while self._final is None and await self._next_event():
             pass
 
-    async def _updates(self, debounce_by: float | None) -> AsyncIterator[int]:
-        """Yield the answer's generation after each update (at most one per ``debounce_by`` seconds)."""
-        while True:
-            if not await self._next_event():
-                return
-            if debounce_by:
-                with trio.move_on_after(debounce_by):
-                    while await self._next_event():
-                        pass
-            yield self._generation
-            if self._result is not None:
-                return
+    async def _update(self, debounce_by: float | None) -> bool:
+        """Read at least one event (then, with ``debounce_by``, everything arriving within that many seconds);
+        ``False`` once the run has ended."""
+        if not await self._next_event():
+            return False
+        if debounce_by:
+            with trio.move_on_after(debounce_by):
+                while await self._next_event():
+                    pass
+        return True
 
     # -- streams --------------------------------------------------------------------------------------
 
     def _answer_text(self) -> str:
         return "".join(p.content for p in self._parts if isinstance(p, TextPart))
 
-    async def stream_text(self, *, delta: bool = False, debounce_by: float | None = 0.1) -> AsyncIterator[str]:
+    def stream_text(self, *, delta: bool = False, debounce_by: float | None = 0.1) -> AsyncIterator[str]:
         """The answer's text as it grows (``delta=True``: only what is new since the last item)."""
         if self._final is not None and self._final.tool_name is not None:
             raise UserError("`stream_text()` can only be used when the answer is text; use `stream_output()`.")
-        sent, generation = "", self._generation
-        text = self._answer_text()
-        if text:
-            sent = text
-            yield text
-        async for current in self._updates(debounce_by):
-            if current != generation:
-                generation, sent = current, ""
-            text = self._answer_text()
-            if text != sent:
-                yield text[len(sent) :] if delta and text.startswith(sent) else text
-                sent = text
+        return _TextStream(self, delta=delta, debounce_by=debounce_by)
 
-    async def stream_output(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[OutputT]:
-        """The output as it streams: text as it grows, or structured output validated as far as it goes."""
-        last: Any = dataclasses.MISSING
-        async for _ in self._updates(debounce_by):
-            if self._result is not None:
-                break
-            partial = self._partial_output()
-            if partial is not dataclasses.MISSING and partial != last:
-                last = partial
-                yield partial
-        if self._result is not None and self._result.output != last:
-            yield self._result.output
+    def stream_output(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[OutputT]:
+        """The output as it streams: text as it grows, or structured output validated as far as it goes; the
+        last item is the run's output."""
+        return _Stream(self, debounce_by, self._partial_output, final=lambda result: result.output)
+
+    def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
+        """Snapshots of the response being streamed."""
+        model_name = self._driver.config.model.model_name
+        return _Stream(self, debounce_by, lambda: ModelResponse(parts=list(self._parts), model_name=model_name))
 
     def _partial_output(self) -> Any:
         final = self._final
         if final is None:
-            return dataclasses.MISSING
+            return _NOTHING
         if final.tool_name is None:
             return self._answer_text()
         tool = self._driver.config.output_schema.tools.get(final.tool_name)
@@ -146,21 +130,14 @@ class StreamedRunResult(Generic[OutputT]):
             (p for p in self._parts if isinstance(p, ToolCallPart) and p.tool_call_id == final.tool_call_id), None
         )
         if tool is None or tool.shape is None or call is None:
-            return dataclasses.MISSING
+            return _NOTHING
         try:
             value = tool.shape.adapter.validate_json(
                 call.args_as_json_str(), experimental_allow_partial="trailing-strings"
             )
         except (pydantic.ValidationError, ValueError):
-            return dataclasses.MISSING
-        return value.get(tool.shape.outer_key, dataclasses.MISSING) if tool.shape.outer_key else value
-
-    async def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
-        """Snapshots of the response being streamed."""
-        async for _ in self._updates(debounce_by):
-            if self._result is not None:
-                return
-            yield ModelResponse(parts=list(self._parts), model_name=self._driver.config.model.model_name)
+            return _NOTHING
+        return value.get(tool.shape.outer_key, _NOTHING) if tool.shape.outer_key else value
 
     async def get_output(self) -> OutputT:
         """Wait for the run to end and return its output."""
@@ -211,6 +188,76 @@ class StreamedRunResult(Generic[OutputT]):
     @property
     def metadata(self) -> dict[str, Any] | None:
         return self._driver.config.metadata
+
+
+_NOTHING: Any = object()
+
+
+class _Stream(AsyncIterator[T]):
+    """Yields ``render()`` after each (debounced) update whenever it changed, then ``final(result)``.
+
+    An iterator object rather than an async generator: breaking out of ``async for`` leaves nothing to clean up.
+    """
+
+    def __init__(
+        self,
+        result: StreamedRunResult[Any],
+        debounce_by: float | None,
+        render: Callable[[], Any],
+        *,
+        final: Callable[[AgentRunResult[Any]], Any] | None = None,
+    ) -> None:
+        self._result = result
+        self._debounce_by = debounce_by
+        self._render = render
+        self._final = final
+        self._last: Any = _NOTHING
+        self._done = False
+
+    async def __anext__(self) -> T:
+        while not self._done:
+            if not await self._result._update(self._debounce_by):
+                self._done = True
+                run_result = self._result.result
+                if self._final is not None and run_result is not None:
+                    value = self._final(run_result)
+                    if value != self._last:
+                        return value  # type: ignore[no-any-return]
+                break
+            value = self._render()
+            if value is not _NOTHING and value != self._last:
+                self._last = value
+                return value  # type: ignore[no-any-return]
+        raise StopAsyncIteration
+
+
+class _TextStream(_Stream[str]):
+    """The answer's text, cumulative or as deltas; restarts when a new answer starts."""
+
+    def __init__(self, result: StreamedRunResult[Any], *, delta: bool, debounce_by: float | None) -> None:
+        super().__init__(result, debounce_by, self._text)
+        self._delta = delta
+        self._generation = result._generation
+        self._sent = ""
+        self._pending_initial = result._answer_text()
+
+    def _text(self) -> Any:
+        result = self._result
+        if result._generation != self._generation:
+            self._generation, self._sent = result._generation, ""
+        text = result._answer_text()
+        if text == self._sent:
+            return _NOTHING
+        out = text[len(self._sent) :] if self._delta and text.startswith(self._sent) else text
+        self._sent = text
+        return out
+
+    async def __anext__(self) -> str:
+        if self._pending_initial:
+            text, self._pending_initial = self._pending_initial, ""
+            self._sent = text
+            return text
+        return await super().__anext__()
 
 
 @asynccontextmanager

@@ -1,0 +1,120 @@
+"""``run_stream``: following the final answer as it streams."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import trio
+import trio.lowlevel
+import trio.testing
+from pydantic import BaseModel
+
+from conftest import task_names
+from trio_agent import Agent, UserError
+from trio_agent.messages import ModelMessage, ModelResponse
+from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
+from trio_agent.models.test import TestModel
+
+
+class Profile(BaseModel):
+    name: str
+    age: int
+
+
+def scripted(*turns: list[Any], pause: float = 0) -> FunctionModel:
+    calls = [0]
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[Any]:
+        calls[0] += 1
+        for chunk in turns[calls[0] - 1]:
+            if pause:
+                await trio.sleep(pause)
+            yield chunk
+
+    return FunctionModel(stream_function=stream)
+
+
+async def test_stream_text_deltas_and_cumulative_text() -> None:
+    agent = Agent(TestModel(custom_output_text="The quick brown fox"))
+    async with agent.run_stream("go") as result:
+        deltas = [t async for t in result.stream_text(delta=True, debounce_by=None)]
+    assert deltas == ["The ", "quick ", "brown ", "fox"]
+    async with agent.run_stream("go") as result:
+        texts = [t async for t in result.stream_text(debounce_by=None)]
+        assert await result.get_output() == "The quick brown fox"
+    assert texts == ["The ", "The quick ", "The quick brown ", "The quick brown fox"]
+    assert result.usage().requests == 1
+    assert [m.kind for m in result.all_messages()] == ["request", "response"]
+
+
+async def test_debounce_groups_updates(autojump_clock: trio.testing.MockClock) -> None:
+    agent = Agent(scripted(["a", "b", "c", "d", "e", "f"], pause=0.04))
+    async with agent.run_stream("go") as result:
+        texts = [t async for t in result.stream_text(debounce_by=0.1)]
+    assert texts[-1] == "abcdef"
+    assert len(texts) < 6  # updates 40 ms apart were grouped by the 100 ms debounce
+
+
+async def test_tool_calls_before_the_final_answer_run_first() -> None:
+    ran = []
+    agent = Agent(scripted([{0: DeltaToolCall("lookup", '{"q": "x"}', tool_call_id="c")}], ["answer ", "text"]))
+
+    @agent.tool_plain
+    def lookup(q: str) -> str:
+        ran.append(q)
+        return "found"
+
+    async with agent.run_stream("go") as result:
+        assert ran == ["x"]  # the block is entered when the final answer starts
+        assert [t async for t in result.stream_text(debounce_by=None)][-1] == "answer text"
+    assert result.result is not None
+    assert result.result.output == "answer text"
+
+
+async def test_stream_output_validates_structured_output_as_it_grows() -> None:
+    chunks = ['{"name": "Ad', 'a", "a', 'ge": 3', "6}"]
+    turn = [{0: DeltaToolCall("final_result", chunks[0], tool_call_id="o")}]
+    turn += [{0: DeltaToolCall(json_args=c)} for c in chunks[1:]]
+    agent = Agent(scripted(turn, turn), output_type=Profile)
+    async with agent.run_stream("go") as result:
+        outputs = [o async for o in result.stream_output(debounce_by=None)]
+    assert outputs == [Profile(name="Ada", age=3), Profile(name="Ada", age=36)]  # partial, then complete
+    with pytest.raises(UserError, match="can only be used when the answer is text"):
+        async with agent.run_stream("go") as again:
+            async for _ in again.stream_text():
+                pass
+
+
+async def test_stream_responses_and_get_output() -> None:
+    agent = Agent(scripted(["one ", "two"], ["one ", "two"]))
+    async with agent.run_stream("go") as result:
+        snapshots = [r async for r in result.stream_responses(debounce_by=None)]
+    assert all(isinstance(r, ModelResponse) for r in snapshots)
+    assert snapshots[-1].text == "one two"
+    async with agent.run_stream("go") as result:
+        with pytest.raises(UserError, match="has not ended"):
+            result.timestamp()
+        assert await result.get_output() == "one two"
+        assert result.timestamp() == result.all_messages()[-1].timestamp
+
+
+async def test_leaving_run_stream_early_cancels_the_run() -> None:
+    closed = []
+
+    async def endless(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        try:
+            while True:
+                yield "x"
+                await trio.lowlevel.checkpoint()
+        finally:
+            closed.append(True)
+
+    before = task_names()
+    async with Agent(FunctionModel(stream_function=endless)).run_stream("go") as result:
+        async for text in result.stream_text(debounce_by=None):
+            if len(text) > 3:
+                break
+    assert closed == [True]
+    assert task_names() == before
