@@ -48,22 +48,30 @@ class IterRunHooks:
         """Whether a ``wrap_run`` task is waiting for the run to end (closing the run must cancel it)."""
 
     async def start(self, nursery: trio.Nursery) -> None:
+        """Run ``before_run``, then start ``wrap_run`` and return once it waits for the run (or returned)."""
         await self._capability.before_run(self._ctx)
         if self._capability.wraps_run:
             self.waiting = True
-            nursery.start_soon(self._wrap)
+            await nursery.start(self._wrap)
 
-    async def _wrap(self) -> None:
+    async def _wrap(self, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        started = False
+
+        async def wait_for_run() -> AgentRunResult[Any]:
+            nonlocal started
+            started = True
+            task_status.started()
+            await self._run_over.wait()
+            assert self._run_result is not None
+            return self._run_result
+
         try:
-            self._wrapped_result = await self._capability.wrap_run(self._ctx, self._wait_for_run)
+            self._wrapped_result = await self._capability.wrap_run(self._ctx, wait_for_run)
         finally:
             self.waiting = False
         self._wrapped.set()
-
-    async def _wait_for_run(self) -> AgentRunResult[Any]:
-        await self._run_over.wait()
-        assert self._run_result is not None
-        return self._run_result
+        if not started:
+            task_status.started()
 
     @property
     def short_circuit(self) -> AgentRunResult[Any] | None:
