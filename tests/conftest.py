@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pytest
 import trio
 
+from llm_server import LLMServer
 from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, ModelResponsePart
 from trio_agent.models.function import AgentInfo, FunctionModel
 
@@ -56,3 +58,11 @@ def _content(part: Any) -> str:
     if hasattr(part, "content"):
         return str(part.content)
     return f"{part.tool_name}({part.args_as_json_str()})"
+
+
+@pytest.fixture
+async def llm_server(nursery: trio.Nursery) -> LLMServer:
+    """A fake OpenAI/Anthropic HTTP server on 127.0.0.1, running in the test's nursery (see llm_server.py)."""
+    server = LLMServer()
+    await nursery.start(server.serve)
+    return server

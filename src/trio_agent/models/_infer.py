@@ -26,7 +26,18 @@ def infer_model(model: Model | KnownModelName) -> Model:
     provider, sep, name = model.partition(":")
     if not sep or not provider or not name:
         raise UserError(f"Unknown model: {model!r}. Use 'provider:model-name' (e.g. 'openai:gpt-4o') or 'test'.")
+    if provider == "anthropic":
+        from ._anthropic import AnthropicModel
+
+        return AnthropicModel(name)
+    from ..providers._openai import OPENAI_COMPATIBLE, OpenAIProvider
+
+    if provider in OPENAI_COMPATIBLE:
+        from ._openai import OpenAIChatModel
+
+        return OpenAIChatModel(name, provider=OpenAIProvider.for_service(provider))
+    known = ", ".join(repr(p) for p in ("anthropic", *OPENAI_COMPATIBLE))
     raise UserError(
-        f"Unknown model provider {provider!r} in {model!r}: this build of trio_agent knows 'test' only. "
-        "Pass a `Model` instance (such as `FunctionModel`) instead."
+        f"Unknown model provider {provider!r} in {model!r}; known providers: {known}. For another "
+        "OpenAI-compatible server use `OpenAIChatModel(name, provider=OpenAIProvider(base_url=...))`."
     )

@@ -1,0 +1,5 @@
+"""OpenAI chat completions (and OpenAI-compatible servers: vLLM, Ollama, llama.cpp, LM Studio, OpenRouter, ...)."""
+
+from ._openai import OpenAIChatModel as OpenAIChatModel
+
+__all__ = ["OpenAIChatModel"]

@@ -1,0 +1,51 @@
+"""``AnthropicProvider``: where the Anthropic Messages API lives, and how to authenticate to it."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+
+from .._exceptions import UserError
+from .._http import HTTPProvider, RetryPolicy
+
+__all__ = ["AnthropicProvider"]
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+API_VERSION = "2023-06-01"
+
+
+class AnthropicProvider(HTTPProvider):
+    """The Anthropic Messages API (or a compatible server).
+
+    Args:
+        base_url: The API root (without ``/v1``); ``ANTHROPIC_BASE_URL`` or Anthropic's if ``None``.
+        api_key: Sent as ``x-api-key``; ``ANTHROPIC_API_KEY`` if ``None``. Required for Anthropic itself.
+        http_client: An ``httpx.AsyncClient`` to use (and keep owning); the provider creates one if ``None``.
+        retry_policy: How failed requests are retried.
+    """
+
+    name = "anthropic"
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
+        if not api_key and base_url.rstrip("/") == DEFAULT_BASE_URL:
+            raise UserError(
+                "No Anthropic API key: set the `ANTHROPIC_API_KEY` environment variable or pass "
+                "`AnthropicProvider(api_key=...)`."
+            )
+        super().__init__(base_url=base_url, api_key=api_key, http_client=http_client, retry_policy=retry_policy)
+
+    def auth_headers(self) -> dict[str, str]:
+        headers = {"anthropic-version": API_VERSION}
+        if self._api_key:
+            headers["x-api-key"] = self._api_key
+        return headers

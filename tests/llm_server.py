@@ -1,0 +1,415 @@
+"""A fake LLM HTTP server for tests: OpenAI- and Anthropic-compatible, built on trio + h11.
+
+Start it as a trio task and point a provider at it::
+
+    server = LLMServer()
+    await nursery.start(server.serve)
+    server.script(SSEReply([...]), ErrorReply(429, headers={"retry-after": "1"}))
+    # ... use server.base_url_openai / server.base_url_anthropic ...
+    assert server.requests[0].json["model"] == "gpt-4o"
+
+Scripted replies are consumed first in, first out, one per request to a known route. With an empty script
+the server answers deterministically: a call to the first tool (until a tool result comes back), else the
+text ``"done"`` -- as JSON or as an SSE stream, whichever the request's ``stream`` flag asks for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import h11
+import trio
+
+__all__ = [
+    "DropReply",
+    "ErrorReply",
+    "JSONReply",
+    "LLMServer",
+    "RawReply",
+    "RecordedRequest",
+    "Reply",
+    "SSEReply",
+    "StallReply",
+    "sse_event",
+]
+
+OPENAI_PATH = "/v1/chat/completions"
+ANTHROPIC_PATH = "/v1/messages"
+DEFAULT_TEXT = "done"
+INPUT_TOKENS = 10
+OUTPUT_TOKENS = 5
+CREATED = 1_700_000_000
+"""The fixed ``created`` timestamp of OpenAI replies (keeps replies deterministic)."""
+
+
+# -- replies -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class JSONReply:
+    """A JSON body with ``Content-Length``."""
+
+    body: dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SSEReply:
+    """A ``text/event-stream`` body sent with chunked transfer encoding, one chunk per event.
+
+    A dict event is sent as ``data: <json>\\n\\n``; a str event is sent as is (so it must carry its own
+    framing, e.g. ``"event: ping\\ndata: {}\\n\\n"``). ``delay`` seconds pass between events. With
+    ``drop_after=k`` the connection is closed after k events, without the terminating chunk. ``terminator``
+    is a raw string sent after the events (e.g. ``"data: [DONE]\\n\\n"``); nothing is added otherwise.
+    """
+
+    events: list[str | dict[str, Any]]
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+    delay: float = 0.0
+    drop_after: int | None = None
+    terminator: str | None = None
+
+
+@dataclass
+class ErrorReply:
+    """An error status; a dict body is sent as JSON, a str body as plain text."""
+
+    status: int
+    body: str | dict[str, Any] = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DropReply:
+    """Read the request, then close the connection without responding."""
+
+
+@dataclass
+class StallReply:
+    """Wait ``seconds`` (or until the client hangs up), then reply with ``{}``."""
+
+    seconds: float
+
+
+@dataclass
+class RawReply:
+    """Arbitrary bytes with the given content type."""
+
+    status: int
+    body: bytes
+    content_type: str
+
+
+Reply = JSONReply | SSEReply | ErrorReply | DropReply | StallReply | RawReply
+
+
+@dataclass
+class RecordedRequest:
+    """One request as the server received it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    json: Any
+    """The parsed body, or ``None`` if it was empty or not JSON."""
+
+
+def sse_event(name: str, data: dict[str, Any]) -> str:
+    """A named SSE message (``event: <name>\\ndata: <json>\\n\\n``), as Anthropic sends them."""
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
+
+
+# -- the server ----------------------------------------------------------------------------------------
+
+
+class _Closed(Exception):
+    """The connection must be closed (peer gone, reply dropped, or protocol error)."""
+
+
+class LLMServer:
+    """A scripted fake of the OpenAI chat completions and Anthropic messages endpoints."""
+
+    def __init__(self) -> None:
+        self.port: int = 0
+        self.requests: list[RecordedRequest] = []
+        self.open_connections = 0
+        self.total_connections = 0
+        self._script: deque[Reply] = deque()
+        self._connection_closed = trio.Event()
+
+    @property
+    def base_url_openai(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def base_url_anthropic(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def script(self, *replies: Reply) -> None:
+        """Queue replies; each request to a known route consumes the oldest one."""
+        self._script.extend(replies)
+
+    @property
+    def pending_replies(self) -> int:
+        """Scripted replies not consumed yet."""
+        return len(self._script)
+
+    async def wait_no_connections(self) -> None:
+        """Wait until every connection is closed; the server notices a client's close asynchronously, so tests
+        call this (under ``trio.fail_after``) before asserting on ``open_connections``."""
+        while self.open_connections:
+            await self._connection_closed.wait()
+
+    async def serve(self, *, task_status: trio.TaskStatus[LLMServer] = trio.TASK_STATUS_IGNORED) -> None:
+        """Listen on 127.0.0.1 (ephemeral port) until cancelled; connections are handled in this task's nursery."""
+        async with trio.open_nursery() as nursery:
+            serve_tcp = partial(trio.serve_tcp, self._handle_connection, 0, host="127.0.0.1")
+            listeners = await nursery.start(serve_tcp)
+            self.port = listeners[0].socket.getsockname()[1]
+            task_status.started(self)
+
+    # -- HTTP plumbing --------------------------------------------------------------------------------
+
+    async def _handle_connection(self, stream: trio.SocketStream) -> None:
+        self.open_connections += 1
+        self.total_connections += 1
+        conn = h11.Connection(h11.SERVER)
+        try:
+            async with stream:
+                while (request := await self._read_request(stream, conn)) is not None:
+                    await self._respond(stream, conn, request)
+                    if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                        return  # e.g. the client sent ``Connection: close``
+                    conn.start_next_cycle()
+        except (_Closed, trio.BrokenResourceError, trio.ClosedResourceError, h11.RemoteProtocolError):
+            pass  # a bad reply (h11.LocalProtocolError) is a bug in the test: let it fail the test loudly
+        finally:
+            self.open_connections -= 1
+            self._connection_closed.set()
+            self._connection_closed = trio.Event()
+
+    async def _read_request(self, stream: trio.SocketStream, conn: h11.Connection) -> RecordedRequest | None:
+        """The next request on the connection, or ``None`` once the client has closed it."""
+        head: h11.Request | None = None
+        body = bytearray()
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                conn.receive_data(await stream.receive_some())
+            elif isinstance(event, h11.Request):
+                head = event
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage):
+                break
+            elif isinstance(event, h11.ConnectionClosed):
+                return None
+        assert head is not None
+        try:
+            parsed = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        request = RecordedRequest(
+            method=head.method.decode(),
+            path=head.target.decode().split("?", 1)[0],
+            headers={name.decode("latin-1"): value.decode("latin-1") for name, value in head.headers},
+            body=bytes(body),
+            json=parsed,
+        )
+        self.requests.append(request)
+        return request
+
+    async def _respond(self, stream: trio.SocketStream, conn: h11.Connection, request: RecordedRequest) -> None:
+        if request.path not in (OPENAI_PATH, ANTHROPIC_PATH):
+            reply: Reply = ErrorReply(404, {"error": {"message": f"no route for {request.path}"}})
+        elif request.method != "POST":
+            reply = ErrorReply(405, {"error": {"message": "only POST is supported"}})
+        elif self._script:
+            reply = self._script.popleft()
+        elif not isinstance(request.json, dict):
+            reply = ErrorReply(400, {"error": {"message": "the body must be a JSON object"}})
+        elif request.path == OPENAI_PATH:
+            reply = _openai_default(request.json, len(self.requests))
+        else:
+            reply = _anthropic_default(request.json, len(self.requests))
+        await self._send_reply(stream, conn, reply)
+
+    async def _send_reply(self, stream: trio.SocketStream, conn: h11.Connection, reply: Reply) -> None:
+        match reply:
+            case JSONReply(body, status, headers):
+                await _send_body(stream, conn, status, json.dumps(body).encode(), "application/json", headers)
+            case ErrorReply(status, body, headers) if isinstance(body, dict):
+                await _send_body(stream, conn, status, json.dumps(body).encode(), "application/json", headers)
+            case ErrorReply(status, body, headers):
+                await _send_body(stream, conn, status, str(body).encode(), "text/plain; charset=utf-8", headers)
+            case RawReply(status, body, content_type):
+                await _send_body(stream, conn, status, body, content_type, {})
+            case StallReply(seconds):
+                await _sleep_unless_closed(stream, conn, seconds)
+                await _send_body(stream, conn, 200, b"{}", "application/json", {})
+            case DropReply():
+                raise _Closed
+            case SSEReply():
+                await _send_sse(stream, conn, reply)
+
+
+async def _send(stream: trio.SocketStream, conn: h11.Connection, event: h11.Event) -> None:
+    data = conn.send(event)
+    if data:
+        await stream.send_all(data)
+
+
+def _header_list(content_type: str, extra: dict[str, str], **fixed: str) -> list[tuple[str, str]]:
+    """Response headers: the defaults, overridden by the reply's own (matched case-insensitively)."""
+    headers = {"content-type": content_type, **{k.replace("_", "-"): v for k, v in fixed.items()}}
+    headers.update({name.lower(): value for name, value in extra.items()})
+    return list(headers.items())
+
+
+async def _send_body(
+    stream: trio.SocketStream, conn: h11.Connection, status: int, body: bytes, content_type: str, extra: dict[str, str]
+) -> None:
+    headers = _header_list(content_type, extra, content_length=str(len(body)))
+    await _send(stream, conn, h11.Response(status_code=status, headers=headers))
+    await _send(stream, conn, h11.Data(data=body))
+    await _send(stream, conn, h11.EndOfMessage())
+
+
+async def _send_sse(stream: trio.SocketStream, conn: h11.Connection, reply: SSEReply) -> None:
+    headers = _header_list("text/event-stream", reply.headers, cache_control="no-cache", transfer_encoding="chunked")
+    await _send(stream, conn, h11.Response(status_code=reply.status, headers=headers))
+    for sent, event in enumerate(reply.events):
+        if sent == reply.drop_after:
+            raise _Closed
+        if sent and reply.delay:
+            await trio.sleep(reply.delay)
+        text = event if isinstance(event, str) else f"data: {json.dumps(event)}\n\n"
+        await _send(stream, conn, h11.Data(data=text.encode()))
+    if reply.drop_after is not None and reply.drop_after >= len(reply.events):
+        raise _Closed
+    if reply.terminator:
+        await _send(stream, conn, h11.Data(data=reply.terminator.encode()))
+    await _send(stream, conn, h11.EndOfMessage())
+
+
+async def _sleep_unless_closed(stream: trio.SocketStream, conn: h11.Connection, seconds: float) -> None:
+    """Sleep, but give up (closing the connection) as soon as the client hangs up."""
+    with trio.move_on_after(seconds):
+        while data := await stream.receive_some():
+            conn.receive_data(data)  # a pipelined request: keep it for the next cycle
+        raise _Closed
+
+
+# -- default replies -----------------------------------------------------------------------------------
+
+
+def _fill_arguments(schema: dict[str, Any] | None) -> dict[str, Any]:
+    """Placeholder values for the required properties of a JSON schema (unknown types are left out)."""
+    schema = schema or {}
+    placeholders = {"string": "a", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
+    args: dict[str, Any] = {}
+    for name in schema.get("required", []):
+        prop = schema.get("properties", {}).get(name, {})
+        if "enum" in prop:
+            args[name] = prop["enum"][0]
+        elif prop.get("type") in placeholders:
+            args[name] = placeholders[prop["type"]]
+    return args
+
+
+def _halves(text: str) -> list[str]:
+    middle = len(text) // 2
+    return [text[:middle], text[middle:]]
+
+
+def _openai_default(body: dict[str, Any], n: int) -> Reply:
+    tools = body.get("tools") or []
+    answered = any(m.get("role") == "tool" for m in body.get("messages", []))
+    call = None
+    if tools and not answered:
+        function = tools[0].get("function", {})
+        call = (f"call_{n}", function.get("name", ""), json.dumps(_fill_arguments(function.get("parameters"))))
+    usage = {
+        "prompt_tokens": INPUT_TOKENS,
+        "completion_tokens": OUTPUT_TOKENS,
+        "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
+    }
+    finish_reason = "tool_calls" if call else "stop"
+    envelope = {"id": f"chatcmpl-{n}", "created": CREATED, "model": body.get("model", "fake-model")}
+    if not body.get("stream"):
+        message: dict[str, Any] = {"role": "assistant", "content": None if call else DEFAULT_TEXT}
+        if call:
+            tool_call = {"id": call[0], "type": "function", "function": {"name": call[1], "arguments": call[2]}}
+            message["tool_calls"] = [tool_call]
+        choice = {"index": 0, "message": message, "finish_reason": finish_reason}
+        return JSONReply({**envelope, "object": "chat.completion", "choices": [choice], "usage": usage})
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        return {**envelope, "object": "chat.completion.chunk", "choices": [choice]}
+
+    events: list[str | dict[str, Any]] = [chunk({"role": "assistant", "content": ""})]
+    if call:
+        start = {"index": 0, "id": call[0], "type": "function", "function": {"name": call[1], "arguments": ""}}
+        events.append(chunk({"tool_calls": [start]}))
+        events += [chunk({"tool_calls": [{"index": 0, "function": {"arguments": part}}]}) for part in _halves(call[2])]
+    else:
+        events += [chunk({"content": part}) for part in _halves(DEFAULT_TEXT)]
+    events.append(chunk({}, finish_reason))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        events.append({**envelope, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+    return SSEReply(events, terminator="data: [DONE]\n\n")
+
+
+def _anthropic_default(body: dict[str, Any], n: int) -> Reply:
+    tools = body.get("tools") or []
+    user_turns = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    last = user_turns[-1].get("content") if user_turns else None
+    answered = isinstance(last, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in last)
+    call = None
+    if tools and not answered:
+        call = (f"toolu_{n}", tools[0].get("name", ""), _fill_arguments(tools[0].get("input_schema")))
+    stop_reason = "tool_use" if call else "end_turn"
+    message = {"id": f"msg_{n}", "type": "message", "role": "assistant", "model": body.get("model", "fake-model")}
+    if not body.get("stream"):
+        block = (
+            {"type": "tool_use", "id": call[0], "name": call[1], "input": call[2]}
+            if call
+            else {"type": "text", "text": DEFAULT_TEXT}
+        )
+        usage = {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS}
+        return JSONReply(
+            {**message, "content": [block], "stop_reason": stop_reason, "stop_sequence": None, "usage": usage}
+        )
+
+    if call:
+        block = {"type": "tool_use", "id": call[0], "name": call[1], "input": {}}
+        deltas = [{"type": "input_json_delta", "partial_json": part} for part in _halves(json.dumps(call[2]))]
+    else:
+        block = {"type": "text", "text": ""}
+        deltas = [{"type": "text_delta", "text": part} for part in _halves(DEFAULT_TEXT)]
+    start = {**message, "content": [], "stop_reason": None, "stop_sequence": None}
+    start["usage"] = {"input_tokens": INPUT_TOKENS, "output_tokens": 1}
+    events: list[str | dict[str, Any]] = [
+        sse_event("message_start", {"type": "message_start", "message": start}),
+        sse_event("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}),
+        *(sse_event("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": d}) for d in deltas),
+        sse_event("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        sse_event(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                "usage": {"output_tokens": OUTPUT_TOKENS},
+            },
+        ),
+        sse_event("message_stop", {"type": "message_stop"}),
+    ]
+    return SSEReply(events)

@@ -1,0 +1,251 @@
+"""The fake LLM server used by the provider tests, exercised with a plain httpx client."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+import trio
+from httpx_sse import aconnect_sse
+
+from llm_server import DropReply, ErrorReply, JSONReply, LLMServer, RawReply, SSEReply, StallReply, sse_event
+
+WEATHER_TOOL_SCHEMA = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "days": {"type": "integer"}, "unit": {"type": "string"}},
+    "required": ["city", "days"],
+}
+OPENAI_TOOLS = [{"type": "function", "function": {"name": "weather", "parameters": WEATHER_TOOL_SCHEMA}}]
+ANTHROPIC_TOOLS = [{"name": "weather", "input_schema": WEATHER_TOOL_SCHEMA}]
+USER = [{"role": "user", "content": "hi"}]
+
+
+def chat(**extra: Any) -> dict[str, Any]:
+    return {"model": "gpt-test", "messages": USER, **extra}
+
+
+async def sse_data(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(event name, data) of every SSE message of a streamed reply."""
+    async with aconnect_sse(client, "POST", url, json=body) as source:
+        return [(sse.event, sse.data) async for sse in source.aiter_sse()]
+
+
+async def test_openai_default_text_reply_is_recorded(llm_server: LLMServer) -> None:
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        response = await client.post("/chat/completions", json=chat(), headers={"Authorization": "Bearer k"})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["object"] == "chat.completion"
+    assert body["choices"] == [
+        {"index": 0, "message": {"role": "assistant", "content": "done"}, "finish_reason": "stop"}
+    ]
+    assert body["usage"] == {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+    [request] = llm_server.requests
+    assert (request.method, request.path, request.json) == ("POST", "/v1/chat/completions", chat())
+    assert request.headers["authorization"] == "Bearer k"
+
+
+async def test_openai_default_calls_the_first_tool_until_it_has_answered(llm_server: LLMServer) -> None:
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        first = (await client.post("/chat/completions", json=chat(tools=OPENAI_TOOLS))).json()
+        answered = [*USER, {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}]
+        second = (await client.post("/chat/completions", json=chat(tools=OPENAI_TOOLS, messages=answered))).json()
+    [choice] = first["choices"]
+    assert choice["finish_reason"] == "tool_calls"
+    [call] = choice["message"]["tool_calls"]
+    assert (call["id"], call["type"], call["function"]["name"]) == ("call_1", "function", "weather")
+    assert json.loads(call["function"]["arguments"]) == {"city": "a", "days": 0}
+    assert second["choices"][0]["message"]["content"] == "done"
+
+
+async def test_openai_default_stream_of_text(llm_server: LLMServer) -> None:
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        messages = await sse_data(client, "/chat/completions", chat(stream=True))
+    assert messages[-1] == ("message", "[DONE]")
+    chunks = [json.loads(data) for _, data in messages[:-1]]
+    assert all(c["object"] == "chat.completion.chunk" and c["id"] == chunks[0]["id"] for c in chunks)
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    texts = [c["choices"][0]["delta"].get("content") for c in chunks[1:-1]]
+    assert texts == ["do", "ne"]
+    assert chunks[-1]["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+
+
+async def test_openai_default_stream_of_a_tool_call_with_usage(llm_server: LLMServer) -> None:
+    body = chat(stream=True, tools=OPENAI_TOOLS, stream_options={"include_usage": True})
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        messages = await sse_data(client, "/chat/completions", body)
+    chunks = [json.loads(data) for _, data in messages[:-1]]
+    calls = [
+        c["choices"][0]["delta"]["tool_calls"][0]
+        for c in chunks
+        if c["choices"] and "tool_calls" in c["choices"][0]["delta"]
+    ]
+    assert calls[0] == {
+        "index": 0,
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "weather", "arguments": ""},
+    }
+    assert len(calls) == 3
+    assert json.loads("".join(c["function"]["arguments"] for c in calls)) == {"city": "a", "days": 0}
+    assert chunks[-2]["choices"][0]["finish_reason"] == "tool_calls"
+    assert chunks[-1]["choices"] == []
+    assert chunks[-1]["usage"]["total_tokens"] == 15
+
+
+async def test_anthropic_default_replies(llm_server: LLMServer) -> None:
+    body = {"model": "claude-test", "max_tokens": 100, "messages": USER, "tools": ANTHROPIC_TOOLS}
+    result = [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny"}]
+    answered = {**body, "messages": [*USER, {"role": "assistant", "content": []}, {"role": "user", "content": result}]}
+    async with httpx.AsyncClient(base_url=llm_server.base_url_anthropic) as client:
+        tool_use = (await client.post("/v1/messages", json=body)).json()
+        text = (await client.post("/v1/messages", json=answered)).json()
+        streamed = await sse_data(client, "/v1/messages", {**body, "stream": True})
+    assert tool_use["stop_reason"] == "tool_use"
+    assert tool_use["content"] == [
+        {"type": "tool_use", "id": "toolu_1", "name": "weather", "input": {"city": "a", "days": 0}}
+    ]
+    assert (text["type"], text["role"], text["stop_reason"]) == ("message", "assistant", "end_turn")
+    assert text["content"] == [{"type": "text", "text": "done"}]
+    assert text["usage"] == {"input_tokens": 10, "output_tokens": 5}
+    names = [name for name, _ in streamed]
+    assert names == [
+        "message_start",
+        "content_block_start",
+        *["content_block_delta"] * 2,
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
+    events = [json.loads(data) for _, data in streamed]
+    assert [e["type"] for e in events] == names
+    assert events[0]["message"]["content"] == []
+    assert events[1]["content_block"] == {"type": "tool_use", "id": "toolu_3", "name": "weather", "input": {}}
+    assert json.loads("".join(e["delta"]["partial_json"] for e in events[2:4])) == {"city": "a", "days": 0}
+    assert events[5]["delta"]["stop_reason"] == "tool_use"
+
+
+async def test_sse_framing_is_sent_as_scripted(llm_server: LLMServer) -> None:
+    raw = "event: ping\ndata: {}\n\n"
+    llm_server.script(
+        SSEReply([{"a": 1}, raw, sse_event("x", {"b": 2})], terminator="data: [DONE]\n\n", headers={"X-Req": "7"})
+    )
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        response = await client.post("/chat/completions", json=chat())
+    assert response.headers["content-type"] == "text/event-stream"
+    assert response.headers["transfer-encoding"] == "chunked"
+    assert response.headers["x-req"] == "7"
+    assert "content-length" not in response.headers
+    assert response.text == 'data: {"a": 1}\n\n' + raw + 'event: x\ndata: {"b": 2}\n\n' + "data: [DONE]\n\n"
+
+
+async def test_scripted_replies_are_consumed_in_order(llm_server: LLMServer) -> None:
+    llm_server.script(
+        ErrorReply(429, {"error": {"message": "slow down"}}, headers={"retry-after": "1"}),
+        ErrorReply(500, "boom"),
+        RawReply(200, b"<html>", "text/html"),
+        JSONReply({"ok": True}, status=201, headers={"x-id": "9"}),
+    )
+    async with httpx.AsyncClient(base_url=llm_server.base_url_anthropic) as client:
+        responses = [await client.post("/v1/messages", json={}) for _ in range(5)]
+    limited, failed, html, scripted, default = responses
+    assert (limited.status_code, limited.headers["retry-after"], limited.json()) == (
+        429,
+        "1",
+        {"error": {"message": "slow down"}},
+    )
+    assert (failed.status_code, failed.text, failed.headers["content-type"]) == (
+        500,
+        "boom",
+        "text/plain; charset=utf-8",
+    )
+    assert (html.status_code, html.content, html.headers["content-type"]) == (200, b"<html>", "text/html")
+    assert (scripted.status_code, scripted.headers["x-id"], scripted.json()) == (201, "9", {"ok": True})
+    assert default.json()["content"] == [{"type": "text", "text": "done"}]
+    assert llm_server.pending_replies == 0
+
+
+async def test_unknown_routes_and_bad_bodies(llm_server: LLMServer) -> None:
+    llm_server.script(JSONReply({"kept": True}))
+    async with httpx.AsyncClient(base_url=llm_server.base_url_anthropic) as client:
+        assert (await client.post("/v1/other", json={})).status_code == 404
+        assert (await client.get("/v1/messages")).status_code == 405
+        assert (await client.post("/v1/messages", json={})).json() == {"kept": True}
+        assert (await client.post("/v1/messages", content=b"not json")).status_code == 400
+    assert [r.path for r in llm_server.requests] == ["/v1/other", "/v1/messages", "/v1/messages", "/v1/messages"]
+    assert llm_server.requests[-1].json is None
+
+
+async def test_drop_reply_is_a_client_error(llm_server: LLMServer) -> None:
+    llm_server.script(DropReply())
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post("/chat/completions", json=chat())
+        assert (await client.post("/chat/completions", json=chat())).status_code == 200
+    assert len(llm_server.requests) == 2
+    assert llm_server.total_connections == 2
+
+
+async def test_drop_after_closes_mid_stream(llm_server: LLMServer) -> None:
+    llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], drop_after=2, terminator="data: [DONE]\n\n"))
+    received: list[str] = []
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            async with aconnect_sse(client, "POST", "/chat/completions", json=chat()) as source:
+                async for sse in source.aiter_sse():
+                    received.append(sse.data)
+    assert received == ['{"n": 0}', '{"n": 1}']
+    with trio.fail_after(2):
+        await llm_server.wait_no_connections()
+
+
+async def test_delay_spaces_out_events(llm_server: LLMServer) -> None:
+    llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], delay=0.05))
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        start = trio.current_time()
+        messages = await sse_data(client, "/chat/completions", chat())
+    assert len(messages) == 3
+    assert trio.current_time() - start >= 0.1
+
+
+async def test_stall_reply_trips_the_read_timeout_and_frees_the_connection(llm_server: LLMServer) -> None:
+    llm_server.script(StallReply(30), StallReply(0.01))
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai, timeout=0.1) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await client.post("/chat/completions", json=chat())
+        with trio.fail_after(2):
+            await llm_server.wait_no_connections()
+        assert (await client.post("/chat/completions", json=chat())).json() == {}
+
+
+async def test_connections_are_counted_and_released(llm_server: LLMServer) -> None:
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        await client.post("/chat/completions", json=chat())
+        assert llm_server.open_connections == 1
+    with trio.fail_after(2):
+        await llm_server.wait_no_connections()
+    assert (llm_server.open_connections, llm_server.total_connections) == (0, 1)
+
+
+async def test_keep_alive_reuses_one_connection(llm_server: LLMServer) -> None:
+    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+        await client.post("/chat/completions", json=chat())
+        await sse_data(client, "/chat/completions", chat(stream=True))
+        await client.post("/chat/completions", json=chat())
+    assert llm_server.total_connections == 1
+    assert len(llm_server.requests) == 3
+
+
+async def test_cancelling_the_server_closes_listener_and_connections() -> None:
+    server = LLMServer()
+    async with httpx.AsyncClient(base_url="http://127.0.0.1") as client:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(server.serve)
+            await client.post(f"{server.base_url_openai}/chat/completions", json=chat())
+            assert server.open_connections == 1
+            nursery.cancel_scope.cancel()
+        assert server.open_connections == 0
+        with pytest.raises(httpx.TransportError):
+            await client.post(f"{server.base_url_openai}/chat/completions", json=chat())
