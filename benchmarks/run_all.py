@@ -20,6 +20,7 @@ WORKLOADS: list[list[str]] = [
     ["w2_tool_loop.py", "iter"],
     ["w3_parallel_tools.py"],
     ["w4_stream_deltas.py"],
+    *[["w6_http.py", kind, mode, c] for mode in ("plain", "stream") for c in ("1", "64") for kind in ("agent", "bare")],
 ]
 
 
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("filter", nargs="?", default="", help="run only workloads whose script name contains this")
     args = parser.parse_args()
     for workload in WORKLOADS:
-        if args.filter not in workload[0]:
+        if args.filter not in " ".join(workload):
             continue
         samples = []
         for _ in range(args.repeat):

@@ -2,7 +2,7 @@
 backoff, typed errors, and streaming responses that close the moment they are abandoned.
 
 Retries: a request that fails to connect, drops before a response, or gets a retryable status (429, 408,
-409, 500, 502, 503, 504) is retried up to ``RetryPolicy.max_attempts`` attempts in all, after an exponential
+409, 500, 502, 503, 504, or Anthropic's 529) is retried up to ``RetryPolicy.max_attempts`` attempts in all, after an exponential
 backoff with jitter, or after the server's ``Retry-After`` when it sends one (capped at
 ``RetryPolicy.max_retry_after``). A streamed response is retried only until its headers have arrived: once
 events flow, a failure is raised, never replayed.
@@ -33,7 +33,7 @@ __all__ = ["HTTPProvider", "RetryPolicy", "sse_events"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(600, connect=10)
 """Per request: 10 s to connect, then up to 600 s between reads (models can think for a long time)."""
-_RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+_RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})  # 529: Anthropic "overloaded"
 _BODY_PREVIEW = 2000
 
 
