@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import trio
-from llm_server import ErrorReply, LLMServer, SSEReply, sse_event
 
+from llm_server import ErrorReply, LLMServer, SSEReply, sse_event
 from trio_agent import Agent, ModelAPIError, ModelHTTPError
 from trio_agent.messages import PartDeltaEvent
 from trio_agent.models.anthropic import AnthropicModel
