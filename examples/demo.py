@@ -2,11 +2,13 @@
 
     python examples/demo.py                       # offline, on the embedded scripted model
     python examples/demo.py "Weather in Tokyo?"   # your own prompt, still offline
-    python examples/demo.py --model test          # any model name trio_agent can resolve
+    python examples/demo.py --model openai:gpt-4o-mini   # a real model (needs OPENAI_API_KEY)
+    python examples/demo.py --model ollama:llama3.2      # a local OpenAI-compatible server
 
-With no ``--model`` the agent runs on a scripted ``FunctionModel`` that plays a realistic tool-using
-conversation (it reads the prompt, calls the tools in parallel, then answers from their results), so the demo
-needs no API key and no network. The demo also shows ``enqueue``: while the model works, a sibling task
+With no ``--model`` and no API key in the environment, the agent runs on a scripted ``FunctionModel`` that
+plays a realistic tool-using conversation (it reads the prompt, calls the tools in parallel, then answers from
+their results), so the demo needs no key and no network. With ``OPENAI_API_KEY`` (or ``ANTHROPIC_API_KEY``)
+set, it talks to that provider instead. The demo also shows ``enqueue``: while the model works, a sibling task
 steers the run with a follow-up question, which the run answers before it ends.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -120,16 +123,22 @@ async def main(prompt: str, model: Model, follow_up: str | None) -> None:
     print(f"{stamp()} {usage.requests} model requests, {usage.tool_calls} tool calls, {len(messages)} messages")
 
 
+def default_model() -> Model:
+    """A real provider when its API key is set, else the embedded scripted model."""
+    if os.environ.get("OPENAI_API_KEY"):
+        return infer_model("openai:gpt-4o-mini")
+    if os.environ.get("ANTHROPIC_API_KEY"):
+        return infer_model("anthropic:claude-haiku-4-5")
+    return FunctionModel(scripted_travel_model, model_name="scripted-travel-assistant")
+
+
 def cli(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("prompt", nargs="?", default="What's the weather like in Paris and Tokyo right now?")
     parser.add_argument("--model", help="a model name (default: the embedded scripted model, offline)")
     parser.add_argument("--no-follow-up", action="store_true", help="don't enqueue the follow-up question")
     args = parser.parse_args(argv)
-    if args.model:
-        model = infer_model(args.model)
-    else:
-        model = FunctionModel(scripted_travel_model, model_name="scripted-travel-assistant")
+    model = infer_model(args.model) if args.model else default_model()
     follow_up = None if args.no_follow_up else "Should I pack an umbrella?"
     if re.search(r"umbrella", args.prompt, re.IGNORECASE):
         follow_up = None

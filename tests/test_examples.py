@@ -42,6 +42,8 @@ async def test_demo_runs_tools_in_parallel_and_answers_the_enqueued_follow_up(
 
 
 def test_demo_cli_offline(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     demo = load("demo")
     real_run = trio.run
     monkeypatch.setattr(
@@ -52,3 +54,12 @@ def test_demo_cli_offline(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     assert 'model -> get_weather({"city":"London"})' in out
     assert "done: 'London: overcast, 11°C (12:00 local time).'" in out
     assert "enqueued" not in out
+
+
+def test_demo_uses_a_real_provider_when_a_key_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    demo = load("demo")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert demo.default_model().model_id == "openai:gpt-4o-mini"
+    monkeypatch.delenv("OPENAI_API_KEY")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test")
+    assert demo.default_model().model_id == "anthropic:claude-haiku-4-5"
