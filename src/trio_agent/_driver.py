@@ -39,6 +39,7 @@ The driver is driven in one of two ways:
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import trio
@@ -245,6 +246,10 @@ class Driver:
             self.sink.close()
 
     # -- driving --------------------------------------------------------------------------------------
+
+    def call_soon_in_trio(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` on the run's trio thread (see ``Mailbox.call_in_trio``)."""
+        return self.mailbox.call_in_trio(fn, *args)
 
     def check_can_advance(self) -> None:
         if self.ended:

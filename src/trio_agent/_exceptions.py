@@ -10,6 +10,7 @@ The hierarchy::
         ├── UserError               the library was used wrongly; the message says how to fix the call
         │   └── UndrainedPendingMessagesError   (kept for ``except`` compatibility; never raised)
         └── AgentRunError           a run could not complete
+            ├── RunCancelled        the run was cancelled with ``AgentRun.cancel()``
             ├── UsageLimitExceeded  a ``UsageLimits`` bound would be or was crossed
             ├── UnexpectedModelBehavior   the model kept answering in a way the run cannot use
             └── ModelAPIError       the model provider could not be reached or refused the request
@@ -21,6 +22,7 @@ The hierarchy::
 from __future__ import annotations
 
 import json
+from typing import Any
 
 __all__ = [
     "AgentRunError",
@@ -29,6 +31,7 @@ __all__ = [
     "ModelAPIError",
     "ModelHTTPError",
     "ModelRetry",
+    "RunCancelled",
     "UndrainedPendingMessagesError",
     "UnexpectedModelBehavior",
     "UsageLimitExceeded",
@@ -107,6 +110,24 @@ class AgentRunError(RuntimeError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RunCancelled(AgentRunError):
+    """The run was cancelled with ``AgentRun.cancel()``.
+
+    Raised by the ``next`` (or ``async for``) step that the cancel interrupted, by every later attempt to
+    advance the run, and when its ``async with agent.iter(...)`` block exits. ``messages`` is the history of
+    the steps that completed (the interrupted step changed nothing): a valid ``message_history`` to resume
+    from. Not raised for trio cancellation (a cancel scope around the run raises ``trio.Cancelled`` as usual).
+    """
+
+    reason: str | None
+    messages: list[Any]
+
+    def __init__(self, reason: str | None, messages: list[Any]) -> None:
+        self.reason = reason
+        self.messages = messages
+        super().__init__(f"The run was cancelled: {reason}" if reason else "The run was cancelled")
 
 
 class UsageLimitExceeded(AgentRunError):

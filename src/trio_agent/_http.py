@@ -35,6 +35,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(600, connect=10)
 """Per request: 10 s to connect, then up to 600 s between reads (models can think for a long time)."""
 _RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})  # 529: Anthropic "overloaded"
 _BODY_PREVIEW = 2000
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The largest complete (non-streamed) response body read; a bigger one is an error, not an unbounded read."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -93,6 +95,7 @@ class HTTPProvider:
         http_client: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
@@ -100,6 +103,7 @@ class HTTPProvider:
         self._clients: dict[trio.lowlevel.TrioToken, httpx.AsyncClient] = {}
         self.retry_policy = retry_policy or RetryPolicy()
         self.timeout = timeout
+        self.max_response_bytes = max_response_bytes
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -174,14 +178,23 @@ class HTTPProvider:
         headers: Mapping[str, str] | None,
         http_timeout: Any,
         stream: bool,
-    ) -> httpx.Response:
-        """Send with retries; return a response with a success status (streamed responses still open)."""
+    ) -> tuple[httpx.Response, bytes]:
+        """Send with retries until a success status. A streamed response comes back open (and ``b""``);
+        otherwise its body has been read (at most ``max_response_bytes``) and the response closed."""
         attempt = 0
         while True:
             attempt += 1
             request = self._request(path, body, headers=headers, http_timeout=http_timeout)
+            retry_after: float | None = None
             try:
-                response = await self.client.send(request, stream=stream)
+                response = await self.client.send(request, stream=True)
+                if response.status_code < 400 and stream:
+                    return response, b""
+                try:
+                    limit = self.max_response_bytes if response.status_code < 400 else _BODY_PREVIEW
+                    content = await self._read(response, limit, model_name)
+                finally:
+                    await response.aclose()
             except httpx.TransportError as exc:
                 delay = self.retry_policy.delay(attempt, None)
                 if delay is None:
@@ -189,17 +202,31 @@ class HTTPProvider:
                 await trio.sleep(delay)
                 continue
             if response.status_code < 400:
-                return response
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
+                return response, content
             delay = None
             if response.status_code in _RETRY_STATUSES:
-                delay = self.retry_policy.delay(attempt, _retry_after(response.headers))
+                retry_after = _retry_after(response.headers)
+                delay = self.retry_policy.delay(attempt, retry_after)
             if delay is None:
-                raise ModelHTTPError(response.status_code, model_name, self._error_body(response))
+                raise ModelHTTPError(response.status_code, model_name, self._error_body(content))
             await trio.sleep(delay)
+
+    async def _read(self, response: httpx.Response, limit: int, model_name: str) -> bytes:
+        """The body, or the first ``limit`` bytes of an error body; a success body over the limit is an error."""
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if response.status_code >= 400:
+                    break
+                raise ModelAPIError(
+                    model_name,
+                    f"The {self.name} response is larger than {limit} bytes; refusing to read it all. Raise "
+                    "`max_response_bytes` on the provider if that is expected.",
+                )
+        return b"".join(chunks)
 
     def _describe_transport_error(self, exc: httpx.TransportError, attempts: int) -> str:
         kind = type(exc).__name__
@@ -210,8 +237,8 @@ class HTTPProvider:
             "Check that the server is reachable, or raise `RetryPolicy(max_attempts=...)`."
         )
 
-    def _error_body(self, response: httpx.Response) -> object:
-        text = self.scrub(response.text[:_BODY_PREVIEW])
+    def _error_body(self, content: bytes) -> object:
+        text = self.scrub(content[:_BODY_PREVIEW].decode("utf-8", errors="replace"))
         try:
             return json.loads(text)
         except ValueError:
@@ -227,15 +254,15 @@ class HTTPProvider:
         http_timeout: Any = None,
     ) -> Any:
         """POST ``body`` and return the parsed JSON reply."""
-        response = await self._send(
+        response, content = await self._send(
             path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=False
         )
         try:
-            return response.json()
+            return json.loads(content)
         except ValueError:
             raise UnexpectedModelBehavior(
                 f"{self.name} returned a response that is not JSON (status {response.status_code})",
-                body=self.scrub(response.text[:_BODY_PREVIEW]),
+                body=self.scrub(content[:_BODY_PREVIEW].decode("utf-8", errors="replace")),
             ) from None
 
     @asynccontextmanager
@@ -250,7 +277,7 @@ class HTTPProvider:
     ) -> AsyncIterator[httpx.Response]:
         """POST ``body`` and yield the streaming response; leaving the block closes it at once (a connection
         abandoned mid-stream is discarded, not returned to the pool half-read)."""
-        response = await self._send(
+        response, _ = await self._send(
             path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=True
         )
         try:

@@ -15,7 +15,8 @@ or it stays visible in ``pending``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import trio
 
@@ -42,21 +43,25 @@ class Mailbox:
         self._closed_reason = ""
         self.pending: list[PendingMessage] = []
 
+    def call_in_trio(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Call ``fn(*args)`` on the run's trio thread: directly if already there, else marshalled (waiting for
+        it); ``UserError`` if that trio run has finished."""
+        if threading.get_ident() == self._thread:
+            return fn(*args)
+        try:
+            return trio.from_thread.run_sync(fn, *args, trio_token=self._token)
+        except trio.RunFinishedError:
+            raise UserError(
+                "The trio run that owned this agent run has finished; nothing was done. Start a new run with "
+                "`message_history=` to continue."
+            ) from None
+
     def put(self, content: Sequence[EnqueueContent], priority: PendingMessagePriority) -> str | None:
         """Accept ``content`` for delivery and return its enqueue id (``None`` for no content)."""
         if not content:
             return None
         item = PendingMessage.from_content(content, priority)  # validated in the caller's thread
-        if threading.get_ident() == self._thread:
-            self._post(item)
-        else:
-            try:
-                trio.from_thread.run_sync(self._post, item, trio_token=self._token)
-            except trio.RunFinishedError:
-                raise UserError(
-                    "`enqueue` was called after the trio run that owned this agent run finished; "
-                    "nothing was enqueued. Start a new run with `message_history=` to continue."
-                ) from None
+        self.call_in_trio(self._post, item)
         return item.enqueue_id
 
     def _post(self, item: PendingMessage) -> None:

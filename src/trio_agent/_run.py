@@ -5,6 +5,10 @@ channels between it and you. Leaving the block, however it is left, closes the c
 ``enqueue`` calls and cancels the driver (and so any model request or tool still in flight); nothing the run
 started outlives the block.
 
+Cancellation: ``run.cancel(reason)`` ends the run with :class:`RunCancelled` (see its docstring); a trio cancel
+scope around the block, or around one ``next`` call, cancels as trio does (the interrupted step changes
+nothing, and the run can be driven on after a ``next`` was cancelled).
+
 Error handling: an exception raised by a step (a tool's own error, ``UnexpectedModelBehavior``,
 ``UsageLimitExceeded``, ...) is raised from the ``next`` / ``__anext__`` call that ran the step, and leaves
 the run as it was before that step. Cancelling that call abandons the step the same way. Exceptions raised in
@@ -24,6 +28,7 @@ from ._capabilities import NodeResult
 from ._driver import Command, Driver, Failure, Outcome
 from ._enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
 from ._exception_groups import unwrapping_groups
+from ._exceptions import RunCancelled
 from ._messages import ModelMessage, ModelMessagesTypeAdapter
 from ._nodes import AgentNode, End
 from ._result import AgentRunResult
@@ -81,6 +86,10 @@ class AgentRun(Generic[DepsT, OutputT]):
         self._yielded: NodeResult | None = None
         self._result: AgentRunResult[OutputT] | None = None
         self._run_hooks: IterRunHooks | None = None
+        self._cancelled = False
+        self._cancel_reason: str | None = None
+        self._command: Command | None = None
+        self._wait_scope: trio.CancelScope | None = None
 
     # -- driving --------------------------------------------------------------------------------------
 
@@ -110,6 +119,8 @@ class AgentRun(Generic[DepsT, OutputT]):
 
     async def _advance(self, node: AgentNode, *, hooks: bool) -> NodeResult:
         driver = self._driver
+        if self._cancelled:
+            raise self._cancellation()
         driver.check_can_advance()
         if self._run_hooks is not None and (short := self._run_hooks.short_circuit) is not None:
             return await self._settle(driver.end_early(short))
@@ -117,18 +128,52 @@ class AgentRun(Generic[DepsT, OutputT]):
             raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
         self._advancing = True
         command = Command(node, hooks, trio.CancelScope())
+        self._command = command
         try:
-            await self._commands.send(command)
-            try:
-                outcome = await self._outcomes.receive()
-            except BaseException:
-                command.scope.cancel()
-                raise
+            with trio.CancelScope() as self._wait_scope:
+                await self._commands.send(command)
+                try:
+                    outcome = await self._outcomes.receive()
+                except BaseException:
+                    command.scope.cancel()
+                    raise
         finally:
             self._advancing = False
+            self._command = self._wait_scope = None
+        if self._cancelled:
+            raise self._cancellation()
         if isinstance(outcome, Failure):
             raise outcome.error
         return await self._settle(driver.commit(outcome))
+
+    def cancel(self, reason: str | None = None) -> None:
+        """Cancel the run: the step in flight (if any) is abandoned without changing the run, and the step's
+        ``next`` call, every later one, and the exit of the ``async with`` block raise :class:`RunCancelled`
+        carrying ``reason`` and the completed history.
+
+        Level-triggered: once cancelled, the run stays cancelled; cancelling an ended run does nothing (its
+        result stands). Safe from any task, and from any thread (the call then waits until the run's trio
+        thread has taken it).
+        """
+        self._driver.call_soon_in_trio(self._cancel, reason)
+
+    def _cancel(self, reason: str | None) -> None:
+        if self._cancelled or self._driver.ended:
+            return
+        self._cancelled = True
+        self._cancel_reason = reason
+        if self._command is not None:
+            self._command.scope.cancel()
+        if self._wait_scope is not None:
+            self._wait_scope.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called before the run ended."""
+        return self._cancelled
+
+    def _cancellation(self) -> RunCancelled:
+        return RunCancelled(self._cancel_reason, self._driver.history())
 
     async def _settle(self, node: NodeResult) -> NodeResult:
         if isinstance(node, End):
@@ -231,3 +276,5 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
             outcomes_receive.close()
             if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
                 nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
+    if run.cancelled:
+        raise run._cancellation()

@@ -6,6 +6,7 @@ from ._exceptions import CallDeferred as CallDeferred
 from ._exceptions import ModelAPIError as ModelAPIError
 from ._exceptions import ModelHTTPError as ModelHTTPError
 from ._exceptions import ModelRetry as ModelRetry
+from ._exceptions import RunCancelled as RunCancelled
 from ._exceptions import UndrainedPendingMessagesError as UndrainedPendingMessagesError
 from ._exceptions import UnexpectedModelBehavior as UnexpectedModelBehavior
 from ._exceptions import UsageLimitExceeded as UsageLimitExceeded
@@ -18,6 +19,7 @@ __all__ = [
     "ModelAPIError",
     "ModelHTTPError",
     "ModelRetry",
+    "RunCancelled",
     "UndrainedPendingMessagesError",
     "UnexpectedModelBehavior",
     "UsageLimitExceeded",
