@@ -21,6 +21,7 @@ import trio
 
 from ._deferred import ToolApproved, ToolDenied
 from ._events import FunctionToolCallEvent, FunctionToolResultEvent
+from ._exception_groups import unwrapping_groups
 from ._exceptions import ApprovalRequired, CallDeferred, ModelRetry, UnexpectedModelBehavior
 from ._messages import ToolReturn
 from ._parts import ModelRequestPart, RetryPromptPart, ToolCallPart, ToolReturnPart, UserPromptPart
@@ -127,7 +128,7 @@ async def _run_segment(
     if not indices:
         return
     errors: list[Exception] = []
-    async with trio.open_nursery() as nursery:
+    async with unwrapping_groups(), trio.open_nursery() as nursery:  # a lone KeyboardInterrupt stays itself
 
         async def run(index: int) -> None:
             try:
