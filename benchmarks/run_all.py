@@ -21,7 +21,10 @@ WORKLOADS: list[list[str]] = [
     ["w3_parallel_tools.py"],
     ["w4_stream_deltas.py"],
     *[["w6_http.py", kind, mode, c] for mode in ("plain", "stream") for c in ("1", "64") for kind in ("agent", "bare")],
+    ["soak_load.py", "10000"],
 ]
+ONCE = {"soak_load.py"}
+"""Workloads too long to repeat: run in one process."""
 
 
 def main() -> None:
@@ -33,7 +36,7 @@ def main() -> None:
         if args.filter not in " ".join(workload):
             continue
         samples = []
-        for _ in range(args.repeat):
+        for _ in range(1 if workload[0] in ONCE else args.repeat):
             out = subprocess.run(
                 [sys.executable, str(HERE / workload[0]), *workload[1:]], check=True, capture_output=True, text=True
             ).stdout
