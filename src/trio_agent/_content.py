@@ -62,7 +62,7 @@ for _ext, _type in {
     _mime.add_type(_type, _ext)
 
 _YOUTUBE_HOSTS = frozenset({"youtu.be", "youtube.com", "www.youtube.com", "m.youtube.com"})
-_FILE_CONFIG = ConfigDict(validate_by_name=True, ser_json_bytes="base64", val_json_bytes="base64")
+_FILE_CONFIG = ConfigDict(validate_by_name=True, ser_json_bytes="base64", val_json_bytes="base64", defer_build=True)
 
 
 def _short_hash(data: bytes) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pydantic
+import pydantic_core
 import typing_extensions
 
 from ._callables import is_async_callable, takes_run_context
@@ -186,7 +187,7 @@ class OutputSchema:
             return None
         template = self.prompted_template or DEFAULT_PROMPTED_TEMPLATE
         return template.replace(
-            "{schema}", pydantic.TypeAdapter(Any).dump_json(self.output_object.json_schema).decode()
+            "{schema}", pydantic_core.to_json(self.output_object.json_schema).decode()
         )
 
 

@@ -49,12 +49,12 @@ def now_utc() -> datetime:
 
 
 _RETRY_SUFFIX = "\n\nFix the errors and try again."
-_any_json = pydantic.TypeAdapter(Any, config=pydantic.ConfigDict(ser_json_bytes="base64"))
+_any_json = pydantic.TypeAdapter(Any, config=pydantic.ConfigDict(ser_json_bytes="base64", defer_build=True))
 
 
 _FILE_KINDS = frozenset({"image-url", "audio-url", "document-url", "video-url", "binary", "uploaded-file"})
 _multimodal = pydantic.TypeAdapter(
-    MultiModalContent, config=pydantic.ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+    MultiModalContent, config=pydantic.ConfigDict(ser_json_bytes="base64", val_json_bytes="base64", defer_build=True)
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-import httpx
 from typing_extensions import TypedDict
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ModelSettings", "ToolChoice", "merge_model_settings"]
 
