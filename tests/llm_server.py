@@ -25,6 +25,7 @@ import h11
 import trio
 
 __all__ = [
+    "CutReply",
     "DropReply",
     "ErrorReply",
     "JSONReply",
@@ -91,6 +92,17 @@ class DropReply:
 
 
 @dataclass
+class CutReply:
+    """Headers announcing ``content_length`` bytes (more than ``body`` by default), then ``body``, then a closed
+    connection: a reset in the middle of a non-streamed body."""
+
+    body: bytes
+    status: int = 200
+    content_length: int | None = None
+    content_type: str = "application/json"
+
+
+@dataclass
 class StallReply:
     """Wait ``seconds`` (or until the client hangs up), then reply with ``{}``."""
 
@@ -106,7 +118,7 @@ class RawReply:
     content_type: str
 
 
-Reply = JSONReply | SSEReply | ErrorReply | DropReply | StallReply | RawReply
+Reply = JSONReply | SSEReply | ErrorReply | DropReply | StallReply | RawReply | CutReply
 
 
 @dataclass
@@ -119,6 +131,8 @@ class RecordedRequest:
     body: bytes
     json: Any
     """The parsed body, or ``None`` if it was empty or not JSON."""
+    received_at: float = 0.0
+    """``trio.current_time()`` when the request was complete."""
 
 
 def sse_event(name: str, data: dict[str, Any]) -> str:
@@ -143,6 +157,7 @@ class LLMServer:
         self.total_connections = 0
         self._script: deque[Reply] = deque()
         self._connection_closed = trio.Event()
+        self._request_received = trio.Event()
 
     @property
     def base_url_openai(self) -> str:
@@ -166,6 +181,11 @@ class LLMServer:
         call this (under ``trio.fail_after``) before asserting on ``open_connections``."""
         while self.open_connections:
             await self._connection_closed.wait()
+
+    async def wait_for_requests(self, count: int) -> None:
+        """Wait until at least ``count`` requests have arrived (in all, since the server started)."""
+        while len(self.requests) < count:
+            await self._request_received.wait()
 
     async def serve(self, *, task_status: trio.TaskStatus[LLMServer] = trio.TASK_STATUS_IGNORED) -> None:
         """Listen on 127.0.0.1 (ephemeral port) until cancelled; connections are handled in this task's nursery."""
@@ -222,8 +242,11 @@ class LLMServer:
             headers={name.decode("latin-1"): value.decode("latin-1") for name, value in head.headers},
             body=bytes(body),
             json=parsed,
+            received_at=trio.current_time(),
         )
         self.requests.append(request)
+        self._request_received.set()
+        self._request_received = trio.Event()
         return request
 
     async def _respond(self, stream: trio.SocketStream, conn: h11.Connection, request: RecordedRequest) -> None:
@@ -254,6 +277,12 @@ class LLMServer:
             case StallReply(seconds):
                 await _sleep_unless_closed(stream, conn, seconds)
                 await _send_body(stream, conn, 200, b"{}", "application/json", {})
+            case CutReply(body, status, content_length, content_type):
+                length = str(content_length if content_length is not None else 2 * len(body) + 1)
+                headers = _header_list(content_type, {}, content_length=length)
+                await _send(stream, conn, h11.Response(status_code=status, headers=headers))
+                await _send(stream, conn, h11.Data(data=body))
+                raise _Closed
             case DropReply():
                 raise _Closed
             case SSEReply():

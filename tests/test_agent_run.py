@@ -18,6 +18,7 @@ from trio_agent import (
     UserPromptNode,
 )
 from trio_agent.messages import (
+    ImageUrl,
     ModelMessagesTypeAdapter,
     ModelRequest,
     ModelResponse,
@@ -242,3 +243,21 @@ async def test_agent_run_type_and_ctx_state() -> None:
         assert run.ctx.state.messages == []  # the first request is pending, not yet sent
         assert run.all_messages()[0].parts[0].content == "q"
         assert run.ctx.run_context().deps is None
+
+
+@pytest.mark.parametrize(
+    ("prompt", "match"),
+    [
+        (42, "not a 'int'"),
+        (b"bytes", "not a 'bytes'"),
+        ({"a": 1}, "not a 'dict'"),
+        ([42], "item 0 is a 'int'"),
+        ([UserPromptPart("x")], "item 0 is a 'UserPromptPart'"),
+        (ImageUrl("https://e.x/a.png"), "lone ImageUrl; pass a list"),
+    ],
+)
+async def test_prompts_that_are_not_user_content_are_refused_up_front(prompt: object, match: str) -> None:
+    model = scripted_model([TextPart("x")])
+    with pytest.raises(UserError, match=match):
+        await Agent(model).run(prompt)  # type: ignore[arg-type]
+    assert model.calls == []

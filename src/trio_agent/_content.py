@@ -87,24 +87,18 @@ class FileUrl:
         default=None, compare=False
     )
 
-    _content_label = "file"
-
     def _infer_media_type(self) -> str | None:
         return _mime.guess_type(self.url)[0]
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def media_type(self) -> str:
-        """The MIME type, given explicitly or inferred from the URL's extension."""
-        if self._media_type:
-            return self._media_type
-        inferred = self._infer_media_type()
-        if inferred is None:
-            raise ValueError(
-                f"Could not infer media type from {self._content_label} URL: {self.url}. "
-                "Explicitly provide a `media_type` instead."
-            )
-        return inferred
+    def media_type(self) -> str | None:
+        """The MIME type, given explicitly or inferred from the URL's extension; ``None`` if neither says.
+
+        (The reference API raises here; a ``None`` keeps every history that loads dumpable, and the adapters
+        that need a media type say so when they meet one that is missing.)
+        """
+        return self._media_type or self._infer_media_type()
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -122,7 +116,6 @@ class ImageUrl(FileUrl):
     url: str
     _: KW_ONLY
     kind: Literal["image-url"] = "image-url"
-    _content_label = "image"
 
 
 @pydantic_dataclass(repr=False, config=_FILE_CONFIG)
@@ -132,7 +125,6 @@ class AudioUrl(FileUrl):
     url: str
     _: KW_ONLY
     kind: Literal["audio-url"] = "audio-url"
-    _content_label = "audio"
 
 
 @pydantic_dataclass(repr=False, config=_FILE_CONFIG)
@@ -142,7 +134,6 @@ class VideoUrl(FileUrl):
     url: str
     _: KW_ONLY
     kind: Literal["video-url"] = "video-url"
-    _content_label = "video"
 
     @property
     def is_youtube(self) -> bool:
@@ -160,7 +151,6 @@ class DocumentUrl(FileUrl):
     url: str
     _: KW_ONLY
     kind: Literal["document-url"] = "document-url"
-    _content_label = "document"
 
 
 @pydantic_dataclass(repr=False, config=_FILE_CONFIG)

@@ -29,7 +29,7 @@ import trio
 
 from ._exceptions import ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
 
-__all__ = ["HTTPProvider", "RetryPolicy", "sse_events"]
+__all__ = ["HTTPProvider", "RetryPolicy", "parse_json", "sse_events"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(600, connect=10)
 """Per request: 10 s to connect, then up to 600 s between reads (models can think for a long time)."""
@@ -61,6 +61,15 @@ class RetryPolicy:
             return retry_after if retry_after <= self.max_retry_after else None
         base = min(self.initial_delay * float(2 ** (attempt - 1)), self.max_delay)
         return base * random.uniform(1 - self.jitter, 1 + self.jitter)
+
+
+def parse_json(data: str | bytes) -> tuple[Any, bool]:
+    """``(value, True)``, or ``(None, False)`` if ``data`` is not JSON (callers raise their own error outside
+    any ``except``, so the decoder's error, which holds the raw text, is not chained to it)."""
+    try:
+        return json.loads(data), True
+    except ValueError:
+        return None, False
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -155,6 +164,12 @@ class HTTPProvider:
         key = self._api_key
         return text.replace(key, "***") if key else text
 
+    def preview(self, text: str | bytes) -> str:
+        """The start of a body, for an error message: scrubbed first, then cut (so no part of a key survives)."""
+        if isinstance(text, bytes):
+            text = text[: 2 * _BODY_PREVIEW].decode("utf-8", errors="replace")
+        return self.scrub(text)[:_BODY_PREVIEW]
+
     # -- requests -------------------------------------------------------------------------------------
 
     def _request(
@@ -238,11 +253,9 @@ class HTTPProvider:
         )
 
     def _error_body(self, content: bytes) -> object:
-        text = self.scrub(content[:_BODY_PREVIEW].decode("utf-8", errors="replace"))
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
+        text = self.preview(content)
+        parsed, ok = parse_json(text)
+        return parsed if ok else text
 
     async def post_json(
         self,
@@ -257,13 +270,13 @@ class HTTPProvider:
         response, content = await self._send(
             path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=False
         )
-        try:
-            return json.loads(content)
-        except ValueError:
+        parsed, ok = parse_json(content)
+        if not ok:  # raised outside any ``except``: the decoder's error, which holds the raw body, is not kept
             raise UnexpectedModelBehavior(
                 f"{self.name} returned a response that is not JSON (status {response.status_code})",
-                body=self.scrub(content[:_BODY_PREVIEW].decode("utf-8", errors="replace")),
-            ) from None
+                body=self.preview(content),
+            )
+        return parsed
 
     @asynccontextmanager
     async def stream(
@@ -296,11 +309,11 @@ async def sse_events(response: httpx.Response, provider: HTTPProvider, model_nam
         async with aclosing(EventSource(response).aiter_sse()) as events:
             async for event in events:
                 yield event
+    except SSEError as exc:  # before TransportError, which it subclasses
+        raise UnexpectedModelBehavior(f"{provider.name} sent a malformed event stream: {exc}") from None
     except httpx.TransportError as exc:
         raise ModelAPIError(
             model_name,
             f"The {provider.name} stream broke off before it was complete: {type(exc).__name__}: "
             f"{provider.scrub(str(exc)) or 'connection closed'}. The partial response was discarded.",
         ) from None
-    except SSEError as exc:
-        raise UnexpectedModelBehavior(f"{provider.name} sent a malformed event stream: {exc}") from None

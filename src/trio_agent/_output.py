@@ -186,9 +186,7 @@ class OutputSchema:
         if self.mode != "prompted" or self.output_object is None:
             return None
         template = self.prompted_template or DEFAULT_PROMPTED_TEMPLATE
-        return template.replace(
-            "{schema}", pydantic_core.to_json(self.output_object.json_schema).decode()
-        )
+        return template.replace("{schema}", pydantic_core.to_json(self.output_object.json_schema).decode())
 
 
 def _flatten(output_type: Any) -> list[Any]:

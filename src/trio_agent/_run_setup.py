@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._capture import adopt_capture
-from ._content import UserContent
+from ._content import USER_CONTENT_TYPES, UserContent
 from ._deferred import DeferredToolResults
 from ._driver import Driver
 from ._event_sinks import EventSink
@@ -52,6 +52,28 @@ class RunArgs:
     run_id: str | None
 
 
+def check_user_prompt(prompt: Any) -> None:
+    """Refuse a prompt that is neither text nor a sequence of user content (before anything runs)."""
+    if prompt is None or isinstance(prompt, str):
+        return
+    if isinstance(prompt, USER_CONTENT_TYPES):
+        raise UserError(
+            f"`user_prompt` is a lone {type(prompt).__name__}; pass a list, e.g. `['Describe this:', item]`."
+        )
+    if isinstance(prompt, Sequence) and not isinstance(prompt, bytes | bytearray):
+        for index, item in enumerate(prompt):
+            if not isinstance(item, USER_CONTENT_TYPES):
+                raise UserError(
+                    f"`user_prompt` item {index} is a {type(item).__name__!r}; a prompt holds text and user content "
+                    "(str, TextContent, ImageUrl, AudioUrl, DocumentUrl, VideoUrl, BinaryContent, CachePoint)."
+                )
+        return
+    raise UserError(
+        f"`user_prompt` must be text or a list of user content (str, ImageUrl, BinaryContent, ...), "
+        f"not a {type(prompt).__name__!r}."
+    )
+
+
 def build_driver(
     agent: Agent[Any, Any], args: RunArgs, *, sink: EventSink | None, stream_handler: EventStreamHandler | None
 ) -> Driver:
@@ -60,6 +82,7 @@ def build_driver(
     deferred_tool_results, model, deps = args.deferred_tool_results, args.model, args.deps
     model_settings, usage_limits, usage = args.model_settings, args.usage_limits, args.usage
     metadata, conversation_id, run_id = args.metadata, args.conversation_id, args.run_id
+    check_user_prompt(user_prompt)
     override = agent._override.get()
     resolved = (override.model if override and override.model else None) or (
         infer_model(model) if model is not None else agent.model

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from trio_agent import Agent, RequestUsage, RunUsage, UnexpectedModelBehavior
+from trio_agent import Agent, RequestUsage, RunUsage, UnexpectedModelBehavior, UserError
 from trio_agent.messages import (
     FinalResultEvent,
     ModelMessage,
@@ -74,9 +74,9 @@ async def test_request_without_function_and_stream_without_stream_function_fail(
     async def stream_fn(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
         yield "x"
 
-    with pytest.raises(AssertionError, match="must receive a `function`"):
+    with pytest.raises(UserError, match="has only a `stream_function`"):
         await FunctionModel(stream_function=stream_fn).request(_hello(), None, ModelRequestParameters())
-    with pytest.raises(AssertionError, match="must receive a `stream_function`"):
+    with pytest.raises(UserError, match="has no `stream_function`"):
         async with FunctionModel(lambda m, i: ModelResponse(parts=[])).request_stream(
             _hello(), None, ModelRequestParameters()
         ):

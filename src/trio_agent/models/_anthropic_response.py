@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ModelAPIError, UnexpectedModelBehavior
-from .._http import sse_events
+from .._http import parse_json, sse_events
 from .._messages import FinishReason, ModelResponse
 from .._parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
 from .._usage import RequestUsage
@@ -74,8 +74,9 @@ def _block_part(block: dict[str, Any], provider_name: str) -> ModelResponsePart 
     return None  # server-side tool blocks and future kinds are not mapped
 
 
-def parse_response(data: Any, *, model_name: str, provider_name: str, provider_url: str) -> ModelResponse:
+def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> ModelResponse:
     """A complete Messages API response as a :class:`ModelResponse`."""
+    provider_name, provider_url = provider.name, provider.base_url
     try:
         parts = [p for block in data["content"] if (p := _block_part(block, provider_name)) is not None]
         details: dict[str, Any] = {}
@@ -92,7 +93,7 @@ def parse_response(data: Any, *, model_name: str, provider_name: str, provider_u
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise UnexpectedModelBehavior(
             f"{provider_name} returned a message without the expected fields ({type(exc).__name__}: {exc})",
-            body=json.dumps(data, default=str)[:2000],
+            body=provider.preview(json.dumps(data, default=str)),
         ) from None
 
 
@@ -135,20 +136,20 @@ class AnthropicStreamedResponse(StreamedResponse):
         done = False
         async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
             async for sse in stream:
-                payload = self._payload(sse.event, sse.data)
+                payload = None if done else self._payload(sse.event, sse.data)
                 if payload is None:
                     continue
                 kind = sse.event if sse.event and sse.event != "message" else payload.get("type")
                 if kind == "message_stop":
-                    done = True
-                    break
+                    done = True  # read on to the end of the body, so the connection goes back to the pool
+                    continue
                 try:
                     events = self._apply(kind, payload)
                 except (KeyError, IndexError, TypeError, AttributeError) as exc:
                     raise UnexpectedModelBehavior(
                         f"{self._provider.name} sent a {kind!r} event without the expected fields "
                         f"({type(exc).__name__}: {exc})",
-                        body=self._provider.scrub(sse.data[:2000]),
+                        body=self._provider.preview(sse.data),
                     ) from None
                 for event in events:
                     yield event
@@ -163,18 +164,17 @@ class AnthropicStreamedResponse(StreamedResponse):
     def _payload(self, event: str, data: str) -> dict[str, Any] | None:
         if not data:
             return None
-        try:
-            payload = json.loads(data)
-        except ValueError:
+        payload, ok = parse_json(data)
+        if not ok:
             if event == "error":
                 self._raise_error(data)
             raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.scrub(data[:2000])
-            ) from None
+                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
+            )
         if not isinstance(payload, dict):
             raise UnexpectedModelBehavior(
                 f"{self._provider.name} sent a stream event that is not a JSON object",
-                body=self._provider.scrub(data[:2000]),
+                body=self._provider.preview(data),
             )
         if event == "error" or payload.get("type") == "error":
             self._raise_error(payload.get("error", payload))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import trio
 
 from .._callables import is_async_callable
+from .._exceptions import UserError
 from .._messages import ModelMessage, ModelRequest, ModelResponse
 from .._parts import now_utc
 from .._settings import ModelSettings
@@ -141,7 +142,10 @@ class FunctionModel(Model):
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         function = self.function
         if function is None:
-            raise AssertionError("FunctionModel must receive a `function` to support non-streamed requests")
+            raise UserError(
+                "This `FunctionModel` has only a `stream_function`, and the run asked for a complete response: "
+                "pass `function=` too, or drive the run with events (`run_stream_events`, `event_channel=`)."
+            )
         info = self._agent_info(messages, settings, params)
         if self._is_async:
             response = await function(messages, info)  # type: ignore[misc]
@@ -167,7 +171,10 @@ class FunctionModel(Model):
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         stream_function = self.stream_function
         if stream_function is None:
-            raise AssertionError("FunctionModel must receive a `stream_function` to support streamed requests")
+            raise UserError(
+                "This `FunctionModel` has no `stream_function`, and the run streams (something listens to its "
+                "events): pass `stream_function=` too, or run without event listeners."
+            )
         source = stream_function(messages, self._agent_info(messages, settings, params))
         try:
             try:

@@ -72,9 +72,7 @@ class OpenAIChatModel(Model):
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         body = build_body(self._model_name, messages, settings, params, stream=False)
         data = await self.provider.post_json("chat/completions", body, **self._call(settings))
-        return parse_response(
-            data, model_name=self._model_name, provider_name=self.provider.name, provider_url=self.provider.base_url
-        )
+        return parse_response(data, model_name=self._model_name, provider=self.provider)
 
     @asynccontextmanager
     async def request_stream(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ModelAPIError, UnexpectedModelBehavior
-from .._http import sse_events
+from .._http import parse_json, sse_events
 from .._messages import FinishReason, ModelResponse
 from .._parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
 from .._usage import RequestUsage
@@ -61,8 +61,9 @@ def _timestamp(raw: Any) -> datetime:
     return datetime.fromtimestamp(raw, tz=UTC) if isinstance(raw, int | float) else now_utc()
 
 
-def parse_response(data: Any, *, model_name: str, provider_name: str, provider_url: str) -> ModelResponse:
+def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> ModelResponse:
     """A complete chat-completions response as a :class:`ModelResponse`."""
+    provider_name, provider_url = provider.name, provider.base_url
     try:
         choice = data["choices"][0]
         message = choice["message"]
@@ -90,7 +91,7 @@ def parse_response(data: Any, *, model_name: str, provider_name: str, provider_u
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise UnexpectedModelBehavior(
             f"{provider_name} returned a chat completion without the expected fields ({type(exc).__name__}: {exc})",
-            body=json.dumps(data, default=str)[:2000],
+            body=provider.preview(json.dumps(data, default=str)),
         ) from None
 
 
@@ -148,15 +149,15 @@ class OpenAIStreamedResponse(StreamedResponse):
         self.provider_details = self._details or None
 
     def _chunk(self, data: str) -> dict[str, Any]:
-        try:
-            chunk = json.loads(data)
-        except ValueError:
+        chunk, ok = parse_json(data)
+        if not ok:
             raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.scrub(data[:2000])
-            ) from None
+                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
+            )
         if not isinstance(chunk, dict):
             raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not a JSON object", body=data[:2000]
+                f"{self._provider.name} sent a stream event that is not a JSON object",
+                body=self._provider.preview(data),
             )
         if "error" in chunk:
             raise ModelAPIError(

@@ -7,7 +7,7 @@ import os
 import httpx
 
 from .._exceptions import UserError
-from .._http import HTTPProvider, RetryPolicy
+from .._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
 __all__ = ["AnthropicProvider"]
 
@@ -23,6 +23,9 @@ class AnthropicProvider(HTTPProvider):
         api_key: Sent as ``x-api-key``; ``ANTHROPIC_API_KEY`` if ``None``. Required for Anthropic itself.
         http_client: An ``httpx.AsyncClient`` to use (and keep owning); the provider creates one if ``None``.
         retry_policy: How failed requests are retried.
+        timeout: The HTTP timeout of the client the provider creates (a ``timeout`` model setting overrides it
+            per request).
+        max_response_bytes: The largest complete response read; a bigger one is a ``ModelAPIError``.
     """
 
     name = "anthropic"
@@ -34,6 +37,8 @@ class AnthropicProvider(HTTPProvider):
         http_client: httpx.AsyncClient | None = None,
         *,
         retry_policy: RetryPolicy | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
         api_key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
@@ -42,7 +47,14 @@ class AnthropicProvider(HTTPProvider):
                 "No Anthropic API key: set the `ANTHROPIC_API_KEY` environment variable or pass "
                 "`AnthropicProvider(api_key=...)`."
             )
-        super().__init__(base_url=base_url, api_key=api_key, http_client=http_client, retry_policy=retry_policy)
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            http_client=http_client,
+            retry_policy=retry_policy,
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
+        )
 
     def auth_headers(self) -> dict[str, str]:
         headers = {"anthropic-version": API_VERSION}

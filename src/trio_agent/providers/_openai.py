@@ -7,7 +7,7 @@ import os
 import httpx
 
 from .._exceptions import UserError
-from .._http import HTTPProvider, RetryPolicy
+from .._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
 __all__ = ["OPENAI_COMPATIBLE", "OpenAIProvider"]
 
@@ -37,6 +37,9 @@ class OpenAIProvider(HTTPProvider):
             for local servers (Ollama, llama.cpp, LM Studio, vLLM without a key).
         http_client: An ``httpx.AsyncClient`` to use (and keep owning); the provider creates one if ``None``.
         retry_policy: How failed requests are retried.
+        timeout: The HTTP timeout of the client the provider creates (a ``timeout`` model setting overrides it
+            per request).
+        max_response_bytes: The largest complete response read; a bigger one is a ``ModelAPIError``.
     """
 
     name = "openai"
@@ -48,6 +51,8 @@ class OpenAIProvider(HTTPProvider):
         http_client: httpx.AsyncClient | None = None,
         *,
         retry_policy: RetryPolicy | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         base_url = base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
@@ -56,7 +61,14 @@ class OpenAIProvider(HTTPProvider):
                 "No OpenAI API key: set the `OPENAI_API_KEY` environment variable or pass "
                 "`OpenAIProvider(api_key=...)` (or point `base_url` at an OpenAI-compatible server)."
             )
-        super().__init__(base_url=base_url, api_key=api_key, http_client=http_client, retry_policy=retry_policy)
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            http_client=http_client,
+            retry_policy=retry_policy,
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
+        )
 
     @classmethod
     def for_service(cls, prefix: str, http_client: httpx.AsyncClient | None = None) -> OpenAIProvider:

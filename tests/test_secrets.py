@@ -1,0 +1,257 @@
+"""The API key never leaks: every error path of both HTTP providers is provoked with a known fake key (which the
+fake server echoes back wherever it can), and the key must not appear in the error (``str``, ``repr``, ``body``,
+the ``__cause__``/``__context__`` chain, the formatted traceback), the provider/model/agent/run reprs, the
+serialized history, any log record (httpx and httpcore included, at DEBUG) or any warning."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import trio
+
+from llm_server import CutReply, ErrorReply, JSONReply, LLMServer, RawReply, Reply, SSEReply, StallReply, sse_event
+from trio_agent import Agent, ModelAPIError, UnexpectedModelBehavior, UserError
+from trio_agent.models.anthropic import AnthropicModel
+from trio_agent.models.openai import OpenAIChatModel
+from trio_agent.providers import RetryPolicy
+from trio_agent.providers.anthropic import AnthropicProvider
+from trio_agent.providers.openai import OpenAIProvider
+
+KEYS = {"openai": "sk-SECRET-1234567890abcdef", "anthropic": "sk-ant-SECRET-1234567890abcdef"}
+BOTH = ("openai", "anthropic")
+
+
+def start_events(kind: str) -> list[str | dict[str, Any]]:
+    """The start of a text answer (no finish reason, ``[DONE]`` or ``message_stop``)."""
+    if kind == "openai":
+        return [{"id": "c", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content": "x"}}]}]
+    message = {"id": "m", "type": "message", "role": "assistant", "model": "c", "content": [], "usage": {}}
+    return [sse_event("message_start", {"type": "message_start", "message": message})]
+
+
+def error_event(kind: str, key: str) -> str | dict[str, Any]:
+    if kind == "openai":
+        return {"error": {"message": f"invalid key {key}", "type": "invalid_request_error"}}
+    return sse_event("error", {"type": "error", "error": {"type": "authentication_error", "message": f"bad {key}"}})
+
+
+# name -> (replies given (kind, key), streamed?)
+PATHS: dict[str, tuple[Callable[[str, str], list[Reply]], bool]] = {
+    **{
+        f"status_{status}": ((lambda k, key, s=status: [ErrorReply(s, {"error": f"invalid key {key}"})]), False)
+        for status in (400, 401, 403, 404, 500)
+    },
+    "status_401_text_body": (lambda k, key: [ErrorReply(401, f"invalid key {key}")], False),
+    "status_429_retried": (lambda k, key: [ErrorReply(429, f"slow {key}", {"retry-after": "0"})] * 2, False),
+    "status_500_streamed": (lambda k, key: [ErrorReply(500, {"error": key})], True),
+    "connection_refused": (lambda k, key: [], False),
+    "timeout": (lambda k, key: [StallReply(5)], False),
+    "reset_mid_body": (lambda k, key: [CutReply(f'{{"echo": "{key}", '.encode())], False),
+    "non_json_body": (lambda k, key: [RawReply(200, f"<html>{key}</html>".encode(), "text/html")], False),
+    "malformed_sse": (lambda k, key: [SSEReply([*start_events(k), f"data: {{not json {key}}}\n\n"])], True),
+    "sse_error_event": (lambda k, key: [SSEReply([*start_events(k), error_event(k, key)])], True),
+    "sse_error_event_not_json": (lambda k, key: [SSEReply([f"event: error\ndata: {key}\n\n"])], True),
+    "sse_event_missing_fields": (
+        lambda k, key: [SSEReply([sse_event("content_block_start", {"index": 0, "echo": key})])],
+        True,
+    ),
+    "truncated_stream": (lambda k, key: [SSEReply(start_events(k))], True),
+    "reset_mid_stream": (lambda k, key: [SSEReply([*start_events(k), {"echo": key}], drop_after=2)], True),
+    "non_sse_stream_reply": (lambda k, key: [RawReply(200, key.encode(), "text/plain")], True),
+}
+SCRUBBED = {"status_401_text_body", "status_429_retried", "status_500_streamed", "non_json_body", "malformed_sse"}
+SCRUBBED |= {"sse_error_event", "sse_error_event_not_json", *(n for n in PATHS if n.startswith("status_"))}
+"""Paths whose error text shows the echoed body: the key must be there as ``***``."""
+WRONG_SHAPES = {  # bodies that end up in UnexpectedModelBehavior.body, so must be scrubbed there
+    "wrong_shape_json": (lambda k, key: [JSONReply({"echo": key})], False),  # parse_response (both providers)
+    "sse_event_not_an_object": (lambda k, key: [SSEReply([f'data: "{key}"\n\n'])], True),  # OpenAI _chunk
+}
+
+
+def make_agent(kind: str, base_url: str, **policy: Any) -> Agent[None, str]:
+    retry = RetryPolicy(initial_delay=0.01, **policy)
+    if kind == "openai":
+        provider = OpenAIProvider(base_url=f"{base_url}/v1", api_key=KEYS[kind], retry_policy=retry)
+        return Agent(OpenAIChatModel("gpt-secret", provider=provider))
+    anthropic = AnthropicProvider(base_url=base_url, api_key=KEYS[kind], retry_policy=retry)
+    return Agent(AnthropicModel("claude-secret", provider=anthropic))
+
+
+def dead_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def exception_texts(exc: BaseException) -> list[str]:
+    """Everything an error shows: str/repr/attributes of it and of every exception in its chain, and the
+    formatted traceback."""
+    texts = ["".join(traceback.format_exception(exc))]
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        error = stack.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        texts += [str(error), repr(error), repr(error.args), repr(getattr(error, "body", None))]
+        stack += [error.__cause__, error.__context__]
+    return texts
+
+
+def log_texts(caplog: pytest.LogCaptureFixture) -> list[str]:
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    return [formatter.format(r) + repr(r.args) for r in caplog.records]
+
+
+@pytest.fixture(autouse=True)
+def debug_logs(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "trio_agent"):
+        caplog.set_level(logging.DEBUG, logger=name)
+
+
+async def provoke(
+    server: LLMServer, kind: str, name: str, spec: tuple[Callable[[str, str], list[Reply]], bool]
+) -> tuple[Agent[None, str], Any, Exception]:
+    """Run the path; returns the agent, the run and the typed error it ended with."""
+    script, stream = spec
+    base_url = dead_url() if name == "connection_refused" else server.base_url_anthropic
+    agent = make_agent(kind, base_url, max_attempts=2 if name == "status_429_retried" else 1)
+    server.script(*script(kind, KEYS[kind]))
+    settings: Any = {"timeout": 0.3} if name == "timeout" else None
+    send, _receive = trio.open_memory_channel[object](1000)
+    error: Exception | None = None
+    with trio.fail_after(10):
+        async with agent.iter("hello", model_settings=settings, event_channel=send if stream else None) as run:
+            try:
+                async for _ in run:
+                    pass
+            except (ModelAPIError, UnexpectedModelBehavior) as exc:
+                error = exc
+    assert error is not None, f"{name} did not fail"
+    return agent, run, error
+
+
+def assert_no_key(key: str, texts: list[str]) -> None:
+    leaks = [text for text in texts if key in text]
+    assert not leaks, f"the API key leaked in: {leaks[0][:500]!r}"
+
+
+def everything(agent: Agent[None, str], run: Any, error: Exception, caplog: Any, recwarn: Any) -> list[str]:
+    model = agent.model
+    texts = [*exception_texts(error), repr(agent), repr(model), repr(getattr(model, "provider", None))]
+    texts += [repr(run), run.all_messages_json().decode(), repr(run.all_messages()), repr(run.pending_messages)]
+    texts += log_texts(caplog) + [str(w.message) for w in recwarn.list]
+    return texts
+
+
+@pytest.mark.parametrize("kind", BOTH)
+@pytest.mark.parametrize("name", list(PATHS))
+async def test_the_key_never_leaks(
+    llm_server: LLMServer, kind: str, name: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
+    agent, run, error = await provoke(llm_server, kind, name, PATHS[name])
+    assert_no_key(KEYS[kind], everything(agent, run, error, caplog, recwarn))
+    if name in SCRUBBED:
+        assert "***" in str(error)  # the echoed key was there, and was scrubbed
+    if name != "connection_refused":
+        assert llm_server.requests, "the request never reached the server"
+        assert any(r.name.startswith("httpcore") for r in caplog.records)  # the logs were really captured
+        sent = llm_server.requests[0].headers
+        assert KEYS[kind] in (sent.get("authorization", "") + sent.get("x-api-key", ""))  # the key was in play
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("wrong_shape_json", "openai"), ("wrong_shape_json", "anthropic"), ("sse_event_not_an_object", "openai")],
+)
+async def test_bodies_of_replies_with_the_wrong_shape_are_scrubbed(
+    llm_server: LLMServer, kind: str, name: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
+    agent, run, error = await provoke(llm_server, kind, name, WRONG_SHAPES[name])
+    assert_no_key(KEYS[kind], everything(agent, run, error, caplog, recwarn))
+
+
+async def test_anthropic_scrubs_an_event_that_is_not_an_object(llm_server: LLMServer) -> None:
+    _, _, error = await provoke(llm_server, "anthropic", "x", WRONG_SHAPES["sse_event_not_an_object"])
+    assert "not a JSON object" in str(error)
+    assert_no_key(KEYS["anthropic"], exception_texts(error))
+
+
+@pytest.mark.parametrize("name", ["non_json_body", "malformed_sse"])
+async def test_the_suppressed_context_does_not_keep_the_raw_body(llm_server: LLMServer, name: str) -> None:
+    _, _, error = await provoke(llm_server, "openai", name, PATHS[name])
+    assert KEYS["openai"] not in repr(getattr(error.__context__, "doc", None))
+
+
+@pytest.mark.parametrize("kind", BOTH)
+async def test_a_key_straddling_the_preview_cut_is_not_partly_leaked(llm_server: LLMServer, kind: str) -> None:
+    key = KEYS[kind]
+    llm_server.script(ErrorReply(401, "x" * (2000 - len(key) + 3) + key))
+    with trio.fail_after(10), pytest.raises(ModelAPIError) as info:
+        await make_agent(kind, llm_server.base_url_anthropic, max_attempts=1).run("hello")
+    assert_no_key(key[:-3], exception_texts(info.value))
+
+
+@pytest.mark.parametrize("kind", BOTH)
+async def test_a_successful_run_keeps_the_key_out_of_history_reprs_and_logs(
+    llm_server: LLMServer, kind: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
+    agent = make_agent(kind, llm_server.base_url_anthropic)
+    result = await agent.run("hello")
+    async with agent.run_stream("hello") as streamed:
+        assert await streamed.get_output() == "done"
+    texts = [result.all_messages_json().decode(), streamed.all_messages_json().decode(), repr(result.all_messages())]
+    texts += [repr(agent), repr(agent.model), repr(getattr(agent.model, "provider", None)), str(agent.model)]
+    assert_no_key(KEYS[kind], texts + log_texts(caplog) + [str(w.message) for w in recwarn.list])
+
+
+def test_missing_keys_say_nothing_secret(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GROQ_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEYS["anthropic"])  # a secret that is set must not show up either
+    errors: list[UserError] = []
+    for make in (OpenAIProvider, lambda: OpenAIProvider.for_service("groq"), lambda: Agent("openai:gpt-4o")):
+        with pytest.raises(UserError) as info:
+            make()
+        errors.append(info.value)
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    monkeypatch.setenv("OPENAI_API_KEY", KEYS["openai"])
+    with pytest.raises(UserError) as info:
+        AnthropicProvider()
+    errors.append(info.value)
+    assert "OPENAI_API_KEY" in str(errors[0])  # they say what to set
+    assert "ANTHROPIC_API_KEY" in str(errors[-1])
+    texts = [text for error in errors for text in exception_texts(error)]
+    texts += [repr(OpenAIProvider()), repr(OpenAIChatModel("m")), repr(Agent("openai:gpt-4o"))]  # key from env
+    captured = capsys.readouterr()
+    texts += [captured.out, captured.err]
+    for key in KEYS.values():
+        assert_no_key(key, texts)
+    assert captured.out == captured.err == ""
+
+
+async def test_a_custom_http_client_sees_the_key_only_in_headers(llm_server: LLMServer) -> None:
+    """With the caller's client, the key still travels only in the request headers, never in the URL."""
+    async with httpx.AsyncClient() as client:
+        for kind in BOTH:
+            url = llm_server.base_url_anthropic
+            provider: Any = (
+                OpenAIProvider(base_url=f"{url}/v1", api_key=KEYS[kind], http_client=client)
+                if kind == "openai"
+                else AnthropicProvider(base_url=url, api_key=KEYS[kind], http_client=client)
+            )
+            model: Any = (
+                OpenAIChatModel("m", provider=provider) if kind == "openai" else AnthropicModel("m", provider=provider)
+            )
+            assert (await Agent(model).run("hi")).output == "done"
+    for request, key in zip(llm_server.requests, KEYS.values(), strict=True):
+        assert key not in request.path
+        assert key.encode() not in request.body
