@@ -20,7 +20,11 @@ WORKLOADS: list[list[str]] = [
     ["w2_tool_loop.py", "iter"],
     ["w3_parallel_tools.py"],
     ["w4_stream_deltas.py"],
+    ["w5_concurrent_runs.py", "100"],
+    ["w5_concurrent_runs.py", "1000"],
+    ["w5_concurrent_runs.py", "10000"],
     *[["w6_http.py", kind, mode, c] for mode in ("plain", "stream") for c in ("1", "64") for kind in ("agent", "bare")],
+    ["w7_import.py"],
     ["soak_load.py", "10000"],
 ]
 ONCE = {"soak_load.py"}

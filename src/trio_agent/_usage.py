@@ -61,7 +61,16 @@ class _Usage:
 
     def has_values(self) -> bool:
         """Whether any counter is non-zero."""
-        return any(getattr(self, name) for name in _TOKEN_FIELDS) or bool(self.details)
+        return bool(
+            self.input_tokens
+            or self.output_tokens
+            or self.cache_write_tokens
+            or self.cache_read_tokens
+            or self.input_audio_tokens
+            or self.cache_audio_read_tokens
+            or self.output_audio_tokens
+            or self.details
+        )
 
     def incr(self, other: _Usage) -> None:
         """Add ``other``'s counters to this one, in place."""

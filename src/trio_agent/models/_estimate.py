@@ -56,19 +56,35 @@ def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
     response_tokens = 0
     for message in messages:
         if isinstance(message, ModelRequest):
-            for part in message.parts:
-                if isinstance(part, SystemPromptPart | UserPromptPart):
-                    request_tokens += estimate_string_tokens(part.content)
-                elif isinstance(part, ToolReturnPart):
-                    request_tokens += estimate_string_tokens(part.model_response_str())
-                elif isinstance(part, RetryPromptPart | RetryFeedbackPart):
-                    request_tokens += estimate_string_tokens(part.model_response())
+            request_tokens += _message_tokens(message)
         else:
-            for rpart in message.parts:
-                if isinstance(rpart, TextPart | ThinkingPart):
-                    response_tokens += estimate_string_tokens(rpart.content)
-                elif isinstance(rpart, ToolCallPart | BuiltinToolCallPart):
-                    response_tokens += 1 + estimate_string_tokens(rpart.args_as_json_str())
-                elif isinstance(rpart, BuiltinToolReturnPart):
-                    response_tokens += estimate_string_tokens(str(rpart.content))
+            response_tokens += _message_tokens(message)
     return RequestUsage(input_tokens=request_tokens, output_tokens=response_tokens)
+
+
+def _message_tokens(message: ModelMessage) -> int:
+    """The estimate for one message, remembered on it with the parts it was computed from (every request
+    re-estimates the whole history, so without this a run's estimates would cost quadratic time)."""
+    cached = message.__dict__.get("_estimated_tokens")
+    parts = message.parts
+    if cached is not None and cached[0] is parts and cached[1] == len(parts):
+        return int(cached[2])
+    tokens = 0
+    if isinstance(message, ModelRequest):
+        for part in parts:
+            if isinstance(part, SystemPromptPart | UserPromptPart):
+                tokens += estimate_string_tokens(part.content)
+            elif isinstance(part, ToolReturnPart):
+                tokens += estimate_string_tokens(part.model_response_str())
+            elif isinstance(part, RetryPromptPart | RetryFeedbackPart):
+                tokens += estimate_string_tokens(part.model_response())
+    else:
+        for rpart in parts:
+            if isinstance(rpart, TextPart | ThinkingPart):
+                tokens += estimate_string_tokens(rpart.content)
+            elif isinstance(rpart, ToolCallPart | BuiltinToolCallPart):
+                tokens += 1 + estimate_string_tokens(rpart.args_as_json_str())
+            elif isinstance(rpart, BuiltinToolReturnPart):
+                tokens += estimate_string_tokens(str(rpart.content))
+    message.__dict__["_estimated_tokens"] = (parts, len(parts), tokens)
+    return tokens

@@ -1,0 +1,80 @@
+"""W5: N concurrent five-turn runs (four tool turns, then text), each model call taking 50 ms (simulated).
+
+Usage: ``python w5_concurrent_runs.py N``. Reports wall seconds, runs per second and the RSS growth per
+concurrent run (peak RSS during the runs minus RSS before, divided by N).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+
+import trio
+from _harness import emit
+
+from trio_agent import Agent
+from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
+from trio_agent.models.function import AgentInfo, FunctionModel
+
+TURNS = 5
+
+
+def rss_kb() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4
+
+
+async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    await trio.sleep(0.05)
+    turn = sum(1 for m in messages if isinstance(m, ModelResponse))
+    if turn < TURNS - 1:
+        return ModelResponse(parts=[ToolCallPart("step", {"n": turn}, f"c{turn}")])
+    return ModelResponse(parts=[TextPart("done")])
+
+
+async def main(n: int) -> None:
+    agent = Agent(FunctionModel(model))
+
+    @agent.tool_plain
+    async def step(n: int) -> int:
+        return n + 1
+
+    await agent.run("warm up")
+    gc.collect()
+    before = rss_kb()
+    peak = before
+    done = 0
+
+    async def one() -> None:
+        nonlocal done
+        result = await agent.run("go")
+        assert result.output == "done"
+        done += 1
+
+    async def watch_memory() -> None:
+        nonlocal peak
+        while True:
+            peak = max(peak, rss_kb())
+            await trio.sleep(0.02)
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(watch_memory)
+        async with trio.open_nursery() as runs:
+            for _ in range(n):
+                runs.start_soon(one)
+        nursery.cancel_scope.cancel()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert done == n
+    emit(
+        f"W5 {n} concurrent five-turn runs (50 ms model latency)",
+        wall_s=round(wall, 2),
+        runs_per_s=round(n / wall),
+        cpu_s=round(cpu, 2),
+        rss_per_run_kb=round((peak - before) / n, 1),
+    )
+
+
+if __name__ == "__main__":
+    trio.run(main, int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

@@ -1,0 +1,30 @@
+"""W7: ``import trio_agent`` in a fresh interpreter, in milliseconds, beside importing its two core
+dependencies (trio and pydantic) alone, which bounds it from below."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+
+from _harness import emit
+
+SNIPPET = "import time; t = time.perf_counter(); import {}; print((time.perf_counter() - t) * 1000)"
+
+
+def median_ms(modules: str, repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", SNIPPET.format(modules)], capture_output=True, text=True, check=True
+        )
+        times.append(float(out.stdout))
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    emit(
+        "W7 import",
+        import_trio_agent_ms=round(median_ms("trio_agent"), 1),
+        import_trio_and_pydantic_ms=round(median_ms("trio, pydantic"), 1),
+    )
