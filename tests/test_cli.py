@@ -1,0 +1,299 @@
+"""The ``trio-agent`` command line, offline on the embedded scripted travel model."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import trio
+from rich.console import Console
+
+from trio_agent._cli import Interrupter, main, main_async
+from trio_agent.messages import ModelMessagesTypeAdapter, ModelRequest
+
+PARIS_TOKYO = "Paris: light rain, 14°C (13:00 local time). Tokyo: sunny, 22°C (21:00 local time)."
+
+
+@pytest.fixture(autouse=True)
+def no_api_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+
+
+class Recorder(io.StringIO):
+    """A file that remembers each write (to see text arrive in pieces)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return super().write(text)
+
+
+def plain_console(file: io.StringIO | None = None) -> Console:
+    return Console(file=file or Recorder(), force_terminal=False, no_color=True, width=120)
+
+
+def scripted_input(
+    monkeypatch: pytest.MonkeyPatch, lines: list[str], *, then: Callable[[], str] | None = None
+) -> list[str]:
+    """Make ``input`` return ``lines`` one by one, then call ``then`` (default: EOF). Returns the prompts seen."""
+    pending, prompts = list(lines), []
+
+    def fake_input(prompt: str = "") -> str:
+        prompts.append(prompt)
+        if pending:
+            return pending.pop(0)
+        if then is None:
+            raise EOFError
+        return then()
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    return prompts
+
+
+async def test_one_shot_streams_the_answer_and_shows_tool_calls(autojump_clock: trio.abc.Clock) -> None:
+    console = plain_console()
+    assert await main_async(["Weather", "in", "Paris and Tokyo?"], console=console) == 0
+    out = console.file.getvalue()
+    lines = out.splitlines()
+    calls = [line for line in lines if line.startswith("→ ")]
+    assert calls == [
+        "→ get_weather(city='Paris')",
+        "→ get_local_time(city='Paris')",
+        "→ get_weather(city='Tokyo')",
+        "→ get_local_time(city='Tokyo')",
+    ]
+    assert '← get_weather: {"city": "Paris", "sky": "light rain", "temp_c": 14}' in lines
+    assert "← get_local_time: 21:00 local time" in lines
+    assert lines[-2] == PARIS_TOKYO
+    assert lines[-1].startswith("2 requests · 4 tool calls · ")
+    assert max(i for i, line in enumerate(lines) if line.startswith("←")) < lines.index(PARIS_TOKYO)
+    writes = console.file.writes  # type: ignore[attr-defined]
+    start = writes.index("Paris: ")  # the answer arrived word by word, as the model streamed it
+    assert writes[start : start + 5] == ["Paris: ", "light ", "rain, ", "14°C ", "(13:00 "]
+
+
+async def test_live_display_on_a_terminal(autojump_clock: trio.abc.Clock) -> None:
+    file = io.StringIO()
+    console = Console(file=file, force_terminal=True, width=100)
+    assert await main_async(["Weather in London?"], console=console) == 0
+    out = file.getvalue()
+    assert "\x1b[" in out  # styled and redrawn
+    assert "get_weather(city='London')" in out
+    assert "London: overcast, 11°C (12:00 local time)." in out
+
+
+async def test_json_prints_output_usage_and_messages(
+    autojump_clock: trio.abc.Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await main_async(["--json", "Weather in London?"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 1
+    data = json.loads(out)
+    assert data["output"] == "London: overcast, 11°C (12:00 local time)."
+    assert data["usage"]["requests"] == 2
+    assert data["usage"]["tool_calls"] == 2
+    messages = ModelMessagesTypeAdapter.validate_python(data["messages"])
+    assert len(messages) == 4
+    assert isinstance(messages[0], ModelRequest)
+    assert messages[0].parts[0].content == "Weather in London?"
+
+
+async def test_json_events_prints_one_line_per_event(
+    autojump_clock: trio.abc.Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await main_async(["--json", "events", "Weather in Sydney?"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = [event["event_kind"] for event in events]
+    assert kinds[-1] == "agent_run_result"
+    assert {"part_start", "part_delta", "part_end", "function_tool_call", "function_tool_result"} <= set(kinds)
+    assert kinds.index("function_tool_call") < kinds.index("function_tool_result") < kinds.index("part_delta")
+    text = "".join(event["delta"]["content_delta"] for event in events if event["event_kind"] == "part_delta")
+    assert events[-1]["output"] == "Sydney: windy, 24°C (23:00 local time)."
+    assert text.endswith("(23:00 local time).")
+    assert len(events[-1]["messages"]) == 4
+
+
+async def test_chat_keeps_the_history_across_turns(
+    autojump_clock: trio.abc.Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = scripted_input(monkeypatch, ["Weather in Paris?", "  ", "Should I pack an umbrella?", "/exit", "unread"])
+    console = plain_console()
+    assert await main_async([], console=console) == 0
+    lines = console.file.getvalue().splitlines()
+    assert lines[0].startswith("Chatting with function:scripted-travel-assistant.")
+    assert "Paris: light rain, 14°C (13:00 local time)." in lines
+    assert "Yes, pack an umbrella for Paris." in lines  # answered from the first turn's forecast
+    assert lines[-1] == "1 request · 0 tool calls · 50 tokens in, 8 out"
+    assert prompts == ["> "] * 4
+
+
+async def test_chat_command_ends_at_eof(autojump_clock: trio.abc.Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    scripted_input(monkeypatch, ["Weather in Tokyo?"])
+    console = plain_console()
+    assert await main_async(["chat"], console=console) == 0
+    assert "Tokyo: sunny, 22°C (21:00 local time)." in console.file.getvalue()
+
+
+async def test_demo(autojump_clock: trio.abc.Clock) -> None:
+    console = plain_console()
+    assert await main_async(["demo"], console=console) == 0
+    lines = console.file.getvalue().splitlines()
+    assert lines[1] == "> What's the weather like in Paris and Tokyo right now?"
+    assert len([line for line in lines if line.startswith("→ ")]) == 4
+    assert lines[-4:] == [
+        PARIS_TOKYO,
+        "> Should I pack an umbrella? (enqueued)",
+        "Yes, pack an umbrella for Paris.",
+        "3 requests · 4 tool calls · 150 tokens in, 45 out",
+    ]
+
+
+async def test_interrupt_in_chat_cancels_only_that_run_then_exits_at_the_prompt(
+    autojump_clock: trio.abc.Clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    at_prompt, release = trio.Event(), threading.Event()
+
+    def wait_at_the_prompt() -> str:  # runs in the worker thread that reads the prompt
+        trio.from_thread.run_sync(at_prompt.set)
+        release.wait(10)  # abandoned by the interrupt, then released
+        return "/exit"
+
+    scripted_input(
+        monkeypatch, ["Weather in Paris?", "Weather in Tokyo?", "Should I pack an umbrella?"], then=wait_at_the_prompt
+    )
+
+    class Watched(Interrupter):
+        """Tells when the second run starts (scopes: the command's, the chat's, then one per run)."""
+
+        opened = 0
+        second_run = trio.Event()
+
+        def scope(self) -> Any:
+            self.opened += 1
+            if self.opened == 4:
+                self.second_run.set()
+            return super().scope()
+
+    interrupter = Watched()
+    status: list[int] = []
+
+    async def chat() -> None:
+        status.append(await main_async(["--json"], interrupter=interrupter))
+
+    try:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(chat)
+            await interrupter.second_run.wait()
+            await trio.sleep(0.5)  # its model asked for the tools (at 0.3 s), which are running
+            interrupter.interrupt()  # what the SIGINT task does
+            await at_prompt.wait()
+            interrupter.interrupt()
+    finally:
+        release.set()
+    assert status == [130]
+    first, cancelled, third = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["output"] == "Paris: light rain, 14°C (13:00 local time)."
+    assert cancelled == {"cancelled": True}
+    assert third["output"] == "Yes, pack an umbrella for Paris."
+    messages = ModelMessagesTypeAdapter.validate_python(third["messages"])
+    user_prompts = [
+        p.content for m in messages if isinstance(m, ModelRequest) for p in m.parts if p.part_kind == "user-prompt"
+    ]
+    assert user_prompts == ["Weather in Paris?", "Should I pack an umbrella?"]  # the cancelled turn left nothing
+    assert "Tokyo" not in json.dumps(third["messages"])
+
+
+def test_main_runs_under_trio_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    real_run = trio.run
+    monkeypatch.setattr(trio, "run", lambda fn: real_run(fn, clock=trio.testing.MockClock(autojump_threshold=0)))
+    assert main(["--json", "Weather in Paris?"]) == 0
+    assert json.loads(capsys.readouterr().out)["output"] == "Paris: light rain, 14°C (13:00 local time)."
+    assert main(["--model", "nope:"]) == 2
+    assert "error: UserError: Unknown model" in capsys.readouterr().err
+
+
+def run_module(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=60, check=False, **kwargs)
+
+
+def test_python_m_trio_agent_help() -> None:
+    done = run_module("-m", "trio_agent", "--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: trio-agent")
+    assert "embedded scripted travel model" in done.stdout
+    assert "--json events" in done.stdout
+
+
+def test_importing_trio_agent_does_not_import_rich() -> None:
+    code = "import sys, trio_agent, trio_agent._cli; print([m for m in sys.modules if m.split('.')[0] == 'rich'])"
+    done = run_module("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+class Process:
+    """``python -m trio_agent ...`` in a child process whose output we wait on."""
+
+    def __init__(self, process: trio.Process) -> None:
+        self.process = process
+        self.out = ""
+
+    async def until(self, text: str) -> None:
+        assert self.process.stdout is not None
+        with trio.fail_after(30):
+            while text not in self.out:
+                chunk = await self.process.stdout.receive_some()
+                assert chunk, f"{text!r} never came; got {self.out!r}"
+                self.out += chunk.decode()
+        self.out = self.out[self.out.index(text) + len(text) :]
+
+
+async def start(*args: str) -> Process:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")} | {"PYTHONUNBUFFERED": "1"}
+    pipe = subprocess.PIPE
+    return Process(
+        await trio.lowlevel.open_process(
+            [sys.executable, "-m", "trio_agent", *args], stdin=pipe, stdout=pipe, stderr=pipe, env=env
+        )
+    )
+
+
+async def test_sigint_in_one_shot_mode_exits_130_without_a_traceback() -> None:
+    child = await start("Weather in Paris?")
+    await child.until("→ get_weather(city='Paris')")
+    child.process.send_signal(signal.SIGINT)
+    await child.until("cancelled")
+    with trio.fail_after(30):
+        assert await child.process.wait() == 130
+    assert child.process.stderr is not None
+    assert b"Traceback" not in await child.process.stderr.receive_some()
+
+
+async def test_sigint_in_chat_cancels_the_reply_and_at_the_prompt_exits() -> None:
+    child = await start()
+    assert child.process.stdin is not None
+    await child.process.stdin.send_all(b"Weather in Paris?\n")
+    await child.until("→ get_weather(city='Paris')")
+    child.process.send_signal(signal.SIGINT)
+    await child.until("⏹ cancelled")
+    await child.process.stdin.send_all(b"Weather in Tokyo?\nShould I pack an umbrella?\n")
+    await child.until("Tokyo: sunny")
+    await child.until("No umbrella needed.")  # the cancelled Paris turn is not in the history
+    await child.until("> ")
+    child.process.send_signal(signal.SIGINT)
+    with trio.fail_after(30):
+        assert await child.process.wait() == 130
+    assert child.process.stderr is not None
+    assert b"Traceback" not in await child.process.stderr.receive_some()
