@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pytest
 import trio
 
-from llm_server import LLMServer
 from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, ModelResponsePart
 from trio_agent.models.function import AgentInfo, FunctionModel
+
+pytest_plugins = ["trio_agent.testing.pytest_plugin"]  # the fixtures trio_agent ships: we use them too
 
 
 def live_tasks() -> list[trio.lowlevel.Task]:
@@ -61,11 +61,3 @@ def _content(part: Any) -> str:
     if hasattr(part, "content"):
         return str(part.content)
     return f"{part.tool_name}({part.args_as_json_str()})"
-
-
-@pytest.fixture
-async def llm_server(nursery: trio.Nursery) -> LLMServer:
-    """A fake OpenAI/Anthropic HTTP server on 127.0.0.1, running in the test's nursery (see llm_server.py)."""
-    server = LLMServer()
-    await nursery.start(server.serve)
-    return server

@@ -183,3 +183,18 @@ async def test_metadata_and_ids() -> None:
         await agent.run("x", run_id="")
     overridden = await agent.run("x", metadata={"team": "b"})
     assert overridden.metadata == {"team": "b"}
+
+
+def test_defer_model_check_resolves_the_model_at_the_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(UserError, match="OPENAI_API_KEY"):
+        Agent("openai:gpt-4o")
+    agent = Agent("openai:gpt-4o", defer_model_check=True)  # no key needed to define it
+    assert repr(agent) == "Agent(model='openai:gpt-4o', name=None)"
+    with agent.override(model=TestModel(custom_output_text="offline")):
+        assert agent.run_sync("hi").output == "offline"
+    with pytest.raises(UserError, match="OPENAI_API_KEY"):
+        agent.run_sync("hi")  # the first run without an override resolves the name, and needs the key
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert agent.model is not None
+    assert agent.model.model_name == "gpt-4o"

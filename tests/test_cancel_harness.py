@@ -20,12 +20,12 @@ import trio
 import trio.testing
 
 from conftest import task_names
-from llm_server import LLMServer
 from trio_agent import Agent, AgentRun, capture_run_messages
 from trio_agent.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers.openai import OpenAIProvider
+from trio_agent.testing import FakeLLMServer
 
 FINAL = "All done."
 REPORT: dict[str, int] = {}
@@ -177,21 +177,21 @@ def pool_idle(provider: OpenAIProvider) -> bool:
     return not pool._requests and all(c.is_idle() or c.is_closed() for c in pool.connections)
 
 
-async def test_http_provider_runs_cancelled_everywhere(llm_server: LLMServer) -> None:
-    provider = OpenAIProvider(base_url=llm_server.base_url_openai, api_key="sk-harness")
+async def test_http_provider_runs_cancelled_everywhere(fake_llm_server: FakeLLMServer) -> None:
+    provider = OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key="sk-harness")
     agent: Agent[None, str] = Agent(OpenAIChatModel("m", provider=provider))
     agent.tool_plain(lambda city: "sunny", name="get_weather")
     await agent.run("warm up")  # the provider's client (and the system task that owns it) now exist
 
     def run_tasks() -> list[str]:
-        return [t for t in task_names() if "LLMServer" not in t]
+        return [t for t in task_names() if "FakeLLMServer" not in t]
 
     baseline = run_tasks()
 
     async def attempt(scope: trio.CancelScope) -> None:
         with capture_run_messages() as history:
             try:
-                if len(llm_server.requests) % 2:
+                if len(fake_llm_server.requests) % 2:
                     await agent.run("go")
                 else:
                     async with agent.run_stream_events("go") as events:

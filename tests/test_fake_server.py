@@ -10,7 +10,16 @@ import pytest
 import trio
 from httpx_sse import aconnect_sse
 
-from llm_server import DropReply, ErrorReply, JSONReply, LLMServer, RawReply, SSEReply, StallReply, sse_event
+from trio_agent.testing import (
+    DropReply,
+    ErrorReply,
+    FakeLLMServer,
+    JSONReply,
+    RawReply,
+    SSEReply,
+    StallReply,
+    sse_event,
+)
 
 WEATHER_TOOL_SCHEMA = {
     "type": "object",
@@ -32,8 +41,8 @@ async def sse_data(client: httpx.AsyncClient, url: str, body: dict[str, Any]) ->
         return [(sse.event, sse.data) async for sse in source.aiter_sse()]
 
 
-async def test_openai_default_text_reply_is_recorded(llm_server: LLMServer) -> None:
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+async def test_openai_default_text_reply_is_recorded(fake_llm_server: FakeLLMServer) -> None:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         response = await client.post("/chat/completions", json=chat(), headers={"Authorization": "Bearer k"})
     body = response.json()
     assert response.status_code == 200
@@ -42,26 +51,38 @@ async def test_openai_default_text_reply_is_recorded(llm_server: LLMServer) -> N
         {"index": 0, "message": {"role": "assistant", "content": "done"}, "finish_reason": "stop"}
     ]
     assert body["usage"] == {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
-    [request] = llm_server.requests
+    [request] = fake_llm_server.requests
     assert (request.method, request.path, request.json) == ("POST", "/v1/chat/completions", chat())
     assert request.headers["authorization"] == "Bearer k"
 
 
-async def test_openai_default_calls_the_first_tool_until_it_has_answered(llm_server: LLMServer) -> None:
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
-        first = (await client.post("/chat/completions", json=chat(tools=OPENAI_TOOLS))).json()
-        answered = [*USER, {"role": "tool", "tool_call_id": "call_1", "content": "sunny"}]
-        second = (await client.post("/chat/completions", json=chat(tools=OPENAI_TOOLS, messages=answered))).json()
+async def test_openai_default_calls_each_tool_once_then_answers(fake_llm_server: FakeLLMServer) -> None:
+    tools = [*OPENAI_TOOLS, {"type": "function", "function": {"name": "final_result", "parameters": {}}}]
+
+    def after(*names: str) -> list[dict[str, Any]]:
+        calls = [
+            {"id": f"c{i}", "type": "function", "function": {"name": n, "arguments": "{}"}} for i, n in enumerate(names)
+        ]
+        results = [{"role": "tool", "tool_call_id": f"c{i}", "content": "ok"} for i in range(len(names))]
+        return [*USER, {"role": "assistant", "content": None, "tool_calls": calls}, *results]
+
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+        first = (await client.post("/chat/completions", json=chat(tools=tools))).json()
+        second = (await client.post("/chat/completions", json=chat(tools=tools, messages=after("weather")))).json()
+        done = (
+            await client.post("/chat/completions", json=chat(tools=tools, messages=after("weather", "final_result")))
+        ).json()
     [choice] = first["choices"]
     assert choice["finish_reason"] == "tool_calls"
     [call] = choice["message"]["tool_calls"]
     assert (call["id"], call["type"], call["function"]["name"]) == ("call_1", "function", "weather")
     assert json.loads(call["function"]["arguments"]) == {"city": "a", "days": 0}
-    assert second["choices"][0]["message"]["content"] == "done"
+    assert second["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "final_result"
+    assert done["choices"][0]["message"]["content"] == "done"
 
 
-async def test_openai_default_stream_of_text(llm_server: LLMServer) -> None:
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+async def test_openai_default_stream_of_text(fake_llm_server: FakeLLMServer) -> None:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         messages = await sse_data(client, "/chat/completions", chat(stream=True))
     assert messages[-1] == ("message", "[DONE]")
     chunks = [json.loads(data) for _, data in messages[:-1]]
@@ -72,9 +93,9 @@ async def test_openai_default_stream_of_text(llm_server: LLMServer) -> None:
     assert chunks[-1]["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
 
 
-async def test_openai_default_stream_of_a_tool_call_with_usage(llm_server: LLMServer) -> None:
+async def test_openai_default_stream_of_a_tool_call_with_usage(fake_llm_server: FakeLLMServer) -> None:
     body = chat(stream=True, tools=OPENAI_TOOLS, stream_options={"include_usage": True})
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         messages = await sse_data(client, "/chat/completions", body)
     chunks = [json.loads(data) for _, data in messages[:-1]]
     calls = [
@@ -95,11 +116,15 @@ async def test_openai_default_stream_of_a_tool_call_with_usage(llm_server: LLMSe
     assert chunks[-1]["usage"]["total_tokens"] == 15
 
 
-async def test_anthropic_default_replies(llm_server: LLMServer) -> None:
+async def test_anthropic_default_replies(fake_llm_server: FakeLLMServer) -> None:
     body = {"model": "claude-test", "max_tokens": 100, "messages": USER, "tools": ANTHROPIC_TOOLS}
     result = [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny"}]
-    answered = {**body, "messages": [*USER, {"role": "assistant", "content": []}, {"role": "user", "content": result}]}
-    async with httpx.AsyncClient(base_url=llm_server.base_url_anthropic) as client:
+    call = {"type": "tool_use", "id": "toolu_1", "name": "weather", "input": {}}
+    answered = {
+        **body,
+        "messages": [*USER, {"role": "assistant", "content": [call]}, {"role": "user", "content": result}],
+    }
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         tool_use = (await client.post("/v1/messages", json=body)).json()
         text = (await client.post("/v1/messages", json=answered)).json()
         streamed = await sse_data(client, "/v1/messages", {**body, "stream": True})
@@ -127,12 +152,12 @@ async def test_anthropic_default_replies(llm_server: LLMServer) -> None:
     assert events[5]["delta"]["stop_reason"] == "tool_use"
 
 
-async def test_sse_framing_is_sent_as_scripted(llm_server: LLMServer) -> None:
+async def test_sse_framing_is_sent_as_scripted(fake_llm_server: FakeLLMServer) -> None:
     raw = "event: ping\ndata: {}\n\n"
-    llm_server.script(
+    fake_llm_server.script(
         SSEReply([{"a": 1}, raw, sse_event("x", {"b": 2})], terminator="data: [DONE]\n\n", headers={"X-Req": "7"})
     )
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         response = await client.post("/chat/completions", json=chat())
     assert response.headers["content-type"] == "text/event-stream"
     assert response.headers["transfer-encoding"] == "chunked"
@@ -141,14 +166,14 @@ async def test_sse_framing_is_sent_as_scripted(llm_server: LLMServer) -> None:
     assert response.text == 'data: {"a": 1}\n\n' + raw + 'event: x\ndata: {"b": 2}\n\n' + "data: [DONE]\n\n"
 
 
-async def test_scripted_replies_are_consumed_in_order(llm_server: LLMServer) -> None:
-    llm_server.script(
+async def test_scripted_replies_are_consumed_in_order(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(
         ErrorReply(429, {"error": {"message": "slow down"}}, headers={"retry-after": "1"}),
         ErrorReply(500, "boom"),
         RawReply(200, b"<html>", "text/html"),
         JSONReply({"ok": True}, status=201, headers={"x-id": "9"}),
     )
-    async with httpx.AsyncClient(base_url=llm_server.base_url_anthropic) as client:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         responses = [await client.post("/v1/messages", json={}) for _ in range(5)]
     limited, failed, html, scripted, default = responses
     assert (limited.status_code, limited.headers["retry-after"], limited.json()) == (
@@ -164,82 +189,82 @@ async def test_scripted_replies_are_consumed_in_order(llm_server: LLMServer) -> 
     assert (html.status_code, html.content, html.headers["content-type"]) == (200, b"<html>", "text/html")
     assert (scripted.status_code, scripted.headers["x-id"], scripted.json()) == (201, "9", {"ok": True})
     assert default.json()["content"] == [{"type": "text", "text": "done"}]
-    assert llm_server.pending_replies == 0
+    assert fake_llm_server.pending_replies == 0
 
 
-async def test_unknown_routes_and_bad_bodies(llm_server: LLMServer) -> None:
-    llm_server.script(JSONReply({"kept": True}))
-    async with httpx.AsyncClient(base_url=llm_server.base_url_anthropic) as client:
+async def test_unknown_routes_and_bad_bodies(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(JSONReply({"kept": True}))
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         assert (await client.post("/v1/other", json={})).status_code == 404
         assert (await client.get("/v1/messages")).status_code == 405
         assert (await client.post("/v1/messages", json={})).json() == {"kept": True}
         assert (await client.post("/v1/messages", content=b"not json")).status_code == 400
-    assert [r.path for r in llm_server.requests] == ["/v1/other", "/v1/messages", "/v1/messages", "/v1/messages"]
-    assert llm_server.requests[-1].json is None
+    assert [r.path for r in fake_llm_server.requests] == ["/v1/other", "/v1/messages", "/v1/messages", "/v1/messages"]
+    assert fake_llm_server.requests[-1].json is None
 
 
-async def test_drop_reply_is_a_client_error(llm_server: LLMServer) -> None:
-    llm_server.script(DropReply())
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+async def test_drop_reply_is_a_client_error(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(DropReply())
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         with pytest.raises(httpx.RemoteProtocolError):
             await client.post("/chat/completions", json=chat())
         assert (await client.post("/chat/completions", json=chat())).status_code == 200
-    assert len(llm_server.requests) == 2
-    assert llm_server.total_connections == 2
+    assert len(fake_llm_server.requests) == 2
+    assert fake_llm_server.total_connections == 2
 
 
-async def test_drop_after_closes_mid_stream(llm_server: LLMServer) -> None:
-    llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], drop_after=2, terminator="data: [DONE]\n\n"))
+async def test_drop_after_closes_mid_stream(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], drop_after=2, terminator="data: [DONE]\n\n"))
     received: list[str] = []
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         with pytest.raises(httpx.RemoteProtocolError):
             async with aconnect_sse(client, "POST", "/chat/completions", json=chat()) as source:
                 async for sse in source.aiter_sse():
                     received.append(sse.data)
     assert received == ['{"n": 0}', '{"n": 1}']
     with trio.fail_after(2):
-        await llm_server.wait_no_connections()
+        await fake_llm_server.wait_no_connections()
 
 
-async def test_delay_spaces_out_events(llm_server: LLMServer) -> None:
-    llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], delay=0.05))
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+async def test_delay_spaces_out_events(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], delay=0.05))
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         start = trio.current_time()
         messages = await sse_data(client, "/chat/completions", chat())
     assert len(messages) == 3
     assert trio.current_time() - start >= 0.1
 
 
-async def test_stall_reply_trips_the_read_timeout_and_frees_the_connection(llm_server: LLMServer) -> None:
-    llm_server.script(StallReply(30), StallReply(0.01))
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai, timeout=0.1) as client:
+async def test_stall_reply_trips_the_read_timeout_and_frees_the_connection(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(StallReply(30), StallReply(0.01))
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai, timeout=0.1) as client:
         with pytest.raises(httpx.ReadTimeout):
             await client.post("/chat/completions", json=chat())
         with trio.fail_after(2):
-            await llm_server.wait_no_connections()
+            await fake_llm_server.wait_no_connections()
         assert (await client.post("/chat/completions", json=chat())).json() == {}
 
 
-async def test_connections_are_counted_and_released(llm_server: LLMServer) -> None:
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+async def test_connections_are_counted_and_released(fake_llm_server: FakeLLMServer) -> None:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         await client.post("/chat/completions", json=chat())
-        assert llm_server.open_connections == 1
+        assert fake_llm_server.open_connections == 1
     with trio.fail_after(2):
-        await llm_server.wait_no_connections()
-    assert (llm_server.open_connections, llm_server.total_connections) == (0, 1)
+        await fake_llm_server.wait_no_connections()
+    assert (fake_llm_server.open_connections, fake_llm_server.total_connections) == (0, 1)
 
 
-async def test_keep_alive_reuses_one_connection(llm_server: LLMServer) -> None:
-    async with httpx.AsyncClient(base_url=llm_server.base_url_openai) as client:
+async def test_keep_alive_reuses_one_connection(fake_llm_server: FakeLLMServer) -> None:
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         await client.post("/chat/completions", json=chat())
         await sse_data(client, "/chat/completions", chat(stream=True))
         await client.post("/chat/completions", json=chat())
-    assert llm_server.total_connections == 1
-    assert len(llm_server.requests) == 3
+    assert fake_llm_server.total_connections == 1
+    assert len(fake_llm_server.requests) == 3
 
 
 async def test_cancelling_the_server_closes_listener_and_connections() -> None:
-    server = LLMServer()
+    server = FakeLLMServer()
     async with httpx.AsyncClient(base_url="http://127.0.0.1") as client:
         async with trio.open_nursery() as nursery:
             await nursery.start(server.serve)

@@ -20,18 +20,6 @@ import httpx
 import pytest
 import trio
 
-from llm_server import (
-    CutReply,
-    DropReply,
-    ErrorReply,
-    JSONReply,
-    LLMServer,
-    RawReply,
-    Reply,
-    SSEReply,
-    StallReply,
-    sse_event,
-)
 from trio_agent import Agent, ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
 from trio_agent.messages import UserPromptPart
 from trio_agent.models.anthropic import AnthropicModel
@@ -39,6 +27,18 @@ from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers import HTTPProvider, RetryPolicy
 from trio_agent.providers.anthropic import AnthropicProvider
 from trio_agent.providers.openai import OpenAIProvider
+from trio_agent.testing import (
+    CutReply,
+    DropReply,
+    ErrorReply,
+    FakeLLMServer,
+    JSONReply,
+    RawReply,
+    Reply,
+    SSEReply,
+    StallReply,
+    sse_event,
+)
 
 KEY = "sk-fault-key"
 BOTH = ("openai", "anthropic")
@@ -231,7 +231,7 @@ def make_agent(kind: str, base_url: str, client: httpx.AsyncClient, fault: Fault
 
 
 async def run_with_enqueue(
-    agent: Agent[None, str], server: LLMServer | None, fault: Fault
+    agent: Agent[None, str], server: FakeLLMServer | None, fault: Fault
 ) -> tuple[Any, Exception | None, str | None]:
     """Run ``agent`` while a sibling task enqueues ``"steer"`` once the first request is at the server
     (at once without a server); returns the run, the typed error it ended with (if any), and the enqueue id."""
@@ -265,15 +265,15 @@ def delivered(messages: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(("fault", "kind"), CASES)
-async def test_fault(llm_server: LLMServer, fault: Fault, kind: str) -> None:
-    base_url = f"http://127.0.0.1:{dead_port()}" if fault.dead_port else llm_server.base_url_anthropic
+async def test_fault(fake_llm_server: FakeLLMServer, fault: Fault, kind: str) -> None:
+    base_url = f"http://127.0.0.1:{dead_port()}" if fault.dead_port else fake_llm_server.base_url_anthropic
     limits = httpx.Limits(max_connections=1)
     async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(5, pool=2)) as client:
         agent, _provider = make_agent(kind, base_url, client, fault)
-        llm_server.script(*fault.script(kind))
+        fake_llm_server.script(*fault.script(kind))
         started = trio.current_time()
         with trio.fail_after(10):
-            run, error, enqueue_id = await run_with_enqueue(agent, None if fault.dead_port else llm_server, fault)
+            run, error, enqueue_id = await run_with_enqueue(agent, None if fault.dead_port else fake_llm_server, fault)
         elapsed = trio.current_time() - started
 
         if fault.expect is None:
@@ -293,30 +293,30 @@ async def test_fault(llm_server: LLMServer, fault: Fault, kind: str) -> None:
         if fault.check is not None:
             assert error is not None
             fault.check(error)
-        assert llm_server.pending_replies == 0  # every scripted fault was met (so retries happened)
+        assert fake_llm_server.pending_replies == 0  # every scripted fault was met (so retries happened)
         if fault.gap is not None:
             low, high = fault.gap
-            first, second = llm_server.requests[:2]
+            first, second = fake_llm_server.requests[:2]
             assert low <= second.received_at - first.received_at < high
         assert elapsed < 5
 
         if fault.dead_port:
-            assert llm_server.total_connections == 0
+            assert fake_llm_server.total_connections == 0
         else:  # one pooled connection: had the fault left it checked out, this would time out
             with trio.fail_after(5):
                 assert (await agent.run("again")).output == "done"
     with trio.fail_after(5):
-        await llm_server.wait_no_connections()
+        await fake_llm_server.wait_no_connections()
 
 
 @pytest.mark.parametrize("kind", BOTH)
-async def test_a_stream_answered_with_json_is_unexpected_behavior(llm_server: LLMServer, kind: str) -> None:
+async def test_a_stream_answered_with_json_is_unexpected_behavior(fake_llm_server: FakeLLMServer, kind: str) -> None:
     fault = Fault("stream_answered_with_json", lambda k: [JSONReply({"id": "x"})], stream=True)
     async with httpx.AsyncClient() as client:
-        agent, _ = make_agent(kind, llm_server.base_url_anthropic, client, fault)
-        llm_server.script(*fault.script(kind))
+        agent, _ = make_agent(kind, fake_llm_server.base_url_anthropic, client, fault)
+        fake_llm_server.script(*fault.script(kind))
         with trio.fail_after(10):
-            _, error, _ = await run_with_enqueue(agent, llm_server, fault)
+            _, error, _ = await run_with_enqueue(agent, fake_llm_server, fault)
     assert isinstance(error, UnexpectedModelBehavior)
     assert "malformed event stream" in str(error)
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 import trio
 
-from llm_server import ErrorReply, LLMServer, SSEReply, sse_event
 from trio_agent import Agent, ModelAPIError, ModelHTTPError
 from trio_agent.messages import PartDeltaEvent
 from trio_agent.models.anthropic import AnthropicModel
 from trio_agent.providers import RetryPolicy
 from trio_agent.providers.anthropic import AnthropicProvider
+from trio_agent.testing import ErrorReply, FakeLLMServer, SSEReply, sse_event
 
 KEY = "sk-ant-local-secret"
 
 
-def agent_for(server: LLMServer, **policy: int) -> Agent[None, str]:
+def agent_for(server: FakeLLMServer, **policy: int) -> Agent[None, str]:
     provider = AnthropicProvider(
         base_url=server.base_url_anthropic, api_key=KEY, retry_policy=RetryPolicy(initial_delay=0.01, **policy)
     )
@@ -24,38 +24,38 @@ def agent_for(server: LLMServer, **policy: int) -> Agent[None, str]:
     return agent
 
 
-async def test_full_run_with_a_tool(llm_server: LLMServer) -> None:
-    result = await agent_for(llm_server).run("Weather?")
+async def test_full_run_with_a_tool(fake_llm_server: FakeLLMServer) -> None:
+    result = await agent_for(fake_llm_server).run("Weather?")
     assert result.output == "done"
-    first, second = (r.json for r in llm_server.requests)
+    first, second = (r.json for r in fake_llm_server.requests)
     assert first["system"] == "Be brief."
     assert first["tools"][0]["name"] == "get_weather"
     assert first["max_tokens"] == 4096
     assert second["messages"][-1]["content"][0]["type"] == "tool_result"
-    assert llm_server.requests[0].headers["x-api-key"] == KEY
-    assert llm_server.requests[0].headers["anthropic-version"]
+    assert fake_llm_server.requests[0].headers["x-api-key"] == KEY
+    assert fake_llm_server.requests[0].headers["anthropic-version"]
     assert result.usage().requests == 2
 
 
-async def test_full_run_streaming(llm_server: LLMServer) -> None:
-    async with agent_for(llm_server).run_stream_events("Weather?") as events:
+async def test_full_run_streaming(fake_llm_server: FakeLLMServer) -> None:
+    async with agent_for(fake_llm_server).run_stream_events("Weather?") as events:
         kinds = [type(e).__name__ async for e in events]
     assert kinds.count("FunctionToolCallEvent") == 1
     assert kinds[-1] == "AgentRunResultEvent"
-    assert all(r.json["stream"] is True for r in llm_server.requests)
+    assert all(r.json["stream"] is True for r in fake_llm_server.requests)
 
 
-async def test_overloaded_is_retried_and_errors_are_typed(llm_server: LLMServer) -> None:
-    llm_server.script(ErrorReply(529, {"type": "error", "error": {"type": "overloaded_error"}}))
-    assert (await agent_for(llm_server).run("go")).output == "done"
-    llm_server.script(ErrorReply(401, {"type": "error", "error": {"type": "authentication_error"}}))
+async def test_overloaded_is_retried_and_errors_are_typed(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(ErrorReply(529, {"type": "error", "error": {"type": "overloaded_error"}}))
+    assert (await agent_for(fake_llm_server).run("go")).output == "done"
+    fake_llm_server.script(ErrorReply(401, {"type": "error", "error": {"type": "authentication_error"}}))
     with pytest.raises(ModelHTTPError) as info:
-        await agent_for(llm_server).run("go")
+        await agent_for(fake_llm_server).run("go")
     assert info.value.status_code == 401
     assert KEY not in str(info.value)
 
 
-async def test_cancelling_mid_stream_leaves_no_connection(llm_server: LLMServer) -> None:
+async def test_cancelling_mid_stream_leaves_no_connection(fake_llm_server: FakeLLMServer) -> None:
     start = sse_event(
         "message_start",
         {
@@ -81,8 +81,8 @@ async def test_cancelling_mid_stream_leaves_no_connection(llm_server: LLMServer)
         )
         for i in range(50)
     ]
-    llm_server.script(SSEReply([start, block, *deltas], delay=0.05))
-    agent = agent_for(llm_server)
+    fake_llm_server.script(SSEReply([start, block, *deltas], delay=0.05))
+    agent = agent_for(fake_llm_server)
     seen = 0
     async with agent.run_stream_events("go") as events:
         async for event in events:
@@ -91,11 +91,11 @@ async def test_cancelling_mid_stream_leaves_no_connection(llm_server: LLMServer)
                 if seen == 2:
                     break
     with trio.fail_after(5):
-        await llm_server.wait_no_connections()
+        await fake_llm_server.wait_no_connections()
     assert (await agent.run("again")).output == "done"
 
 
-async def test_truncated_stream_is_an_error(llm_server: LLMServer) -> None:
+async def test_truncated_stream_is_an_error(fake_llm_server: FakeLLMServer) -> None:
     start = sse_event(
         "message_start",
         {
@@ -110,9 +110,9 @@ async def test_truncated_stream_is_an_error(llm_server: LLMServer) -> None:
             },
         },
     )
-    llm_server.script(SSEReply([start]))
+    fake_llm_server.script(SSEReply([start]))
     with pytest.raises(ModelAPIError) as info:
-        async with agent_for(llm_server).run_stream_events("go") as events:
+        async with agent_for(fake_llm_server).run_stream_events("go") as events:
             async for _ in events:
                 pass
     assert KEY not in str(info.value)

@@ -9,17 +9,17 @@ import pytest
 import trio
 from pydantic import BaseModel
 
-from llm_server import DropReply, ErrorReply, LLMServer, RawReply, SSEReply, StallReply
 from trio_agent import Agent, ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
 from trio_agent.messages import PartDeltaEvent
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers import RetryPolicy
 from trio_agent.providers.openai import OpenAIProvider
+from trio_agent.testing import DropReply, ErrorReply, FakeLLMServer, RawReply, SSEReply, StallReply
 
 KEY = "sk-local-secret"
 
 
-def weather_agent(server: LLMServer, **policy: Any) -> Agent[None, str]:
+def weather_agent(server: FakeLLMServer, **policy: Any) -> Agent[None, str]:
     provider = OpenAIProvider(
         base_url=server.base_url_openai, api_key=KEY, retry_policy=RetryPolicy(initial_delay=0.01, **policy)
     )
@@ -41,29 +41,29 @@ def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
     }
 
 
-async def test_full_run_with_a_tool(llm_server: LLMServer) -> None:
-    agent = weather_agent(llm_server)
+async def test_full_run_with_a_tool(fake_llm_server: FakeLLMServer) -> None:
+    agent = weather_agent(fake_llm_server)
     result = await agent.run("Weather in Paris?")
     assert result.output == "done"
     assert [m.kind for m in result.all_messages()] == ["request", "response", "request", "response"]
     assert result.all_messages()[2].parts[0].content == "sunny in a"  # the server fills strings with "a"
-    first, second = (r.json for r in llm_server.requests)
+    first, second = (r.json for r in fake_llm_server.requests)
     assert first["tools"][0]["function"]["name"] == "get_weather"
     assert second["messages"][-1] == {"role": "tool", "tool_call_id": "call_1", "content": "sunny in a"}
-    assert llm_server.requests[0].headers["authorization"] == f"Bearer {KEY}"
+    assert fake_llm_server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     assert result.usage().requests == 2
     assert result.usage().input_tokens == 20
-    assert llm_server.total_connections == 1  # keep-alive: both requests on one connection
+    assert fake_llm_server.total_connections == 1  # keep-alive: both requests on one connection
 
 
-async def test_full_run_streaming(llm_server: LLMServer) -> None:
-    agent = weather_agent(llm_server)
+async def test_full_run_streaming(fake_llm_server: FakeLLMServer) -> None:
+    agent = weather_agent(fake_llm_server)
     async with agent.run_stream_events("Weather?") as events:
         kinds = [type(e).__name__ async for e in events]
     assert kinds.count("FunctionToolCallEvent") == 1
     assert kinds[-1] == "AgentRunResultEvent"
     assert "PartDeltaEvent" in kinds
-    assert all(r.json["stream"] is True for r in llm_server.requests)
+    assert all(r.json["stream"] is True for r in fake_llm_server.requests)
     async with agent.run_stream("Weather?") as result:
         assert await result.get_output() == "done"
 
@@ -72,62 +72,64 @@ class City(BaseModel):
     name: str
 
 
-async def test_structured_output_through_the_output_tool(llm_server: LLMServer) -> None:
-    provider = OpenAIProvider(base_url=llm_server.base_url_openai, api_key=KEY)
+async def test_structured_output_through_the_output_tool(fake_llm_server: FakeLLMServer) -> None:
+    provider = OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY)
     result = await Agent(OpenAIChatModel("m", provider=provider), output_type=City).run("city?")
     assert result.output == City(name="a")
-    assert llm_server.requests[0].json["tool_choice"] == "required"
+    assert fake_llm_server.requests[0].json["tool_choice"] == "required"
 
 
-async def test_429_and_500_are_retried_honouring_retry_after(llm_server: LLMServer) -> None:
-    llm_server.script(ErrorReply(429, "slow down", headers={"retry-after": "0"}), ErrorReply(500, "oops"))
-    result = await weather_agent(llm_server).run("go")
+async def test_429_and_500_are_retried_honouring_retry_after(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(ErrorReply(429, "slow down", headers={"retry-after": "0"}), ErrorReply(500, "oops"))
+    result = await weather_agent(fake_llm_server).run("go")
     assert result.output == "done"
-    assert len(llm_server.requests) == 4  # two failures, then the two requests of the run
+    assert len(fake_llm_server.requests) == 4  # two failures, then the two requests of the run
 
 
-async def test_errors_past_the_retry_budget_are_typed(llm_server: LLMServer) -> None:
-    llm_server.script(*[ErrorReply(503, {"error": "overloaded"}) for _ in range(2)])
+async def test_errors_past_the_retry_budget_are_typed(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(*[ErrorReply(503, {"error": "overloaded"}) for _ in range(2)])
     with pytest.raises(ModelHTTPError) as info:
-        await weather_agent(llm_server, max_attempts=2).run("go")
+        await weather_agent(fake_llm_server, max_attempts=2).run("go")
     assert (info.value.status_code, info.value.body, info.value.model_name) == (
         503,
         {"error": "overloaded"},
         "gpt-local",
     )
-    llm_server.script(ErrorReply(400, "bad request"))
+    fake_llm_server.script(ErrorReply(400, "bad request"))
     with pytest.raises(ModelHTTPError, match="status_code: 400"):
-        await weather_agent(llm_server).run("go")  # a client error is not retried
-    llm_server.script(RawReply(200, b"<html>gateway</html>", "text/html"))
+        await weather_agent(fake_llm_server).run("go")  # a client error is not retried
+    fake_llm_server.script(RawReply(200, b"<html>gateway</html>", "text/html"))
     with pytest.raises(UnexpectedModelBehavior, match="not JSON"):
-        await weather_agent(llm_server).run("go")
+        await weather_agent(fake_llm_server).run("go")
 
 
-async def test_a_dropped_connection_is_retried_and_the_pool_recovers(llm_server: LLMServer) -> None:
-    llm_server.script(DropReply())
-    assert (await weather_agent(llm_server).run("go")).output == "done"
-    llm_server.script(DropReply(), DropReply())
+async def test_a_dropped_connection_is_retried_and_the_pool_recovers(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(DropReply())
+    assert (await weather_agent(fake_llm_server).run("go")).output == "done"
+    fake_llm_server.script(DropReply(), DropReply())
     with pytest.raises(ModelAPIError, match="after 2 attempt"):
-        await weather_agent(llm_server, max_attempts=2).run("go")
+        await weather_agent(fake_llm_server, max_attempts=2).run("go")
 
 
-async def test_a_stream_dropped_midway_is_an_error_not_a_hang(llm_server: LLMServer) -> None:
-    llm_server.script(SSEReply([chunk({"content": "par"}), chunk({"content": "tial"})], drop_after=1))
-    agent = Agent(OpenAIChatModel("m", provider=OpenAIProvider(base_url=llm_server.base_url_openai, api_key=KEY)))
+async def test_a_stream_dropped_midway_is_an_error_not_a_hang(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(SSEReply([chunk({"content": "par"}), chunk({"content": "tial"})], drop_after=1))
+    agent = Agent(OpenAIChatModel("m", provider=OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY)))
     with pytest.raises(ModelAPIError, match="stream broke off before it was complete") as info:
         async with agent.run_stream_events("go") as events:
             async for _ in events:
                 pass
     assert KEY not in str(info.value)
     with trio.fail_after(5):
-        await llm_server.wait_no_connections()
+        await fake_llm_server.wait_no_connections()
     assert (await agent.run("again")).output == "done"  # the pool is usable right after
 
 
-async def test_cancelling_mid_stream_closes_the_connection_and_the_pool_is_reusable(llm_server: LLMServer) -> None:
+async def test_cancelling_mid_stream_closes_the_connection_and_the_pool_is_reusable(
+    fake_llm_server: FakeLLMServer,
+) -> None:
     slow = [chunk({"content": f"tok{i} "}) for i in range(50)]
-    llm_server.script(SSEReply([chunk({"role": "assistant"}), *slow], delay=0.05, terminator="data: [DONE]\n\n"))
-    provider = OpenAIProvider(base_url=llm_server.base_url_openai, api_key=KEY)
+    fake_llm_server.script(SSEReply([chunk({"role": "assistant"}), *slow], delay=0.05, terminator="data: [DONE]\n\n"))
+    provider = OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY)
     agent = Agent(OpenAIChatModel("m", provider=provider))
     deltas = 0
     async with agent.run_stream_events("go") as events:
@@ -137,34 +139,34 @@ async def test_cancelling_mid_stream_closes_the_connection_and_the_pool_is_reusa
                 if deltas == 2:
                     break
     with trio.fail_after(5):
-        await llm_server.wait_no_connections()
-    assert llm_server.open_connections == 0
+        await fake_llm_server.wait_no_connections()
+    assert fake_llm_server.open_connections == 0
     assert (await agent.run("again")).output == "done"
     await provider.aclose()
 
 
-async def test_a_stalled_server_times_out(llm_server: LLMServer) -> None:
-    llm_server.script(StallReply(5))
-    agent = weather_agent(llm_server, max_attempts=1)
+async def test_a_stalled_server_times_out(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(StallReply(5))
+    agent = weather_agent(fake_llm_server, max_attempts=1)
     with pytest.raises(ModelAPIError, match="ReadTimeout"):
         await agent.run("go", model_settings={"timeout": httpx.Timeout(0.2)})
 
 
-async def test_malformed_sse_is_a_clear_error(llm_server: LLMServer) -> None:
-    llm_server.script(SSEReply(["data: {this is not json}\n\n"]))
-    agent = Agent(OpenAIChatModel("m", provider=OpenAIProvider(base_url=llm_server.base_url_openai, api_key=KEY)))
+async def test_malformed_sse_is_a_clear_error(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(SSEReply(["data: {this is not json}\n\n"]))
+    agent = Agent(OpenAIChatModel("m", provider=OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY)))
     with pytest.raises(UnexpectedModelBehavior, match="not JSON"):
         async with agent.run_stream("go") as result:
             await result.get_output()
 
 
-async def test_provider_owned_client_is_closed_by_the_context(llm_server: LLMServer) -> None:
-    async with OpenAIProvider(base_url=llm_server.base_url_openai, api_key=KEY) as provider:
+async def test_provider_owned_client_is_closed_by_the_context(fake_llm_server: FakeLLMServer) -> None:
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
         assert (await Agent(OpenAIChatModel("m", provider=provider)).run("hi")).output == "done"
         client = provider.client
     assert client.is_closed
     own = httpx.AsyncClient()
-    async with OpenAIProvider(base_url=llm_server.base_url_openai, api_key=KEY, http_client=own):
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY, http_client=own):
         pass
     assert not own.is_closed  # a client passed in stays the caller's
     await own.aclose()

@@ -15,13 +15,23 @@ import httpx
 import pytest
 import trio
 
-from llm_server import CutReply, ErrorReply, JSONReply, LLMServer, RawReply, Reply, SSEReply, StallReply, sse_event
 from trio_agent import Agent, ModelAPIError, UnexpectedModelBehavior, UserError
 from trio_agent.models.anthropic import AnthropicModel
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers import RetryPolicy
 from trio_agent.providers.anthropic import AnthropicProvider
 from trio_agent.providers.openai import OpenAIProvider
+from trio_agent.testing import (
+    CutReply,
+    ErrorReply,
+    FakeLLMServer,
+    JSONReply,
+    RawReply,
+    Reply,
+    SSEReply,
+    StallReply,
+    sse_event,
+)
 
 KEYS = {"openai": "sk-SECRET-1234567890abcdef", "anthropic": "sk-ant-SECRET-1234567890abcdef"}
 BOTH = ("openai", "anthropic")
@@ -118,7 +128,7 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> None:
 
 
 async def provoke(
-    server: LLMServer, kind: str, name: str, spec: tuple[Callable[[str, str], list[Reply]], bool]
+    server: FakeLLMServer, kind: str, name: str, spec: tuple[Callable[[str, str], list[Reply]], bool]
 ) -> tuple[Agent[None, str], Any, Exception]:
     """Run the path; returns the agent, the run and the typed error it ended with."""
     script, stream = spec
@@ -155,16 +165,20 @@ def everything(agent: Agent[None, str], run: Any, error: Exception, caplog: Any,
 @pytest.mark.parametrize("kind", BOTH)
 @pytest.mark.parametrize("name", list(PATHS))
 async def test_the_key_never_leaks(
-    llm_server: LLMServer, kind: str, name: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+    fake_llm_server: FakeLLMServer,
+    kind: str,
+    name: str,
+    caplog: pytest.LogCaptureFixture,
+    recwarn: pytest.WarningsRecorder,
 ) -> None:
-    agent, run, error = await provoke(llm_server, kind, name, PATHS[name])
+    agent, run, error = await provoke(fake_llm_server, kind, name, PATHS[name])
     assert_no_key(KEYS[kind], everything(agent, run, error, caplog, recwarn))
     if name in SCRUBBED:
         assert "***" in str(error)  # the echoed key was there, and was scrubbed
     if name != "connection_refused":
-        assert llm_server.requests, "the request never reached the server"
+        assert fake_llm_server.requests, "the request never reached the server"
         assert any(r.name.startswith("httpcore") for r in caplog.records)  # the logs were really captured
-        sent = llm_server.requests[0].headers
+        sent = fake_llm_server.requests[0].headers
         assert KEYS[kind] in (sent.get("authorization", "") + sent.get("x-api-key", ""))  # the key was in play
 
 
@@ -173,38 +187,42 @@ async def test_the_key_never_leaks(
     [("wrong_shape_json", "openai"), ("wrong_shape_json", "anthropic"), ("sse_event_not_an_object", "openai")],
 )
 async def test_bodies_of_replies_with_the_wrong_shape_are_scrubbed(
-    llm_server: LLMServer, kind: str, name: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+    fake_llm_server: FakeLLMServer,
+    kind: str,
+    name: str,
+    caplog: pytest.LogCaptureFixture,
+    recwarn: pytest.WarningsRecorder,
 ) -> None:
-    agent, run, error = await provoke(llm_server, kind, name, WRONG_SHAPES[name])
+    agent, run, error = await provoke(fake_llm_server, kind, name, WRONG_SHAPES[name])
     assert_no_key(KEYS[kind], everything(agent, run, error, caplog, recwarn))
 
 
-async def test_anthropic_scrubs_an_event_that_is_not_an_object(llm_server: LLMServer) -> None:
-    _, _, error = await provoke(llm_server, "anthropic", "x", WRONG_SHAPES["sse_event_not_an_object"])
+async def test_anthropic_scrubs_an_event_that_is_not_an_object(fake_llm_server: FakeLLMServer) -> None:
+    _, _, error = await provoke(fake_llm_server, "anthropic", "x", WRONG_SHAPES["sse_event_not_an_object"])
     assert "not a JSON object" in str(error)
     assert_no_key(KEYS["anthropic"], exception_texts(error))
 
 
 @pytest.mark.parametrize("name", ["non_json_body", "malformed_sse"])
-async def test_the_suppressed_context_does_not_keep_the_raw_body(llm_server: LLMServer, name: str) -> None:
-    _, _, error = await provoke(llm_server, "openai", name, PATHS[name])
+async def test_the_suppressed_context_does_not_keep_the_raw_body(fake_llm_server: FakeLLMServer, name: str) -> None:
+    _, _, error = await provoke(fake_llm_server, "openai", name, PATHS[name])
     assert KEYS["openai"] not in repr(getattr(error.__context__, "doc", None))
 
 
 @pytest.mark.parametrize("kind", BOTH)
-async def test_a_key_straddling_the_preview_cut_is_not_partly_leaked(llm_server: LLMServer, kind: str) -> None:
+async def test_a_key_straddling_the_preview_cut_is_not_partly_leaked(fake_llm_server: FakeLLMServer, kind: str) -> None:
     key = KEYS[kind]
-    llm_server.script(ErrorReply(401, "x" * (2000 - len(key) + 3) + key))
+    fake_llm_server.script(ErrorReply(401, "x" * (2000 - len(key) + 3) + key))
     with trio.fail_after(10), pytest.raises(ModelAPIError) as info:
-        await make_agent(kind, llm_server.base_url_anthropic, max_attempts=1).run("hello")
+        await make_agent(kind, fake_llm_server.base_url_anthropic, max_attempts=1).run("hello")
     assert_no_key(key[:-3], exception_texts(info.value))
 
 
 @pytest.mark.parametrize("kind", BOTH)
 async def test_a_successful_run_keeps_the_key_out_of_history_reprs_and_logs(
-    llm_server: LLMServer, kind: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+    fake_llm_server: FakeLLMServer, kind: str, caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
 ) -> None:
-    agent = make_agent(kind, llm_server.base_url_anthropic)
+    agent = make_agent(kind, fake_llm_server.base_url_anthropic)
     result = await agent.run("hello")
     async with agent.run_stream("hello") as streamed:
         assert await streamed.get_output() == "done"
@@ -238,11 +256,11 @@ def test_missing_keys_say_nothing_secret(monkeypatch: pytest.MonkeyPatch, capsys
     assert captured.out == captured.err == ""
 
 
-async def test_a_custom_http_client_sees_the_key_only_in_headers(llm_server: LLMServer) -> None:
+async def test_a_custom_http_client_sees_the_key_only_in_headers(fake_llm_server: FakeLLMServer) -> None:
     """With the caller's client, the key still travels only in the request headers, never in the URL."""
     async with httpx.AsyncClient() as client:
         for kind in BOTH:
-            url = llm_server.base_url_anthropic
+            url = fake_llm_server.base_url_anthropic
             provider: Any = (
                 OpenAIProvider(base_url=f"{url}/v1", api_key=KEYS[kind], http_client=client)
                 if kind == "openai"
@@ -252,6 +270,6 @@ async def test_a_custom_http_client_sees_the_key_only_in_headers(llm_server: LLM
                 OpenAIChatModel("m", provider=provider) if kind == "openai" else AnthropicModel("m", provider=provider)
             )
             assert (await Agent(model).run("hi")).output == "done"
-    for request, key in zip(llm_server.requests, KEYS.values(), strict=True):
+    for request, key in zip(fake_llm_server.requests, KEYS.values(), strict=True):
         assert key not in request.path
         assert key.encode() not in request.body

@@ -76,6 +76,9 @@ class Agent(Generic[DepsT, OutputT]):
         tool_timeout: Seconds a tool call may take before the model is asked to retry (per-tool ``timeout``
             overrides it).
         capabilities: Capabilities whose hooks apply to every run.
+        defer_model_check: Resolve a model given by name (and so check its API key) at the first run instead
+            of here, so that a module defining an agent imports without a key (tests that override the
+            model never need one).
         thread_limiter: Bounds how many sync tools run in worker threads at once, across this agent's runs;
             trio's default thread limiter if ``None``.
     """
@@ -97,9 +100,15 @@ class Agent(Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         tool_timeout: float | None = None,
         capabilities: Sequence[AbstractCapability] = (),
+        defer_model_check: bool = False,
         thread_limiter: trio.CapacityLimiter | None = None,
     ) -> None:
-        self.model: Model | None = infer_model(model) if model is not None else None
+        self._model: Model | None = None
+        self._model_name: str | None = None
+        if isinstance(model, str) and defer_model_check:
+            self._model_name = model
+        else:
+            self.model = model
         self.name = name
         self.deps_type = deps_type
         self.model_settings = model_settings
@@ -131,7 +140,20 @@ class Agent(Generic[DepsT, OutputT]):
         self._override: ContextVar[_Override | None] = ContextVar(f"agent_override_{id(self)}", default=None)
 
     def __repr__(self) -> str:
-        return f"Agent(model={self.model!r}, name={self.name!r})"
+        return f"Agent(model={self._model or self._model_name!r}, name={self.name!r})"
+
+    @property
+    def model(self) -> Model | None:
+        """The default model (resolved now if it was given by name with ``defer_model_check=True``)."""
+        if self._model is None and self._model_name is not None:
+            self._model = infer_model(self._model_name)
+            self._model_name = None
+        return self._model
+
+    @model.setter
+    def model(self, model: Model | KnownModelName | None) -> None:
+        self._model = infer_model(model) if model is not None else None
+        self._model_name = None
 
     # -- configuration --------------------------------------------------------------------------------
 

@@ -368,3 +368,5 @@ def test_missing_key_for_openai_itself_is_a_user_error(monkeypatch: pytest.Monke
     ollama = Agent("ollama:llama3.2").model
     assert isinstance(ollama, OpenAIChatModel)
     assert ollama.provider.base_url == "http://localhost:11434/v1"
+    assert ollama.model_id == "ollama:llama3.2"  # the service, not the protocol
+    assert Agent("openai:gpt-4o").model.model_id == "openai:gpt-4o"  # type: ignore[union-attr]

@@ -13,7 +13,12 @@ from ._model import OutputMode as OutputMode
 from ._parts_manager import ModelResponsePartsManager as ModelResponsePartsManager
 from ._streamed import StreamedResponse as StreamedResponse
 
+ALLOW_MODEL_REQUESTS = True
+"""Whether models may send requests to providers; set it to ``False`` in a test suite (or use
+``trio_agent.testing.block_model_requests``) so that an accidental real request fails instead of going out."""
+
 __all__ = [
+    "ALLOW_MODEL_REQUESTS",
     "KnownModelName",
     "Model",
     "ModelProfile",

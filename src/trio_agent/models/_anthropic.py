@@ -14,7 +14,7 @@ from .._settings import ModelSettings
 from ..providers._anthropic import AnthropicProvider
 from ._anthropic_messages import build_body
 from ._anthropic_response import AnthropicStreamedResponse, parse_response
-from ._model import Model, ModelProfile, ModelRequestParameters
+from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
 from ._streamed import StreamedResponse
 
 __all__ = ["AnthropicModel"]
@@ -71,6 +71,7 @@ class AnthropicModel(Model):
         model_settings: ModelSettings | None,
         model_request_parameters: ModelRequestParameters,
     ) -> ModelResponse:
+        check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         body = build_body(self._model_name, messages, settings, params, stream=False)
         data = await self.provider.post_json(_PATH, body, **self._call(settings))
@@ -84,6 +85,7 @@ class AnthropicModel(Model):
         model_request_parameters: ModelRequestParameters,
         run_context: RunContext[Any] | None = None,
     ) -> AsyncIterator[StreamedResponse]:
+        check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         body = build_body(self._model_name, messages, settings, params, stream=True)
         async with self.provider.stream(_PATH, body, **self._call(settings)) as response:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
     from .._run_context import RunContext
     from ._streamed import StreamedResponse
 
-__all__ = ["Model", "ModelProfile", "ModelRequestParameters", "OutputMode"]
+__all__ = [
+    "Model",
+    "ModelProfile",
+    "ModelRequestParameters",
+    "OutputMode",
+    "block_model_requests",
+    "check_allow_model_requests",
+]
 
 OutputMode: TypeAlias = Literal["text", "tool", "native", "prompted", "auto"]
 
@@ -142,3 +150,32 @@ class Model(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model_name={self.model_name!r})"
+
+
+def check_allow_model_requests() -> None:
+    """Raise ``UserError`` if ``trio_agent.models.ALLOW_MODEL_REQUESTS`` is false; every model that talks to a
+    provider calls it before sending a request."""
+    from . import ALLOW_MODEL_REQUESTS  # read at call time: tests set the package attribute
+
+    if not ALLOW_MODEL_REQUESTS:
+        raise UserError(
+            "A request to a model provider was attempted while `trio_agent.models.ALLOW_MODEL_REQUESTS` is "
+            "False (tests block real requests): give the agent a `TestModel` or `FunctionModel`, e.g. with "
+            "`agent.override(model=TestModel())`."
+        )
+
+
+@contextmanager
+def block_model_requests() -> Iterator[None]:
+    """Within the block, any request to a model provider (every model but ``TestModel`` and ``FunctionModel``)
+    raises ``UserError`` instead of going out: a guard for test suites. Sets
+    ``trio_agent.models.ALLOW_MODEL_REQUESTS`` to ``False`` and restores it on exit (process-wide, not
+    per task)."""
+    from .. import models
+
+    previous = models.ALLOW_MODEL_REQUESTS
+    models.ALLOW_MODEL_REQUESTS = False
+    try:
+        yield
+    finally:
+        models.ALLOW_MODEL_REQUESTS = previous

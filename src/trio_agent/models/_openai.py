@@ -12,7 +12,7 @@ from .._messages import ModelMessage, ModelResponse
 from .._run_context import RunContext
 from .._settings import ModelSettings
 from ..providers._openai import OpenAIProvider
-from ._model import Model, ModelProfile, ModelRequestParameters
+from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
 from ._openai_messages import build_body
 from ._openai_response import OpenAIStreamedResponse, parse_response
 from ._streamed import StreamedResponse
@@ -69,6 +69,7 @@ class OpenAIChatModel(Model):
         model_settings: ModelSettings | None,
         model_request_parameters: ModelRequestParameters,
     ) -> ModelResponse:
+        check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         body = build_body(self._model_name, messages, settings, params, stream=False)
         data = await self.provider.post_json("chat/completions", body, **self._call(settings))
@@ -82,6 +83,7 @@ class OpenAIChatModel(Model):
         model_request_parameters: ModelRequestParameters,
         run_context: RunContext[Any] | None = None,
     ) -> AsyncIterator[StreamedResponse]:
+        check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         body = build_body(self._model_name, messages, settings, params, stream=True)
         async with self.provider.stream("chat/completions", body, **self._call(settings)) as response:

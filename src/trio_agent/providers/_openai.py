@@ -78,7 +78,9 @@ class OpenAIProvider(HTTPProvider):
         api_key = os.environ.get(key_var) if key_var else None
         if key_var and not api_key and prefix != "vllm":
             raise UserError(f"No API key for {prefix!r}: set the `{key_var}` environment variable.")
-        return cls(base_url=base_url, api_key=api_key or "", http_client=http_client)
+        provider = cls(base_url=base_url, api_key=api_key or "", http_client=http_client)
+        provider.name = prefix  # 'ollama:llama3.2' is an Ollama model: its responses and model id say so
+        return provider
 
     def auth_headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self._api_key}"} if self._api_key else {}

@@ -1,16 +1,22 @@
-"""A fake LLM HTTP server for tests: OpenAI- and Anthropic-compatible, built on trio + h11.
+"""``FakeLLMServer``: a scripted OpenAI- and Anthropic-compatible HTTP server on 127.0.0.1 (trio + h11).
 
-Start it as a trio task and point a provider at it::
+Point a real provider at it to test what a scripted model cannot: HTTP errors and retries, streams cut
+midway, timeouts, what your code sends over the wire::
 
-    server = LLMServer()
-    await nursery.start(server.serve)
-    server.script(SSEReply([...]), ErrorReply(429, headers={"retry-after": "1"}))
-    # ... use server.base_url_openai / server.base_url_anthropic ...
-    assert server.requests[0].json["model"] == "gpt-4o"
+    async def test_retries(fake_llm_server):                      # the pytest plugin's fixture
+        fake_llm_server.script(ErrorReply(429, headers={"retry-after": "0"}))
+        agent = Agent(fake_llm_server.openai_model("gpt-4o"))
+        result = await agent.run("hi")                                # the 429, then the default reply
+        assert fake_llm_server.requests[1].json["model"] == "gpt-4o"
 
 Scripted replies are consumed first in, first out, one per request to a known route. With an empty script
-the server answers deterministically: a call to the first tool (until a tool result comes back), else the
-text ``"done"`` -- as JSON or as an SSE stream, whichever the request's ``stream`` flag asks for.
+the server answers deterministically: a call to the first offered tool the conversation has not called yet
+(with placeholder arguments for its required parameters), else the text ``"done"``, as JSON or as an SSE
+stream, whichever the request's ``stream`` flag asks for. So a run with tools calls each once, and a run
+with structured output ends by calling its output tool.
+
+Resource handling: :meth:`FakeLLMServer.serve` listens, and handles every connection, inside its own
+nursery; cancelling it closes the listener and every connection.
 """
 
 from __future__ import annotations
@@ -24,12 +30,17 @@ from typing import Any
 import h11
 import trio
 
+from ..models.anthropic import AnthropicModel
+from ..models.openai import OpenAIChatModel
+from ..providers.anthropic import AnthropicProvider
+from ..providers.openai import OpenAIProvider
+
 __all__ = [
     "CutReply",
     "DropReply",
     "ErrorReply",
+    "FakeLLMServer",
     "JSONReply",
-    "LLMServer",
     "RawReply",
     "RecordedRequest",
     "Reply",
@@ -147,8 +158,12 @@ class _Closed(Exception):
     """The connection must be closed (peer gone, reply dropped, or protocol error)."""
 
 
-class LLMServer:
-    """A scripted fake of the OpenAI chat completions and Anthropic messages endpoints."""
+class FakeLLMServer:
+    """A scripted fake of the OpenAI chat completions and Anthropic messages endpoints.
+
+    Start it with ``await nursery.start(server.serve)`` (or use the ``fake_llm_server`` fixture of
+    :mod:`trio_agent.testing.pytest_plugin`); ``requests`` records every request received.
+    """
 
     def __init__(self) -> None:
         self.port: int = 0
@@ -161,11 +176,25 @@ class LLMServer:
 
     @property
     def base_url_openai(self) -> str:
+        """The ``base_url`` of an ``OpenAIProvider`` talking to this server."""
         return f"http://127.0.0.1:{self.port}/v1"
 
     @property
     def base_url_anthropic(self) -> str:
+        """The ``base_url`` of an ``AnthropicProvider`` talking to this server."""
         return f"http://127.0.0.1:{self.port}"
+
+    def openai_model(self, model_name: str = "gpt-4o", **provider_options: Any) -> OpenAIChatModel:
+        """An ``OpenAIChatModel`` whose provider talks to this server (``provider_options`` go to
+        ``OpenAIProvider``, e.g. ``retry_policy=`` or ``timeout=``)."""
+        options = {"api_key": "sk-fake-llm-server", **provider_options}
+        return OpenAIChatModel(model_name, provider=OpenAIProvider(base_url=self.base_url_openai, **options))
+
+    def anthropic_model(self, model_name: str = "claude-sonnet-4-5", **provider_options: Any) -> AnthropicModel:
+        """An ``AnthropicModel`` whose provider talks to this server (``provider_options`` go to
+        ``AnthropicProvider``)."""
+        options = {"api_key": "sk-ant-fake-llm-server", **provider_options}
+        return AnthropicModel(model_name, provider=AnthropicProvider(base_url=self.base_url_anthropic, **options))
 
     def script(self, *replies: Reply) -> None:
         """Queue replies; each request to a known route consumes the oldest one."""
@@ -187,7 +216,7 @@ class LLMServer:
         while len(self.requests) < count:
             await self._request_received.wait()
 
-    async def serve(self, *, task_status: trio.TaskStatus[LLMServer] = trio.TASK_STATUS_IGNORED) -> None:
+    async def serve(self, *, task_status: trio.TaskStatus[FakeLLMServer] = trio.TASK_STATUS_IGNORED) -> None:
         """Listen on 127.0.0.1 (ephemeral port) until cancelled; connections are handled in this task's nursery."""
         async with trio.open_nursery() as nursery:
             serve_tcp = partial(trio.serve_tcp, self._handle_connection, 0, host="127.0.0.1")
@@ -279,8 +308,8 @@ class LLMServer:
                 await _send_body(stream, conn, 200, b"{}", "application/json", {})
             case CutReply(body, status, content_length, content_type):
                 length = str(content_length if content_length is not None else 2 * len(body) + 1)
-                headers = _header_list(content_type, {}, content_length=length)
-                await _send(stream, conn, h11.Response(status_code=status, headers=headers))
+                cut_headers = _header_list(content_type, {}, content_length=length)
+                await _send(stream, conn, h11.Response(status_code=status, headers=cut_headers))
                 await _send(stream, conn, h11.Data(data=body))
                 raise _Closed
             case DropReply():
@@ -359,11 +388,16 @@ def _halves(text: str) -> list[str]:
 
 
 def _openai_default(body: dict[str, Any], n: int) -> Reply:
-    tools = body.get("tools") or []
-    answered = any(m.get("role") == "tool" for m in body.get("messages", []))
+    called = {
+        call.get("function", {}).get("name")
+        for message in body.get("messages", [])
+        if message.get("role") == "assistant"
+        for call in message.get("tool_calls") or []
+    }
+    functions = [tool.get("function", {}) for tool in body.get("tools") or []]
+    function = next((f for f in functions if f.get("name") not in called), None)
     call = None
-    if tools and not answered:
-        function = tools[0].get("function", {})
+    if function is not None:
         call = (f"call_{n}", function.get("name", ""), json.dumps(_fill_arguments(function.get("parameters"))))
     usage = {
         "prompt_tokens": INPUT_TOKENS,
@@ -398,13 +432,17 @@ def _openai_default(body: dict[str, Any], n: int) -> Reply:
 
 
 def _anthropic_default(body: dict[str, Any], n: int) -> Reply:
-    tools = body.get("tools") or []
-    user_turns = [m for m in body.get("messages", []) if m.get("role") == "user"]
-    last = user_turns[-1].get("content") if user_turns else None
-    answered = isinstance(last, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in last)
+    called = {
+        block.get("name")
+        for message in body.get("messages", [])
+        if message.get("role") == "assistant" and isinstance(message.get("content"), list)
+        for block in message["content"]
+        if isinstance(block, dict) and block.get("type") == "tool_use"
+    }
+    tool = next((t for t in body.get("tools") or [] if t.get("name") not in called), None)
     call = None
-    if tools and not answered:
-        call = (f"toolu_{n}", tools[0].get("name", ""), _fill_arguments(tools[0].get("input_schema")))
+    if tool is not None:
+        call = (f"toolu_{n}", tool.get("name", ""), _fill_arguments(tool.get("input_schema")))
     stop_reason = "tool_use" if call else "end_turn"
     message = {"id": f"msg_{n}", "type": "message", "role": "assistant", "model": body.get("model", "fake-model")}
     if not body.get("stream"):
