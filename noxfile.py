@@ -1,4 +1,4 @@
-"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``bench``.
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``bench``.
 
 Every session installs what it needs into its own virtualenv, so a fresh machine with only Python and
 ``pip install nox`` can run any of them.
@@ -34,6 +34,16 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
     session.install("-e", ".[tests]", "mypy>=1.10")
     session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into ``site/`` (``nox -s docs -- serve`` serves it with live reload)."""
+    session.install("-e", ".[docs]")
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve")
+    else:
+        session.run("mkdocs", "build", "--strict")
 
 
 @nox.session(python=PYTHON)
