@@ -1,7 +1,8 @@
 """W5: N concurrent five-turn runs (four tool turns, then text), each model call taking 50 ms (simulated).
 
-Usage: ``python w5_concurrent_runs.py N``. Reports wall seconds, runs per second and the RSS growth per
-concurrent run (peak RSS during the runs minus RSS before, divided by N).
+Usage: ``python w5_concurrent_runs.py N [nogc]``. Reports wall seconds, runs per second and the RSS growth per
+concurrent run (peak RSS during the runs minus RSS before, divided by N). ``nogc`` disables CPython's cyclic
+garbage collector during the runs, to show how much of the wall time it takes.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
     return ModelResponse(parts=[TextPart("done")])
 
 
-async def main(n: int) -> None:
+async def main(n: int, collect: bool = True) -> None:
     agent = Agent(FunctionModel(model))
 
     @agent.tool_plain
@@ -58,6 +59,8 @@ async def main(n: int) -> None:
             peak = max(peak, rss_kb())
             await trio.sleep(0.02)
 
+    if not collect:
+        gc.disable()
     wall, cpu = time.perf_counter(), time.process_time()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(watch_memory)
@@ -68,7 +71,7 @@ async def main(n: int) -> None:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert done == n
     emit(
-        f"W5 {n} concurrent five-turn runs (50 ms model latency)",
+        f"W5 {n} concurrent five-turn runs (50 ms model latency){'' if collect else ', gc disabled'}",
         wall_s=round(wall, 2),
         runs_per_s=round(n / wall),
         cpu_s=round(cpu, 2),
@@ -77,4 +80,4 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    trio.run(main, int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    trio.run(main, int(sys.argv[1]) if len(sys.argv) > 1 else 1000, "nogc" not in sys.argv[2:])

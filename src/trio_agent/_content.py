@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import hashlib
 import mimetypes
 from collections.abc import Sequence
@@ -36,8 +37,7 @@ __all__ = [
     "VideoUrl",
 ]
 
-_mime = mimetypes.MimeTypes()
-for _ext, _type in {
+_EXTRA_TYPES = {
     ".md": "text/markdown",
     ".mdx": "text/markdown",
     ".webp": "image/webp",
@@ -58,8 +58,17 @@ for _ext, _type in {
     ".xml": "application/xml",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}.items():
-    _mime.add_type(_type, _ext)
+}
+
+
+@functools.cache
+def _mime() -> mimetypes.MimeTypes:
+    """The MIME type table, built at first use (reading the system's tables takes ~10 ms: not at import)."""
+    table = mimetypes.MimeTypes()
+    for extension, media_type in _EXTRA_TYPES.items():
+        table.add_type(media_type, extension)
+    return table
+
 
 _YOUTUBE_HOSTS = frozenset({"youtu.be", "youtube.com", "www.youtube.com", "m.youtube.com"})
 _FILE_CONFIG = ConfigDict(validate_by_name=True, ser_json_bytes="base64", val_json_bytes="base64", defer_build=True)
@@ -88,7 +97,7 @@ class FileUrl:
     )
 
     def _infer_media_type(self) -> str | None:
-        return _mime.guess_type(self.url)[0]
+        return _mime().guess_type(self.url)[0]
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -141,7 +150,7 @@ class VideoUrl(FileUrl):
         return urlparse(self.url).hostname in _YOUTUBE_HOSTS
 
     def _infer_media_type(self) -> str | None:
-        return "video/mp4" if self.is_youtube else _mime.guess_type(self.url)[0]
+        return "video/mp4" if self.is_youtube else _mime().guess_type(self.url)[0]
 
 
 @pydantic_dataclass(repr=False, config=_FILE_CONFIG)
@@ -248,7 +257,7 @@ class UploadedFile:
     def media_type(self) -> str:
         if self._media_type is not None:
             return self._media_type
-        return _mime.guess_type(urlparse(self.file_id).path)[0] or "application/octet-stream"
+        return _mime().guess_type(urlparse(self.file_id).path)[0] or "application/octet-stream"
 
     @computed_field  # type: ignore[prop-decorator]
     @property
