@@ -191,7 +191,6 @@ def _normalise(text: str) -> str:
 
 def test_docs_build(tmp_path: Path) -> None:
     """``mkdocs build --strict``: every page, nav entry and API reference (from the docstrings) resolves."""
-    pytest.importorskip("mkdocs", reason="the docs tools are installed by `nox -s tests` (the `docs` extra)")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
         cwd=ROOT,
