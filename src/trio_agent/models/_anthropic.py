@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
-
-import trio
+from typing import TYPE_CHECKING, Any
 
 from .._messages import ModelMessage, ModelResponse
-from .._run_context import RunContext
 from .._settings import ModelSettings
 from ..providers._anthropic import AnthropicProvider
-from ._anthropic_messages import build_body
-from ._anthropic_response import AnthropicStreamedResponse, parse_response
-from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
-from ._streamed import StreamedResponse
+from ._anthropic_messages import build_body as build_messages_body
+from ._anthropic_response import AnthropicStreamedResponse
+from ._anthropic_response import parse_response as parse_messages_response
+from ._http_model import HTTPModel, HTTPStreamedResponse
+from ._model import ModelProfile, ModelRequestParameters
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["AnthropicModel"]
 
 _PROFILE = ModelProfile(supports_json_schema_output=False, default_structured_output_mode="tool")
-_PATH = "v1/messages"
 
 
-class AnthropicModel(Model):
+class AnthropicModel(HTTPModel):
     """A model behind the Anthropic Messages API (``POST /v1/messages``).
 
     Args:
@@ -33,9 +31,11 @@ class AnthropicModel(Model):
         settings: Default settings for every request (``max_tokens`` defaults to 4096, as the API requires one).
         profile: What the model supports (structured output through tools; no JSON-schema output).
 
-    Resource handling: requests go through the provider's HTTP client; a streamed response is closed as soon
-    as its ``request_stream`` block is left, including by cancellation.
+    Resource handling: see :mod:`trio_agent.models._http_model`.
     """
+
+    path = "v1/messages"
+    provider: AnthropicProvider
 
     def __init__(
         self,
@@ -45,55 +45,17 @@ class AnthropicModel(Model):
         settings: ModelSettings | None = None,
         profile: ModelProfile | None = None,
     ) -> None:
-        super().__init__(settings=settings, profile=profile or _PROFILE)
-        self._model_name = model_name
-        self.provider = provider or AnthropicProvider()
+        super().__init__(
+            model_name, provider=provider or AnthropicProvider(), settings=settings, profile=profile or _PROFILE
+        )
 
-    @property
-    def model_name(self) -> str:
-        return self._model_name
+    def build_body(
+        self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters, *, stream: bool
+    ) -> dict[str, Any]:
+        return build_messages_body(self._model_name, messages, settings, params, stream=stream)
 
-    @property
-    def system(self) -> str:
-        return self.provider.name
+    def parse_response(self, data: Any) -> ModelResponse:
+        return parse_messages_response(data, model_name=self._model_name, provider=self.provider)
 
-    def _call(self, settings: ModelSettings | None) -> dict[str, Any]:
-        settings = settings or {}
-        return {
-            "model_name": self._model_name,
-            "headers": settings.get("extra_headers"),
-            "http_timeout": settings.get("timeout"),
-        }
-
-    async def request(
-        self,
-        messages: list[ModelMessage],
-        model_settings: ModelSettings | None,
-        model_request_parameters: ModelRequestParameters,
-    ) -> ModelResponse:
-        check_allow_model_requests()
-        settings, params = self.prepare_request(model_settings, model_request_parameters)
-        body = build_body(self._model_name, messages, settings, params, stream=False)
-        data = await self.provider.post_json(_PATH, body, **self._call(settings))
-        return parse_response(data, model_name=self._model_name, provider=self.provider)
-
-    @asynccontextmanager
-    async def request_stream(
-        self,
-        messages: list[ModelMessage],
-        model_settings: ModelSettings | None,
-        model_request_parameters: ModelRequestParameters,
-        run_context: RunContext[Any] | None = None,
-    ) -> AsyncIterator[StreamedResponse]:
-        check_allow_model_requests()
-        settings, params = self.prepare_request(model_settings, model_request_parameters)
-        body = build_body(self._model_name, messages, settings, params, stream=True)
-        async with self.provider.stream(_PATH, body, **self._call(settings)) as response:
-            streamed = AnthropicStreamedResponse(
-                params, response=response, provider=self.provider, model_name=self._model_name
-            )
-            try:
-                yield streamed
-            finally:
-                with trio.CancelScope(shield=True), trio.move_on_after(5):
-                    await streamed.aclose()  # our own generators: quick, but must finish even when cancelled
+    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+        return AnthropicStreamedResponse(params, response=response, provider=self.provider, model_name=self._model_name)

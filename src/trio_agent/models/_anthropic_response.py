@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import ModelAPIError, UnexpectedModelBehavior
 from .._http import parse_json, sse_events
 from .._messages import FinishReason, ModelResponse
-from .._parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
+from .._parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart
 from .._usage import RequestUsage
 from ._anthropic_messages import REDACTED_THINKING_ID
+from ._http_model import HTTPStreamedResponse, map_finish_reason
 from ._model import ModelRequestParameters
-from ._streamed import StreamedResponse
 
 if TYPE_CHECKING:
     import httpx
@@ -34,16 +33,6 @@ _STOP_REASONS: dict[str, FinishReason] = {
     "tool_use": "tool_call",
     "refusal": "content_filter",
 }
-
-
-def finish_reason(raw: Any, details: dict[str, Any]) -> FinishReason | None:
-    """Map a ``stop_reason``; one this library does not know is kept in ``provider_details``, not an error."""
-    if raw is None:
-        return None
-    mapped = _STOP_REASONS.get(raw)
-    if mapped is None:
-        details["finish_reason"] = raw
-    return mapped
 
 
 def map_usage(raw: Any) -> RequestUsage:
@@ -87,7 +76,7 @@ def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> Mod
             provider_name=provider_name,
             provider_url=provider_url,
             provider_response_id=data.get("id"),
-            finish_reason=finish_reason(data.get("stop_reason"), details),
+            finish_reason=map_finish_reason(_STOP_REASONS, data.get("stop_reason"), details),
             provider_details=details or None,
         )
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
@@ -97,40 +86,14 @@ def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> Mod
         ) from None
 
 
-class AnthropicStreamedResponse(StreamedResponse):
+class AnthropicStreamedResponse(HTTPStreamedResponse):
     """A Messages API response arriving as server-sent events (``message_start`` ... ``message_stop``)."""
 
     def __init__(
-        self,
-        params: ModelRequestParameters,
-        *,
-        response: httpx.Response,
-        provider: HTTPProvider,
-        model_name: str,
+        self, params: ModelRequestParameters, *, response: httpx.Response, provider: HTTPProvider, model_name: str
     ) -> None:
-        super().__init__(params)
-        self._response = response
-        self._provider = provider
-        self._model_name = model_name
-        self._timestamp = now_utc()
-        self._details: dict[str, Any] = {}
+        super().__init__(params, response=response, provider=provider, model_name=model_name)
         self._raw_usage: dict[str, Any] = {}
-
-    @property
-    def model_name(self) -> str:
-        return self._model_name
-
-    @property
-    def provider_name(self) -> str | None:
-        return self._provider.name
-
-    @property
-    def provider_url(self) -> str | None:
-        return self._provider.base_url
-
-    @property
-    def timestamp(self) -> datetime:
-        return self._timestamp
 
     async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
         done = False
@@ -196,7 +159,7 @@ class AnthropicStreamedResponse(StreamedResponse):
             self._update_usage(payload.get("usage"))
             stop_reason = (payload.get("delta") or {}).get("stop_reason")
             if stop_reason is not None:
-                self.finish_reason = finish_reason(stop_reason, self._details)
+                self.finish_reason = map_finish_reason(_STOP_REASONS, stop_reason, self._details)
         elif kind == "content_block_start":
             event = self._block_start(payload["index"], payload["content_block"])
             return [event] if event is not None else []

@@ -13,12 +13,9 @@ from .._http import parse_json, sse_events
 from .._messages import FinishReason, ModelResponse
 from .._parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
 from .._usage import RequestUsage
-from ._model import ModelRequestParameters
-from ._streamed import StreamedResponse
+from ._http_model import HTTPStreamedResponse, map_finish_reason
 
 if TYPE_CHECKING:
-    import httpx
-
     from .._events import ModelResponseStreamEvent
     from .._http import HTTPProvider
 
@@ -31,16 +28,6 @@ _FINISH_REASONS: dict[str, FinishReason] = {
     "function_call": "tool_call",
     "content_filter": "content_filter",
 }
-
-
-def finish_reason(raw: Any, details: dict[str, Any]) -> FinishReason | None:
-    """Map a finish reason; one this library does not know is kept in ``provider_details``, not an error."""
-    if raw is None:
-        return None
-    mapped = _FINISH_REASONS.get(raw)
-    if mapped is None:
-        details["finish_reason"] = raw
-    return mapped
 
 
 def map_usage(raw: Any) -> RequestUsage:
@@ -85,7 +72,7 @@ def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> Mod
             provider_name=provider_name,
             provider_url=provider_url,
             provider_response_id=data.get("id"),
-            finish_reason=finish_reason(choice.get("finish_reason"), details),
+            finish_reason=map_finish_reason(_FINISH_REASONS, choice.get("finish_reason"), details),
             provider_details=details or None,
         )
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
@@ -95,39 +82,8 @@ def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> Mod
         ) from None
 
 
-class OpenAIStreamedResponse(StreamedResponse):
+class OpenAIStreamedResponse(HTTPStreamedResponse):
     """A chat-completions response arriving as server-sent ``chat.completion.chunk`` events."""
-
-    def __init__(
-        self,
-        params: ModelRequestParameters,
-        *,
-        response: httpx.Response,
-        provider: HTTPProvider,
-        model_name: str,
-    ) -> None:
-        super().__init__(params)
-        self._response = response
-        self._provider = provider
-        self._model_name = model_name
-        self._timestamp = now_utc()
-        self._details: dict[str, Any] = {}
-
-    @property
-    def model_name(self) -> str:
-        return self._model_name
-
-    @property
-    def provider_name(self) -> str | None:
-        return self._provider.name
-
-    @property
-    def provider_url(self) -> str | None:
-        return self._provider.base_url
-
-    @property
-    def timestamp(self) -> datetime:
-        return self._timestamp
 
     async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
         done = False
@@ -195,5 +151,5 @@ class OpenAIStreamedResponse(StreamedResponse):
                 if tool_event is not None:
                     events.append(tool_event)
             if choice.get("finish_reason"):
-                self.finish_reason = finish_reason(choice["finish_reason"], self._details)
+                self.finish_reason = map_finish_reason(_FINISH_REASONS, choice["finish_reason"], self._details)
         return events

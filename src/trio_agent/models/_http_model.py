@@ -1,0 +1,153 @@
+"""What the HTTP model adapters share: the request flow of :class:`HTTPModel` and the bookkeeping of
+:class:`HTTPStreamedResponse`. An adapter says only how to build its request body, where to send it, and how
+to read the reply.
+
+Resource handling: requests go through the provider's HTTP client; a streamed response is closed as soon as
+its ``request_stream`` block is left, including by cancellation.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import trio
+
+from .._messages import FinishReason, ModelMessage, ModelResponse
+from .._parts import now_utc
+from .._settings import ModelSettings
+from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
+from ._streamed import StreamedResponse
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .._http import HTTPProvider
+    from .._run_context import RunContext
+
+__all__ = ["HTTPModel", "HTTPStreamedResponse", "map_finish_reason"]
+
+
+def map_finish_reason(known: Mapping[str, FinishReason], raw: Any, details: dict[str, Any]) -> FinishReason | None:
+    """Map a provider's finish reason; one this library does not know is kept in ``details`` (the response's
+    ``provider_details``), not an error."""
+    if raw is None:
+        return None
+    mapped = known.get(raw)
+    if mapped is None:
+        details["finish_reason"] = raw
+    return mapped
+
+
+class HTTPStreamedResponse(StreamedResponse):
+    """A response arriving over an open HTTP response (as server-sent events); subclasses read the events."""
+
+    def __init__(
+        self, params: ModelRequestParameters, *, response: httpx.Response, provider: HTTPProvider, model_name: str
+    ) -> None:
+        super().__init__(params)
+        self._response = response
+        self._provider = provider
+        self._model_name = model_name
+        self._timestamp = now_utc()
+        self._details: dict[str, Any] = {}
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def provider_name(self) -> str | None:
+        return self._provider.name
+
+    @property
+    def provider_url(self) -> str | None:
+        return self._provider.base_url
+
+    @property
+    def timestamp(self) -> datetime:
+        return self._timestamp
+
+
+class HTTPModel(Model):
+    """A model behind an HTTP API: each request is one POST to ``path`` through ``provider``."""
+
+    path: ClassVar[str]
+    """Where requests go, relative to the provider's base URL."""
+    provider: HTTPProvider
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        provider: HTTPProvider,
+        settings: ModelSettings | None = None,
+        profile: ModelProfile | None = None,
+    ) -> None:
+        super().__init__(settings=settings, profile=profile)
+        self._model_name = model_name
+        self.provider = provider
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def system(self) -> str:
+        return self.provider.name
+
+    @abstractmethod
+    def build_body(
+        self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters, *, stream: bool
+    ) -> dict[str, Any]:
+        """The JSON body of a request."""
+
+    @abstractmethod
+    def parse_response(self, data: Any) -> ModelResponse:
+        """A complete (non-streamed) reply as a response."""
+
+    @abstractmethod
+    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+        """The reader of a streamed reply."""
+
+    def _call(self, settings: ModelSettings) -> dict[str, Any]:
+        return {
+            "model_name": self._model_name,
+            "headers": settings.get("extra_headers"),
+            "http_timeout": settings.get("timeout"),
+        }
+
+    async def request(
+        self,
+        messages: list[ModelMessage],
+        model_settings: ModelSettings | None,
+        model_request_parameters: ModelRequestParameters,
+    ) -> ModelResponse:
+        check_allow_model_requests()
+        settings, params = self.prepare_request(model_settings, model_request_parameters)
+        settings = settings or {}
+        body = self.build_body(messages, settings, params, stream=False)
+        return self.parse_response(await self.provider.post_json(self.path, body, **self._call(settings)))
+
+    @asynccontextmanager
+    async def request_stream(
+        self,
+        messages: list[ModelMessage],
+        model_settings: ModelSettings | None,
+        model_request_parameters: ModelRequestParameters,
+        run_context: RunContext[Any] | None = None,
+    ) -> AsyncIterator[StreamedResponse]:
+        check_allow_model_requests()
+        settings, params = self.prepare_request(model_settings, model_request_parameters)
+        settings = settings or {}
+        body = self.build_body(messages, settings, params, stream=True)
+        async with self.provider.stream(self.path, body, **self._call(settings)) as response:
+            streamed = self.streamed_response(params, response)
+            try:
+                yield streamed
+            finally:
+                with trio.CancelScope(shield=True), trio.move_on_after(5):
+                    await streamed.aclose()  # our own generators: quick, but must finish even when cancelled
