@@ -261,7 +261,7 @@ class Agent(Generic[DepsT, OutputT]):
 
     # -- entry points ---------------------------------------------------------------------------------
     #
-    # Every entry point takes the same run arguments (see ``run``) and turns them into a ``_RunArgs``.
+    # Every entry point takes the same run arguments (see ``run``) and collects them with ``RunArgs.of``.
 
     def iter(
         self,
@@ -287,20 +287,7 @@ class Agent(Generic[DepsT, OutputT]):
         Resource handling: the block owns the run (see :mod:`trio_agent._run`): leaving it cancels whatever
         the run is still doing; nothing the run started outlives it.
         """
-        run_args = RunArgs(
-            user_prompt,
-            output_type=output_type,
-            message_history=message_history,
-            deferred_tool_results=deferred_tool_results,
-            model=model,
-            deps=deps,
-            model_settings=model_settings,
-            usage_limits=usage_limits,
-            usage=usage,
-            metadata=metadata,
-            conversation_id=conversation_id,
-            run_id=run_id,
-        )
+        run_args = RunArgs.of(locals())
         sink = ChannelSink(event_channel) if event_channel is not None else None
         return open_agent_run(functools.partial(self._driver, run_args, sink=sink))
 
@@ -352,20 +339,7 @@ class Agent(Generic[DepsT, OutputT]):
         """
         sink = ChannelSink(event_channel) if event_channel is not None else None
         driver = self._driver(
-            RunArgs(
-                user_prompt,
-                output_type=output_type,
-                message_history=message_history,
-                deferred_tool_results=deferred_tool_results,
-                model=model,
-                deps=deps,
-                model_settings=model_settings,
-                usage_limits=usage_limits,
-                usage=usage,
-                metadata=metadata,
-                conversation_id=conversation_id,
-                run_id=run_id,
-            ),
+            RunArgs.of(locals()),
             sink=sink,
             stream_handler=event_stream_handler,
         )
@@ -397,20 +371,7 @@ class Agent(Generic[DepsT, OutputT]):
         enqueued messages), then one ``AgentRunResultEvent``; then the stream ends. The run goes only as fast as
         you read. See :mod:`trio_agent._event_stream_run` for resource and error handling.
         """
-        run_args = RunArgs(
-            user_prompt,
-            output_type=output_type,
-            message_history=message_history,
-            deferred_tool_results=deferred_tool_results,
-            model=model,
-            deps=deps,
-            model_settings=model_settings,
-            usage_limits=usage_limits,
-            usage=usage,
-            metadata=metadata,
-            conversation_id=conversation_id,
-            run_id=run_id,
-        )
+        run_args = RunArgs.of(locals())
         return open_event_stream(lambda sink: self._driver(run_args, sink=sink))
 
     def run_stream(
@@ -434,20 +395,7 @@ class Agent(Generic[DepsT, OutputT]):
 
         See :mod:`trio_agent._streamed_run`.
         """
-        run_args = RunArgs(
-            user_prompt,
-            output_type=output_type,
-            message_history=message_history,
-            deferred_tool_results=deferred_tool_results,
-            model=model,
-            deps=deps,
-            model_settings=model_settings,
-            usage_limits=usage_limits,
-            usage=usage,
-            metadata=metadata,
-            conversation_id=conversation_id,
-            run_id=run_id,
-        )
+        run_args = RunArgs.of(locals())
         return open_streamed_run(lambda sink: self._driver(run_args, sink=sink))
 
     def run_sync(self, user_prompt: str | Sequence[UserContent] | None = None, **kwargs: Any) -> AgentRunResult[Any]:

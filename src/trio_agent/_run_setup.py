@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._capture import adopt_capture
@@ -50,6 +50,14 @@ class RunArgs:
     metadata: dict[str, Any] | None
     conversation_id: str | None
     run_id: str | None
+
+    @classmethod
+    def of(cls, arguments: Mapping[str, Any]) -> RunArgs:
+        """The run arguments among an entry point's arguments (its ``locals()``, whose names match the fields)."""
+        return cls(**{name: arguments[name] for name in _FIELDS})
+
+
+_FIELDS = tuple(field.name for field in dataclasses.fields(RunArgs))
 
 
 def check_user_prompt(prompt: Any) -> None:
