@@ -10,7 +10,14 @@ import trio
 
 from conftest import request_texts, scripted_model
 from trio_agent import Agent, ModelRetry, RunContext, Tool, UnexpectedModelBehavior, UserError
-from trio_agent.messages import ModelResponse, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart
+from trio_agent.messages import (
+    ModelMessagesTypeAdapter,
+    ModelResponse,
+    RetryPromptPart,
+    TextPart,
+    ToolCallPart,
+    ToolReturnPart,
+)
 from trio_agent.models.function import AgentInfo, FunctionModel
 from trio_agent.tools import ToolDefinition
 
@@ -309,3 +316,28 @@ async def test_thread_limiter_bounds_concurrent_sync_tools() -> None:
     result = await agent.run("go")
     assert [p.content for p in result.all_messages()[2].parts] == list(range(6))
     assert max(peak) == 2
+
+
+async def test_deeply_nested_invalid_arguments_leave_a_history_that_reloads() -> None:
+    """A model's argument JSON nested ~190 levels parses, fails validation, and is echoed in the retry prompt:
+    echoed as is it would nest the history past what pydantic's JSON parser reads back, so it is described."""
+    nested = "[" * 190 + "]" * 190
+    model = scripted_model([ToolCallPart("add", nested, "c1")], [TextPart("done")])
+    agent = Agent(model)
+
+    @agent.tool_plain
+    def add(a: int, b: int) -> int:
+        return a + b
+
+    result = await agent.run("add")
+    [retry] = [p for m in result.all_messages() for p in m.parts if isinstance(p, RetryPromptPart)]
+    assert isinstance(retry.content, list)
+    assert retry.content[0]["input"] == "<a list nested more than 32 levels deep>"
+    reloaded = ModelMessagesTypeAdapter.validate_json(result.all_messages_json())
+    assert len(reloaded) == len(result.all_messages())
+    # shallow invalid input is still echoed back unchanged
+    shallow = await Agent(
+        scripted_model([ToolCallPart("add", '{"a": [[1]], "b": 2}', "c1")], [TextPart("done")]), tools=[add]
+    ).run("add")
+    [retry] = [p for m in shallow.all_messages() for p in m.parts if isinstance(p, RetryPromptPart)]
+    assert retry.content[0]["input"] == [[1]]  # type: ignore[index]

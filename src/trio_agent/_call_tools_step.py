@@ -32,6 +32,7 @@ from ._parts import (
     ToolCallPart,
     ToolReturnPart,
     UserPromptPart,
+    error_details,
     now_utc,
 )
 from ._run_config import RunConfig
@@ -97,7 +98,7 @@ async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str 
     except ModelRetry as exc:
         return retry_node(config, state, exc.message, exc)
     except pydantic.ValidationError as exc:
-        return retry_node(config, state, exc.errors(include_url=False), exc)
+        return retry_node(config, state, error_details(exc), exc)
     return End(FinalResult(output))
 
 
@@ -288,7 +289,7 @@ async def _output_call_part(
         budget = config.max_output_retries if tool.max_retries is None else tool.max_retries
         if state.tool_retries.get(call.tool_name, 0) >= budget:
             raise UnexpectedModelBehavior(f"Exceeded maximum output retries ({budget})") from exc
-        content: Any = exc.message if isinstance(exc, ModelRetry) else exc.errors(include_url=False)
+        content: Any = exc.message if isinstance(exc, ModelRetry) else error_details(exc)
         state.tool_retries[call.tool_name] = state.tool_retries.get(call.tool_name, 0) + 1
         state.output_retries_used += 1
         return RetryPromptPart(content, tool_name=call.tool_name, tool_call_id=call.tool_call_id)

@@ -37,6 +37,7 @@ __all__ = [
     "ToolCallPart",
     "ToolReturnPart",
     "UserPromptPart",
+    "error_details",
 ]
 
 _now = datetime.now
@@ -154,6 +155,35 @@ def _content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     return _any_json.dump_json(content, by_alias=True).decode()
+
+
+_MAX_INPUT_DEPTH = 32
+"""How deeply nested an invalid value echoed back in a retry prompt may be: a history is JSON, and pydantic's
+JSON parser refuses documents nested about 200 levels deep, so a deeper echo would make it unloadable."""
+
+
+def error_details(exc: pydantic.ValidationError, *, include_context: bool = True) -> list[pydantic_core.ErrorDetails]:
+    """``exc``'s errors as a :class:`RetryPromptPart`'s content: each with the invalid ``input`` echoed back,
+    unless it is nested too deeply to keep in a history (then a short description takes its place)."""
+    details = exc.errors(include_url=False, include_context=include_context)
+    for detail in details:
+        if _nested_deeper_than(detail["input"], _MAX_INPUT_DEPTH):
+            detail["input"] = f"<a {type(detail['input']).__name__} nested more than {_MAX_INPUT_DEPTH} levels deep>"
+    return details
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    level: list[Any] = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, list | tuple | dict)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True
 
 
 @dataclasses.dataclass(repr=False)

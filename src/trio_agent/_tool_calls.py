@@ -24,7 +24,7 @@ from ._events import FunctionToolCallEvent, FunctionToolResultEvent
 from ._exception_groups import unwrapping_groups
 from ._exceptions import ApprovalRequired, CallDeferred, ModelRetry, UnexpectedModelBehavior
 from ._messages import ToolReturn
-from ._parts import ModelRequestPart, RetryPromptPart, ToolCallPart, ToolReturnPart, UserPromptPart
+from ._parts import ModelRequestPart, RetryPromptPart, ToolCallPart, ToolReturnPart, UserPromptPart, error_details
 from ._run_config import RunConfig
 from ._run_state import RunState
 
@@ -224,7 +224,7 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
         if isinstance(exc, ModelRetry):
             content: Any = exc.message
         else:
-            content = exc.errors(include_url=False, include_context=False)
+            content = error_details(exc, include_context=False)
         return _Outcome(RetryPromptPart(content, tool_name=name, tool_call_id=call.tool_call_id), failed=True)
     except CallDeferred as exc:
         return _Outcome(None, deferral=Deferral(call, "external", exc.metadata))
