@@ -39,7 +39,7 @@ The driver is driven in one of two ways:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import trio
@@ -149,21 +149,27 @@ class Driver:
         if self.sink is not None:
             await self.sink.flush()  # a listener that stopped reading stops the run here
         fork = self.state.fork()
-        capability = self.config.capability
         try:
-            if hooks and capability is not None:
-
-                async def step(inner: AgentNode) -> NodeResult:
-                    return await self._step(fork, inner)
-
-                result = await capability.run_node(self.config.run_context(fork), node, step)
-            else:
+            if hooks and self.config.capability is not None:
+                result = await self._hooked_step(fork, node)
+            elif self._pipelines:
                 result = await self._step(fork, node)
+            else:
+                result = await self._dispatch(fork, node)
         except Exception:
             if self.capture is not None:
                 self.capture[:] = fork.messages
             raise
         return Outcome(fork, result)
+
+    async def _hooked_step(self, state: RunState, node: AgentNode) -> NodeResult:
+        capability = self.config.capability
+        assert capability is not None
+
+        async def step(inner: AgentNode) -> NodeResult:
+            return await self._step(state, inner)
+
+        return await capability.run_node(self.config.run_context(state), node, step)
 
     async def _step(self, state: RunState, node: AgentNode) -> NodeResult:
         if self._pipelines and isinstance(node, ModelRequestNode | CallToolsNode):
@@ -176,14 +182,15 @@ class Driver:
                     self._node_send = None
         return await self._dispatch(state, node)
 
-    async def _dispatch(self, state: RunState, node: AgentNode) -> NodeResult:
+    def _dispatch(self, state: RunState, node: AgentNode) -> Awaitable[NodeResult]:
+        """The step function's coroutine for ``node`` (returned, not awaited here: one frame less per step)."""
         config = self.config
         if isinstance(node, ModelRequestNode):
-            return await run_model_request(config, state, node)
+            return run_model_request(config, state, node)
         if isinstance(node, CallToolsNode):
-            return await run_call_tools(config, state, node)
+            return run_call_tools(config, state, node)
         if isinstance(node, UserPromptNode):
-            return await run_user_prompt(config, state, node)
+            return run_user_prompt(config, state, node)
         raise UserError(f"Cannot run {node!r}: expected a UserPromptNode, ModelRequestNode or CallToolsNode.")
 
     # -- committing -----------------------------------------------------------------------------------
@@ -193,7 +200,7 @@ class Driver:
         state = outcome.state
         if state.delivered:
             self.mailbox.remove(state.delivered)
-            state.delivered = []
+            state.delivered = ()
         self.state = state
         node = outcome.node
         if isinstance(node, End):
@@ -230,7 +237,7 @@ class Driver:
                 if message.timestamp is None:
                     message.timestamp = now_utc()
             messages.extend(item.messages)
-            state.announce.append(EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=tuple(item.messages)))
+            state.announce += (EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=tuple(item.messages)),)
         self.mailbox.remove(items)
         state.messages.extend(messages[:-1])
         final = messages[-1]
@@ -261,19 +268,19 @@ class Driver:
         """Execute and commit steps in the calling task until the run ends (``Agent.run``), inside the run
         hooks if there are any; then announce the result to the event sink."""
 
-        async def body() -> AgentRunResult[Any]:
-            node = self.next_node
-            while not isinstance(node, End):
-                node = self.commit(await self.execute(node, hooks=True))
-            return self.result(node)
-
         capability = self.config.capability
         if capability is not None and capability.has_run_hooks:
-            result = await run_with_hooks(capability, self.config.run_context(self.state), body)
+            result = await run_with_hooks(capability, self.config.run_context(self.state), self._steps_to_end)
         else:
-            result = await body()
+            result = await self._steps_to_end()
         await self.finish(result)
         return result
+
+    async def _steps_to_end(self) -> AgentRunResult[Any]:
+        node = self.next_node
+        while not isinstance(node, End):
+            node = self.commit(await self.execute(node, hooks=True))
+        return self.result(node)
 
     async def serve(
         self,

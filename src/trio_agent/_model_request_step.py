@@ -9,7 +9,7 @@ from ._capabilities import ModelRequestContext
 from ._events import EnqueuedMessagesEvent
 from ._exceptions import ModelRetry, UserError
 from ._history import merge_adjacent
-from ._messages import ModelResponse
+from ._messages import ModelMessage, ModelResponse
 from ._nodes import CallToolsNode, ModelRequestNode
 from ._parts import now_utc
 from ._run_config import RunConfig
@@ -32,10 +32,13 @@ async def run_model_request(
             request.conversation_id = config.conversation_id
     had_history = bool(state.messages)
     state.messages.append(request)
-    await _deliver_asap(config, state)
+    if state.announce or config.mailbox.collect():  # (collecting is synchronous; delivering may emit)
+        await _deliver_asap(config, state)
     state.run_step += 1
 
-    request.instructions = await resolve_instructions(config, state)
+    request.instructions = (
+        await resolve_instructions(config, state) if config.instruction_runners else config.instructions
+    )
     if not had_history and not request.parts and request.instructions is None:
         raise UserError(
             "No message history, user prompt, or instructions provided: give the run a `user_prompt`, "
@@ -44,24 +47,36 @@ async def run_model_request(
     config.usage_limits.check_before_request(state.usage)
 
     params = await _prepared_parameters(config, state) if config.prepares_tools else config.request_parameters
-    request_context = ModelRequestContext(
-        model=config.model,
-        messages=merge_adjacent(state.messages),
-        model_settings=config.model_settings,
-        model_request_parameters=params,
-    )
+    messages = merge_adjacent(state.messages)
     capability = config.capability
-    if capability is None or not capability.has_model_request_hooks:
-        response = await _call_model(config, state, request_context)
-    else:
-        ctx = config.run_context(state)
+    if capability is not None and capability.has_model_request_hooks:
         try:
-            response = await capability.run_model_request(
-                ctx, request_context, lambda rc: _call_model(config, state, rc)
-            )
+            response = await _hooked_model_request(config, state, messages, params)
         except ModelRetry as exc:
             return retry_node(config, state, exc.message, exc)
+    elif config.emit is None:
+        response = await config.model.request(messages, config.model_settings, params)
+    else:
+        response = await _call_model(config, state, _request_context(config, messages, params))
     return _record_response(config, state, response)
+
+
+async def _hooked_model_request(
+    config: RunConfig, state: RunState, messages: list[ModelMessage], params: ModelRequestParameters
+) -> ModelResponse:
+    capability = config.capability
+    assert capability is not None
+    return await capability.run_model_request(
+        config.run_context(state), _request_context(config, messages, params), lambda rc: _call_model(config, state, rc)
+    )
+
+
+def _request_context(
+    config: RunConfig, messages: list[ModelMessage], params: ModelRequestParameters
+) -> ModelRequestContext:
+    return ModelRequestContext(
+        model=config.model, messages=messages, model_settings=config.model_settings, model_request_parameters=params
+    )
 
 
 async def _call_model(config: RunConfig, state: RunState, rc: ModelRequestContext) -> ModelResponse:
@@ -99,7 +114,7 @@ async def _deliver_asap(config: RunConfig, state: RunState) -> None:
         if emit is not None:
             for event in state.announce:
                 await emit(event)
-        state.announce = []
+        state.announce = ()
     pending = config.mailbox.collect()
     if not pending:
         return
@@ -109,7 +124,7 @@ async def _deliver_asap(config: RunConfig, state: RunState) -> None:
         for message in item.messages:
             _stamp(config, message)
         state.messages.extend(item.messages)
-        state.delivered.append(item)
+        state.delivered += (item,)
         if emit is not None:
             await emit(EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=tuple(item.messages)))
 

@@ -45,9 +45,9 @@ class RunState:
         """Model requests made so far."""
         self.new_message_index = 0
         """Where this run's messages start in :attr:`messages`."""
-        self.announce: list[EnqueuedMessagesEvent] = []
+        self.announce: tuple[EnqueuedMessagesEvent, ...] = ()
         """Deliveries made while committing (an end-of-run redirect), to be announced by the next request."""
-        self.delivered: list[PendingMessage] = []
+        self.delivered: tuple[PendingMessage, ...] = ()
         """Enqueued items this (forked) step delivered; removed from the mailbox when it commits."""
         self.offered_tools: frozenset[str] | None = None
         """The tools offered with the latest request, when ``prepare`` functions narrowed them (else all)."""
@@ -61,7 +61,7 @@ class RunState:
         clone.tool_retries = dict(self.tool_retries) if self.tool_retries else {}
         clone.run_step = self.run_step
         clone.new_message_index = self.new_message_index
-        clone.announce = list(self.announce) if self.announce else []
-        clone.delivered = []
+        clone.announce = self.announce  # tuples (usually the empty one): nothing to copy or allocate
+        clone.delivered = ()
         clone.offered_tools = self.offered_tools
         return clone

@@ -73,9 +73,11 @@ async def run_function_calls(
     if not calls:
         return ToolBatch({}, [], [], False)
     resolved = list(answers) if answers is not None else [NO_ANSWER] * len(calls)
-    projected = state.usage._copy()
-    projected.tool_calls += sum(1 for a in resolved if a is NO_ANSWER or isinstance(a, ToolApproved))
-    config.usage_limits.check_before_tool_call(projected)
+    limits = config.usage_limits
+    if limits.tool_calls_limit is not None:
+        projected = state.usage._copy()
+        projected.tool_calls += sum(1 for a in resolved if a is NO_ANSWER or isinstance(a, ToolApproved))
+        limits.check_before_tool_call(projected)
     emit = config.emit
     if emit is not None:
         for call in calls:

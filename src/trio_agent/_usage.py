@@ -35,6 +35,16 @@ def _upgrade_legacy_keys(value: Any) -> Any:
     return value
 
 
+_copied: dict[type, tuple[str, ...]] = {}
+
+
+def _copied_fields(cls: type) -> tuple[str, ...]:
+    names = _copied.get(cls)
+    if names is None:
+        names = _copied[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name != "details")
+    return names
+
+
 def _truthy_repr(self: Any) -> str:
     shown = ", ".join(f"{f.name}={v!r}" for f in dataclasses.fields(self) if (v := getattr(self, f.name)))
     return f"{type(self).__qualname__}({shown})"
@@ -89,9 +99,12 @@ class _Usage:
             self.cost = (self.cost or Decimal(0)) + other.cost
 
     def _copy(self) -> Any:
+        # Field by field, not through ``__dict__``: touching ``__dict__`` makes CPython build a dict for both
+        # instances, and every step of every run copies its usage (see ``RunState.fork``).
         clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        clone.details = dict(self.details)
+        for name in _copied_fields(type(self)):
+            setattr(clone, name, getattr(self, name))
+        clone.details = dict(self.details) if self.details else {}
         return clone
 
     @classmethod
@@ -188,6 +201,8 @@ class UsageLimits:
 
     def check_tokens(self, usage: RunUsage) -> None:
         """Raise if the run's token totals crossed a limit (called after each response)."""
+        if self.input_tokens_limit is None and self.output_tokens_limit is None and self.total_tokens_limit is None:
+            return
         for name, value in (
             ("input_tokens", usage.input_tokens),
             ("output_tokens", usage.output_tokens),

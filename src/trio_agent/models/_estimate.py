@@ -64,11 +64,15 @@ def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
 
 def _message_tokens(message: ModelMessage) -> int:
     """The estimate for one message, remembered on it with the parts it was computed from (every request
-    re-estimates the whole history, so without this a run's estimates would cost quadratic time)."""
-    cached = message.__dict__.get("_estimated_tokens")
+    re-estimates the whole history, so without this a run's estimates would cost quadratic time).
+
+    The memo is three plain attributes rather than one tuple in ``__dict__``: reading ``__dict__`` makes CPython
+    build the instance's dict, and a dict plus a tuple per message is garbage-collector work on every model
+    request of every live run.
+    """
     parts = message.parts
-    if cached is not None and cached[0] is parts and cached[1] == len(parts):
-        return int(cached[2])
+    if getattr(message, "_estimate_parts", None) is parts and message._estimate_count == len(parts):  # type: ignore[union-attr]
+        return int(message._estimate_tokens)  # type: ignore[union-attr]
     tokens = 0
     if isinstance(message, ModelRequest):
         for part in parts:
@@ -86,5 +90,7 @@ def _message_tokens(message: ModelMessage) -> int:
                 tokens += 1 + estimate_string_tokens(rpart.args_as_json_str())
             elif isinstance(rpart, BuiltinToolReturnPart):
                 tokens += estimate_string_tokens(str(rpart.content))
-    message.__dict__["_estimated_tokens"] = (parts, len(parts), tokens)
+    message._estimate_parts = parts  # type: ignore[union-attr]
+    message._estimate_count = len(parts)  # type: ignore[union-attr]
+    message._estimate_tokens = tokens  # type: ignore[union-attr]
     return tokens
