@@ -24,6 +24,8 @@ WORKLOADS: list[list[str]] = [
     ["w5_concurrent_runs.py", "1000"],
     ["w5_concurrent_runs.py", "10000"],
     ["w5_concurrent_runs.py", "10000", "nogc"],
+    ["w5_concurrent_runs.py", "10000", "bare"],
+    ["w5_concurrent_runs.py", "10000", "nogc", "bare"],
     *[["w6_http.py", kind, mode, c] for mode in ("plain", "stream") for c in ("1", "64") for kind in ("agent", "bare")],
     ["w7_import.py"],
     ["soak_load.py", "10000"],
