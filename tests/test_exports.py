@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 
 import pytest
 
@@ -88,3 +90,26 @@ def test_spec_names_are_importable_from_the_top_level() -> None:
     assert DeltaToolCall("x").name == "x"
     assert infer_model("test").model_name == "test"
     assert ModelSettings.__required_keys__ == frozenset()
+
+
+SCHEMA_MACHINERY = ("pydantic.fields", "pydantic.type_adapter", "pydantic.json_schema", "pydantic.dataclasses")
+CHECK_IMPORTS = """
+import sys
+import trio_agent
+from trio_agent.messages import ModelMessagesTypeAdapter, ModelRequest, UserPromptPart
+machinery = {machinery!r}
+print(sorted(m for m in machinery if m in sys.modules))
+history = ModelMessagesTypeAdapter.dump_json([ModelRequest([UserPromptPart("hi")])])
+assert ModelMessagesTypeAdapter.validate_json(history)[0].parts[0].content == "hi"
+print(sorted(m for m in machinery if m in sys.modules))
+"""
+
+
+def test_importing_the_package_leaves_pydantic_schema_machinery_to_first_use() -> None:
+    """`import trio_agent` stays cheap (issue 7, W7): pydantic's schema generator loads when a schema is built."""
+    code = CHECK_IMPORTS.format(machinery=SCHEMA_MACHINERY)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.splitlines()
+    assert before == "[]"
+    assert "'pydantic.type_adapter'" in after  # built, and so loaded, by the first dump

@@ -611,6 +611,24 @@ def test_explicit_media_type_does_not_count_in_equality() -> None:
     assert ImageUrl("https://e.x/a.png", identifier="x").identifier == "x"
 
 
+@pytest.mark.parametrize(
+    "item",
+    [
+        ImageUrl("https://e.x/a", media_type="image/jpeg", identifier="i1", force_download=True),
+        VideoUrl("https://e.x/v.mp4", vendor_metadata={"fps": 2}),
+        BinaryContent(b"RIFF", media_type="audio/wav", identifier="b1"),
+        BinaryImage(b"\x89PNG", media_type="image/png"),
+        UploadedFile("file-1", "openai", media_type="application/pdf", identifier="u1"),
+    ],
+)
+def test_file_items_copy_with_dataclasses_replace(item: Any) -> None:
+    copy = dataclasses.replace(item, vendor_metadata={"detail": "low"})
+    assert type(copy) is type(item)
+    assert copy.vendor_metadata == {"detail": "low"}
+    assert (copy.kind, copy.media_type, copy.identifier) == (item.kind, item.media_type, item.identifier)
+    assert dataclasses.replace(copy, vendor_metadata=item.vendor_metadata) == item
+
+
 # -- events --------------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """User content: text and multimodal items a prompt (or a tool return) can carry.
 
-The file-like classes are pydantic dataclasses so that their computed ``media_type`` and ``identifier`` are
-written to JSON and read back, exactly as the reference API stores them; plain text stays a ``str``.
+The file-like classes are plain dataclasses whose pydantic schema (built at first use, see
+:class:`_FileSchema`) writes their ``media_type`` and ``identifier`` to JSON and reads them back, exactly as the
+reference API stores them; plain text stays a ``str``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import hashlib
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import KW_ONLY
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 from urllib.parse import urlparse
 
-import pydantic
-from pydantic import ConfigDict, Discriminator, Field, computed_field
-from pydantic.dataclasses import dataclass as pydantic_dataclass
-
+from ._lazy_pydantic import After, Tagged
 from ._repr import no_defaults_repr
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 __all__ = [
     "AudioUrl",
@@ -71,35 +73,85 @@ def _mime() -> mimetypes.MimeTypes:
 
 
 _YOUTUBE_HOSTS = frozenset({"youtu.be", "youtube.com", "www.youtube.com", "m.youtube.com"})
-_FILE_CONFIG = ConfigDict(validate_by_name=True, ser_json_bytes="base64", val_json_bytes="base64", defer_build=True)
+ForceDownload: TypeAlias = bool | Literal["allow-local"]
 
 
 def _short_hash(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()[:6]
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
-class FileUrl:
+class _FileSchema:
+    """The JSON shape of the file classes: each private ``_name`` field is read from (and only from) ``name``
+    and never written; each computed property in ``_computed`` is written. Built by pydantic at first use."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {
+        "validate_by_name": True,
+        "ser_json_bytes": "base64",
+        "val_json_bytes": "base64",
+    }
+    _computed: ClassVar[dict[str, bool]] = {}
+    """Computed property name -> whether it may be ``None``."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: type[Any], handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        schema = handler(source)
+        arguments = handler.resolve_ref_schema(schema)["schema"]
+        for field in arguments["fields"]:
+            if field["name"].startswith("_"):
+                field["validation_alias"] = field["name"][1:]
+                field["serialization_exclude"] = True
+        arguments["computed_fields"] = [
+            core_schema.computed_field(
+                name,
+                core_schema.nullable_schema(core_schema.str_schema()) if nullable else core_schema.str_schema(),
+            )
+            for name, nullable in cls._computed.items()
+        ]
+        return schema
+
+
+@dataclasses.dataclass(repr=False, init=False)
+class FileUrl(_FileSchema):
     """Base of the URL content kinds; ``media_type`` is inferred from the URL unless given."""
 
     url: str
     """Where the file lives; sent as-is to providers that accept URLs."""
     _: KW_ONLY
-    force_download: bool | Literal["allow-local"] = False
+    force_download: ForceDownload = False
     """Download the file and send its bytes instead of the URL."""
     vendor_metadata: dict[str, Any] | None = None
     """Provider-specific options for this item (for example an image ``detail`` level)."""
-    _media_type: Annotated[str | None, Field(alias="media_type", exclude=True)] = dataclasses.field(
-        default=None, compare=False
-    )
-    _identifier: Annotated[str | None, Field(alias="identifier", exclude=True)] = dataclasses.field(
-        default=None, compare=False
-    )
+    _media_type: str | None = dataclasses.field(default=None, compare=False)
+    _identifier: str | None = dataclasses.field(default=None, compare=False)
+
+    _computed: ClassVar[dict[str, bool]] = {"media_type": True, "identifier": False}
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        media_type: str | None = None,
+        identifier: str | None = None,
+        force_download: ForceDownload = False,
+        vendor_metadata: dict[str, Any] | None = None,
+        kind: str | None = None,
+        _media_type: str | None = None,
+        _identifier: str | None = None,
+    ) -> None:
+        # (``kind``, ``_media_type`` and ``_identifier`` are accepted so that ``dataclasses.replace`` works.)
+        self.url = url
+        self.force_download = force_download
+        self.vendor_metadata = vendor_metadata
+        self._media_type = media_type or _media_type
+        self._identifier = identifier or _identifier
+        if kind is not None:
+            object.__setattr__(self, "kind", kind)
 
     def _infer_media_type(self) -> str | None:
         return _mime().guess_type(self.url)[0]
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def media_type(self) -> str | None:
         """The MIME type, given explicitly or inferred from the URL's extension; ``None`` if neither says.
@@ -109,7 +161,6 @@ class FileUrl:
         """
         return self._media_type or self._infer_media_type()
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def identifier(self) -> str:
         """A short stable id for the file (the first 6 hex digits of the URL's SHA-1 unless given)."""
@@ -118,7 +169,7 @@ class FileUrl:
     __repr__ = no_defaults_repr
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+@dataclasses.dataclass(repr=False, init=False)
 class ImageUrl(FileUrl):
     """An image referenced by URL."""
 
@@ -127,7 +178,7 @@ class ImageUrl(FileUrl):
     kind: Literal["image-url"] = "image-url"
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+@dataclasses.dataclass(repr=False, init=False)
 class AudioUrl(FileUrl):
     """An audio file referenced by URL."""
 
@@ -136,7 +187,7 @@ class AudioUrl(FileUrl):
     kind: Literal["audio-url"] = "audio-url"
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+@dataclasses.dataclass(repr=False, init=False)
 class VideoUrl(FileUrl):
     """A video referenced by URL (YouTube links are treated as ``video/mp4``)."""
 
@@ -153,7 +204,7 @@ class VideoUrl(FileUrl):
         return "video/mp4" if self.is_youtube else _mime().guess_type(self.url)[0]
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+@dataclasses.dataclass(repr=False, init=False)
 class DocumentUrl(FileUrl):
     """A document (PDF, text, spreadsheet, ...) referenced by URL."""
 
@@ -162,8 +213,8 @@ class DocumentUrl(FileUrl):
     kind: Literal["document-url"] = "document-url"
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
-class BinaryContent:
+@dataclasses.dataclass(repr=False, init=False)
+class BinaryContent(_FileSchema):
     """File content carried inline as bytes (written to JSON as base64)."""
 
     data: bytes
@@ -171,12 +222,31 @@ class BinaryContent:
     media_type: str
     """The MIME type of ``data``, e.g. ``'image/png'``."""
     vendor_metadata: dict[str, Any] | None = None
-    _identifier: Annotated[str | None, Field(alias="identifier", exclude=True)] = dataclasses.field(
-        default=None, compare=False
-    )
+    _identifier: str | None = dataclasses.field(default=None, compare=False)
     kind: Literal["binary"] = "binary"
 
-    @computed_field  # type: ignore[prop-decorator]
+    _computed: ClassVar[dict[str, bool]] = {"identifier": False}
+
+    def __init__(
+        self,
+        data: bytes,
+        *,
+        media_type: str,
+        identifier: str | None = None,
+        vendor_metadata: dict[str, Any] | None = None,
+        kind: Literal["binary"] = "binary",
+        _identifier: str | None = None,
+    ) -> None:
+        self.data = data
+        self.media_type = media_type
+        self.vendor_metadata = vendor_metadata
+        self._identifier = identifier or _identifier
+        self.kind = kind
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        """Checks a subclass makes (pydantic calls it after loading an instance, too)."""
+
     @property
     def identifier(self) -> str:
         """A short stable id for the content (the first 6 hex digits of its SHA-1 unless given)."""
@@ -220,14 +290,14 @@ class BinaryContent:
                 data=content.data,
                 media_type=content.media_type,
                 vendor_metadata=content.vendor_metadata,
-                identifier=content._identifier,  # type: ignore[call-arg]  # pydantic alias of `_identifier`
+                identifier=content._identifier,
             )
         return content
 
     __repr__ = no_defaults_repr
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
+@dataclasses.dataclass(repr=False, init=False)
 class BinaryImage(BinaryContent):
     """Binary content known to be an image."""
 
@@ -236,30 +306,45 @@ class BinaryImage(BinaryContent):
             raise ValueError(f"`BinaryImage` needs an `image/*` media type, got {self.media_type!r}")
 
 
-@pydantic_dataclass(repr=False, config=_FILE_CONFIG)
-class UploadedFile:
+@dataclasses.dataclass(repr=False, init=False)
+class UploadedFile(_FileSchema):
     """A file already uploaded to a provider, referenced by its id."""
 
     file_id: str
     provider_name: str
     _: KW_ONLY
     vendor_metadata: dict[str, Any] | None = None
-    _media_type: Annotated[str | None, Field(alias="media_type", exclude=True)] = dataclasses.field(
-        default=None, compare=False
-    )
-    _identifier: Annotated[str | None, Field(alias="identifier", exclude=True)] = dataclasses.field(
-        default=None, compare=False
-    )
+    _media_type: str | None = dataclasses.field(default=None, compare=False)
+    _identifier: str | None = dataclasses.field(default=None, compare=False)
     kind: Literal["uploaded-file"] = "uploaded-file"
 
-    @computed_field  # type: ignore[prop-decorator]
+    _computed: ClassVar[dict[str, bool]] = {"media_type": False, "identifier": False}
+
+    def __init__(
+        self,
+        file_id: str,
+        provider_name: str,
+        *,
+        media_type: str | None = None,
+        identifier: str | None = None,
+        vendor_metadata: dict[str, Any] | None = None,
+        kind: Literal["uploaded-file"] = "uploaded-file",
+        _media_type: str | None = None,
+        _identifier: str | None = None,
+    ) -> None:
+        self.file_id = file_id
+        self.provider_name = provider_name
+        self.vendor_metadata = vendor_metadata
+        self._media_type = media_type or _media_type
+        self._identifier = identifier or _identifier
+        self.kind = kind
+
     @property
     def media_type(self) -> str:
         if self._media_type is not None:
             return self._media_type
         return _mime().guess_type(urlparse(self.file_id).path)[0] or "application/octet-stream"
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def identifier(self) -> str:
         return self._identifier or _short_hash(self.file_id.encode())
@@ -293,15 +378,15 @@ def _narrow_binary(value: Any) -> Any:
 
 MultiModalContent: TypeAlias = Annotated[
     ImageUrl | AudioUrl | DocumentUrl | VideoUrl | BinaryContent | UploadedFile,
-    Discriminator("kind"),
-    pydantic.AfterValidator(_narrow_binary),
+    Tagged("kind"),
+    After(_narrow_binary),
 ]
 """Any file-like content item, told apart by its ``kind``."""
 
 _TaggedUserContent: TypeAlias = Annotated[
     TextContent | ImageUrl | AudioUrl | DocumentUrl | VideoUrl | BinaryContent | UploadedFile | CachePoint,
-    Discriminator("kind"),
-    pydantic.AfterValidator(_narrow_binary),
+    Tagged("kind"),
+    After(_narrow_binary),
 ]
 
 UserContent: TypeAlias = str | _TaggedUserContent

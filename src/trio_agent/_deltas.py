@@ -10,10 +10,9 @@ import dataclasses
 from dataclasses import KW_ONLY
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import Discriminator
-
 from ._exceptions import UnexpectedModelBehavior
 from ._ids import new_tool_call_id
+from ._lazy_pydantic import Tagged
 from ._parts import BuiltinToolCallPart, TextPart, ThinkingPart, ToolCallPart
 from ._repr import no_defaults_repr
 
@@ -154,6 +153,6 @@ class ToolCallPartDelta:
 
 
 ModelResponsePartDelta: TypeAlias = Annotated[
-    TextPartDelta | ThinkingPartDelta | ToolCallPartDelta, Discriminator("part_delta_kind")
+    TextPartDelta | ThinkingPartDelta | ToolCallPartDelta, Tagged("part_delta_kind")
 ]
 """A streamed update to a response part, told apart by ``part_delta_kind``."""

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from dataclasses import KW_ONLY
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import Discriminator
-
 from ._content import UserContent
 from ._deltas import ModelResponsePartDelta
+from ._lazy_pydantic import Tagged
 from ._messages import ModelMessage
 from ._parts import ModelResponsePart, RetryPromptPart, ToolCallPart, ToolReturnPart
 from ._repr import no_defaults_repr
@@ -169,11 +168,11 @@ class OutputToolResultEvent(ToolResultEvent):
 
 
 ModelResponseStreamEvent: TypeAlias = Annotated[
-    PartStartEvent | PartDeltaEvent | PartEndEvent | FinalResultEvent, Discriminator("event_kind")
+    PartStartEvent | PartDeltaEvent | PartEndEvent | FinalResultEvent, Tagged("event_kind")
 ]
 HandleResponseEvent: TypeAlias = Annotated[
     FunctionToolCallEvent | FunctionToolResultEvent | OutputToolCallEvent | OutputToolResultEvent,
-    Discriminator("event_kind"),
+    Tagged("event_kind"),
 ]
 AgentStreamEvent: TypeAlias = Annotated[
     PartStartEvent
@@ -185,6 +184,6 @@ AgentStreamEvent: TypeAlias = Annotated[
     | FunctionToolResultEvent
     | OutputToolCallEvent
     | OutputToolResultEvent,
-    Discriminator("event_kind"),
+    Tagged("event_kind"),
 ]
 """Every event a run streams before its final ``AgentRunResultEvent``."""

@@ -16,22 +16,15 @@ from typing import Any, get_origin
 
 import pydantic
 import typing_extensions
-from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import SchemaValidator
 
 from ._callables import is_async_callable
 from ._docstrings import DocstringFormat, parse_function_docs
 from ._exceptions import UserError
+from ._lazy_pydantic import tool_json_schema
 from ._run_context import RunContext
 
 __all__ = ["FunctionSchema", "function_schema"]
-
-
-class ToolJsonSchema(GenerateJsonSchema):
-    """Pydantic's JSON schema without the per-field ``title``s a model has no use for."""
-
-    def field_title_should_be_set(self, schema: Any) -> bool:
-        return False
 
 
 def is_run_context(annotation: Any) -> bool:
@@ -116,7 +109,7 @@ def function_schema(
     is_async = is_async_callable(function)
     if len(params) == 1 and params[0].kind is not params[0].VAR_KEYWORD and _is_model_like(hints.get(params[0].name)):
         adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(hints[params[0].name])
-        schema = adapter.json_schema(schema_generator=ToolJsonSchema)
+        schema = adapter.json_schema(schema_generator=tool_json_schema())
         description = docs.description or schema.pop("description", None)
         return FunctionSchema(
             function=function,
@@ -142,7 +135,7 @@ def function_schema(
         __config__=pydantic.ConfigDict(extra="allow" if accepts_extra else "forbid", arbitrary_types_allowed=True),
         **fields,
     )
-    schema = model.model_json_schema(schema_generator=ToolJsonSchema)
+    schema = model.model_json_schema(schema_generator=tool_json_schema())
     schema.pop("title", None)
     if accepts_extra:
         schema.pop("additionalProperties", None)

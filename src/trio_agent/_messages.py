@@ -7,16 +7,19 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import KW_ONLY, field
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import pydantic
-from pydantic import Discriminator, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from ._content import UserContent
+from ._lazy_pydantic import Tagged, lazy_adapter
 from ._parts import ModelRequestPart, ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
 from ._repr import no_defaults_repr
 from ._usage import RequestUsage
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
 
 __all__ = [
     "FinishReason",
@@ -120,14 +123,16 @@ class ModelResponse:
     __repr__ = no_defaults_repr
 
 
-ModelMessage: TypeAlias = Annotated[ModelRequest | ModelResponse, Discriminator("kind")]
+ModelMessage: TypeAlias = Annotated[ModelRequest | ModelResponse, Tagged("kind")]
 """One message of a conversation."""
 
-ModelMessagesTypeAdapter = pydantic.TypeAdapter(
-    list[ModelMessage],
-    config=pydantic.ConfigDict(defer_build=True, ser_json_bytes="base64", val_json_bytes="base64"),
+ModelMessagesTypeAdapter: pydantic.TypeAdapter[list[ModelMessage]] = lazy_adapter(
+    list[ModelMessage], ser_json_bytes="base64", val_json_bytes="base64"
 )
-"""Validates and serialises a conversation (``list[ModelMessage]``) to and from the reference JSON format."""
+"""Validates and serialises a conversation (``list[ModelMessage]``) to and from the reference JSON format.
+
+A ``pydantic.TypeAdapter`` in all but construction: it is built at first use, so that importing the package
+does not load pydantic's schema machinery."""
 
 
 @dataclasses.dataclass(repr=False)

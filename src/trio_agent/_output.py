@@ -23,7 +23,7 @@ import typing_extensions
 from ._callables import is_async_callable, takes_run_context
 from ._deferred import DeferredToolRequests
 from ._exceptions import UserError
-from ._function_schema import ToolJsonSchema
+from ._lazy_pydantic import tool_json_schema
 from ._output_specs import NativeOutput, PromptedOutput, TextOutput, ToolOutput
 from ._run_context import RunContext
 from ._tool_def import OutputObjectDefinition, ToolDefinition
@@ -101,7 +101,7 @@ class _ValueShape:
 
 def _value_shape(output_type: Any) -> _ValueShape:
     adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(output_type)
-    schema = adapter.json_schema(schema_generator=ToolJsonSchema)
+    schema = adapter.json_schema(schema_generator=tool_json_schema())
     description = schema.pop("description", None)
     schema.pop("title", None)
     if schema.get("type") == "object" and "properties" in schema:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from ._exceptions import UsageLimitExceeded
 from ._repr import no_defaults_repr
+
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
 
 __all__ = ["RequestUsage", "RunUsage", "UsageLimits"]
 
