@@ -688,3 +688,25 @@ def test_event_fields_load() -> None:
     assert enqueued.messages == (ModelRequest([]),)
     with pytest.raises(pydantic.ValidationError, match="part_begin"):
         adapter.validate_python([event("part_begin", index=0)])
+
+
+# -- equality ------------------------------------------------------------------------------------------
+
+
+def test_messages_compare_by_class_and_fields_and_are_unhashable() -> None:
+    def response(text: str) -> ModelResponse:
+        return ModelResponse([TextPart(text), ToolCallPart("f", {"a": 1}, "c1")], timestamp=T, run_id="r")
+
+    assert response("hi") == response("hi")
+    assert response("hi") != response("ho")
+    assert TextPart("hi") != ThinkingPart("hi")  # same field values, different class
+    assert ImageUrl("https://e.x/a") != DocumentUrl("https://e.x/a")
+    assert (TextPart("hi") == "hi") is False
+    nan = float("nan")
+    assert ToolCallPart("f", {"x": nan}, "c1") != ToolCallPart("f", {"x": float("nan")}, "c1")
+    shared = {"x": nan}
+    assert ToolCallPart("f", shared, "c1") == ToolCallPart("f", shared, "c1")  # identical values, as in tuples
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(TextPart("hi"))
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(RequestUsage())

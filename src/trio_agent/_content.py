@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 from urllib.parse import urlparse
 
 from ._lazy_pydantic import After, Tagged
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
@@ -81,8 +81,8 @@ def _short_hash(data: bytes) -> str:
 
 
 class _FileSchema:
-    """The JSON shape of the file classes: each private ``_name`` field is read from (and only from) ``name``
-    and never written; each computed property in ``_computed`` is written. Built by pydantic at first use."""
+    """The JSON shape of the file classes: each private ``_name`` field is read from ``name`` (or ``_name``) and
+    never written; each property named in ``_computed`` is written. Pydantic builds it at first use."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = {
         "validate_by_name": True,
@@ -112,7 +112,7 @@ class _FileSchema:
         return schema
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class FileUrl(_FileSchema):
     """Base of the URL content kinds; ``media_type`` is inferred from the URL unless given."""
 
@@ -167,9 +167,10 @@ class FileUrl(_FileSchema):
         return self._identifier or _short_hash(self.url.encode())
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class ImageUrl(FileUrl):
     """An image referenced by URL."""
 
@@ -178,7 +179,7 @@ class ImageUrl(FileUrl):
     kind: Literal["image-url"] = "image-url"
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class AudioUrl(FileUrl):
     """An audio file referenced by URL."""
 
@@ -187,7 +188,7 @@ class AudioUrl(FileUrl):
     kind: Literal["audio-url"] = "audio-url"
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class VideoUrl(FileUrl):
     """A video referenced by URL (YouTube links are treated as ``video/mp4``)."""
 
@@ -204,7 +205,7 @@ class VideoUrl(FileUrl):
         return "video/mp4" if self.is_youtube else _mime().guess_type(self.url)[0]
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class DocumentUrl(FileUrl):
     """A document (PDF, text, spreadsheet, ...) referenced by URL."""
 
@@ -213,7 +214,7 @@ class DocumentUrl(FileUrl):
     kind: Literal["document-url"] = "document-url"
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class BinaryContent(_FileSchema):
     """File content carried inline as bytes (written to JSON as base64)."""
 
@@ -295,9 +296,10 @@ class BinaryContent(_FileSchema):
         return content
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class BinaryImage(BinaryContent):
     """Binary content known to be an image."""
 
@@ -306,7 +308,7 @@ class BinaryImage(BinaryContent):
             raise ValueError(f"`BinaryImage` needs an `image/*` media type, got {self.media_type!r}")
 
 
-@dataclasses.dataclass(repr=False, init=False)
+@dataclasses.dataclass(repr=False, eq=False, init=False)
 class UploadedFile(_FileSchema):
     """A file already uploaded to a provider, referenced by its id."""
 
@@ -350,9 +352,10 @@ class UploadedFile(_FileSchema):
         return self._identifier or _short_hash(self.file_id.encode())
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class TextContent:
     """Text with application-side metadata (the metadata is never sent to the model)."""
 
@@ -362,6 +365,7 @@ class TextContent:
     kind: Literal["text-content"] = "text-content"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 @dataclasses.dataclass

@@ -14,12 +14,12 @@ import dataclasses
 from typing import Any, Literal
 
 from ._parts import ToolCallPart
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 __all__ = ["DeferredToolRequests", "DeferredToolResults", "ToolApproved", "ToolDenied"]
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class DeferredToolRequests:
     """The tool calls a run left for the caller: ``calls`` to execute externally, ``approvals`` to decide on."""
 
@@ -31,9 +31,10 @@ class DeferredToolRequests:
     """Per ``tool_call_id``: the metadata a tool attached when it raised ``CallDeferred``/``ApprovalRequired``."""
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class ToolApproved:
     """Approve a call, optionally with different arguments (validated like the model's)."""
 
@@ -41,9 +42,10 @@ class ToolApproved:
     kind: Literal["tool-approved"] = "tool-approved"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ToolDenied:
     """Deny a call; ``message`` is what the model is told instead of a result."""
 
@@ -52,9 +54,10 @@ class ToolDenied:
     kind: Literal["tool-denied"] = "tool-denied"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class DeferredToolResults:
     """Answers to a :class:`DeferredToolRequests`, keyed by ``tool_call_id``."""
 
@@ -78,3 +81,4 @@ class DeferredToolResults:
         return answers
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq

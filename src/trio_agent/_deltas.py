@@ -14,7 +14,7 @@ from ._exceptions import UnexpectedModelBehavior
 from ._ids import new_tool_call_id
 from ._lazy_pydantic import Tagged
 from ._parts import BuiltinToolCallPart, TextPart, ThinkingPart, ToolCallPart
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 __all__ = ["ModelResponsePartDelta", "TextPartDelta", "ThinkingPartDelta", "ToolCallPartDelta"]
 
@@ -25,7 +25,7 @@ def _merge_details(old: dict[str, Any] | None, new: dict[str, Any] | None) -> di
     return {**(old or {}), **new}
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class TextPartDelta:
     """More text for a :class:`TextPart`."""
 
@@ -46,9 +46,10 @@ class TextPartDelta:
         )
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class ThinkingPartDelta:
     """More reasoning text, or a (replacement) signature, for a :class:`ThinkingPart`."""
 
@@ -80,6 +81,7 @@ class ThinkingPartDelta:
         raise ValueError(f"Cannot apply ThinkingPartDeltas to {type(part).__name__}")
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 def _combine_args(
@@ -96,7 +98,7 @@ def _combine_args(
     return {**(old or {}), **new}
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class ToolCallPartDelta:
     """More of a tool call: name characters, argument JSON (or a dict to merge), and/or its id."""
 
@@ -150,6 +152,7 @@ class ToolCallPartDelta:
         )
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 ModelResponsePartDelta: TypeAlias = Annotated[

@@ -27,7 +27,7 @@ from ._parts import (
     ToolReturnPart,
     UserPromptPart,
 )
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 __all__ = ["EnqueueContent", "PendingMessage", "PendingMessagePriority", "build_enqueued_messages"]
 
@@ -42,7 +42,7 @@ _REQUEST_PART_TYPES = (SystemPromptPart, UserPromptPart, ToolReturnPart, RetryPr
 _PRIORITIES = ("asap", "when_idle")
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class PendingMessage:
     """Content accepted by ``enqueue`` and not yet delivered into the conversation."""
 
@@ -58,6 +58,7 @@ class PendingMessage:
         return cls(build_enqueued_messages(content), priority)
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 def build_enqueued_messages(content: Sequence[EnqueueContent]) -> list[ModelMessage]:

@@ -13,7 +13,7 @@ from ._deltas import ModelResponsePartDelta
 from ._lazy_pydantic import Tagged
 from ._messages import ModelMessage
 from ._parts import ModelResponsePart, RetryPromptPart, ToolCallPart, ToolReturnPart
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 __all__ = [
     "RunEvent",
@@ -50,7 +50,7 @@ PartKind: TypeAlias = Literal[
 ]
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class PartStartEvent(RunEvent):
     """A new part started at ``index`` of the response (a later start at the same index replaces it)."""
 
@@ -60,9 +60,10 @@ class PartStartEvent(RunEvent):
     event_kind: Literal["part_start"] = "part_start"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class PartDeltaEvent(RunEvent):
     """The part at ``index`` grew by ``delta``."""
 
@@ -71,9 +72,10 @@ class PartDeltaEvent(RunEvent):
     event_kind: Literal["part_delta"] = "part_delta"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class PartEndEvent(RunEvent):
     """The part at ``index`` is complete; ``part`` is its final state."""
 
@@ -83,9 +85,10 @@ class PartEndEvent(RunEvent):
     event_kind: Literal["part_end"] = "part_end"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class FinalResultEvent(RunEvent):
     """The response being streamed will carry the run's output (text, or the named output tool call)."""
 
@@ -94,9 +97,10 @@ class FinalResultEvent(RunEvent):
     event_kind: Literal["final_result"] = "final_result"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class EnqueuedMessagesEvent(RunEvent):
     """Content enqueued with ``enqueue`` (id ``enqueue_id``) was delivered into the conversation."""
 
@@ -105,9 +109,10 @@ class EnqueuedMessagesEvent(RunEvent):
     event_kind: Literal["enqueued_messages"] = "enqueued_messages"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ToolCallEvent(RunEvent):
     """Base of the tool-call events."""
 
@@ -121,23 +126,24 @@ class ToolCallEvent(RunEvent):
         return self.part.tool_call_id
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class FunctionToolCallEvent(ToolCallEvent):
     """A function tool is about to run."""
 
     event_kind: Literal["function_tool_call"] = "function_tool_call"
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class OutputToolCallEvent(ToolCallEvent):
     """An output tool call is about to be processed."""
 
     event_kind: Literal["output_tool_call"] = "output_tool_call"
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ToolResultEvent(RunEvent):
     """Base of the tool-result events."""
 
@@ -148,9 +154,10 @@ class ToolResultEvent(RunEvent):
         return self.part.tool_call_id
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class FunctionToolResultEvent(ToolResultEvent):
     """A function tool finished: its return, or the retry prompt its failure produced."""
 
@@ -160,7 +167,7 @@ class FunctionToolResultEvent(ToolResultEvent):
     event_kind: Literal["function_tool_result"] = "function_tool_result"
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class OutputToolResultEvent(ToolResultEvent):
     """An output tool call was processed."""
 

@@ -15,7 +15,7 @@ from pydantic_core import core_schema
 from ._content import UserContent
 from ._lazy_pydantic import Tagged, lazy_adapter
 from ._parts import ModelRequestPart, ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 from ._usage import RequestUsage
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ FinishReason: TypeAlias = Literal["stop", "length", "content_filter", "tool_call
 """Why the model stopped, normalised across providers."""
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ModelRequest:
     """A message sent to the model: prompts, tool returns and retry prompts."""
 
@@ -58,6 +58,7 @@ class ModelRequest:
         return cls(parts=[UserPromptPart(text)], instructions=instructions)
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 _RESPONSE_LEGACY_KEYS = {"vendor_details": "provider_details", "vendor_id": "provider_response_id"}
@@ -69,7 +70,7 @@ def _upgrade_response_keys(value: Any) -> Any:
     return value
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ModelResponse:
     """A message from the model: text, tool calls, thinking and files, with usage and provider details."""
 
@@ -121,6 +122,7 @@ class ModelResponse:
         return core_schema.no_info_before_validator_function(_upgrade_response_keys, handler(source))
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 ModelMessage: TypeAlias = Annotated[ModelRequest | ModelResponse, Tagged("kind")]
@@ -135,7 +137,7 @@ A ``pydantic.TypeAdapter`` in all but construction: it is built at first use, so
 does not load pydantic's schema machinery."""
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ToolReturn:
     """A rich tool result: ``return_value`` goes back as the tool's return, ``content`` follows it as a user
     prompt (for images or documents the tool produced), ``metadata`` stays on the application side."""
@@ -147,3 +149,4 @@ class ToolReturn:
     kind: Literal["tool-return"] = "tool-return"
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq

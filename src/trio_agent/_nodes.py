@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ._content import UserContent
 from ._messages import ModelRequest, ModelResponse
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 if TYPE_CHECKING:
     from ._system_prompts import SystemPromptRunner
@@ -24,7 +24,7 @@ OutputT = TypeVar("OutputT")
 T = TypeVar("T")
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class FinalResult(Generic[OutputT]):
     """The output of a run, and the output tool call that produced it (if any)."""
 
@@ -33,18 +33,20 @@ class FinalResult(Generic[OutputT]):
     tool_call_id: str | None = None
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class End(Generic[T]):
     """The run is over; ``data`` is its :class:`FinalResult`."""
 
     data: T
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class UserPromptNode:
     """First node: assembles the history, system prompts and the user's prompt into the first request."""
 
@@ -58,9 +60,10 @@ class UserPromptNode:
     system_prompt_dynamic_functions: dict[str, SystemPromptRunner] = dataclasses.field(default_factory=dict)
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class ModelRequestNode:
     """Sends ``request`` (after the history) to the model; leads to a :class:`CallToolsNode`."""
 
@@ -68,9 +71,10 @@ class ModelRequestNode:
     is_resuming_without_prompt: bool = False
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class CallToolsNode:
     """Handles ``model_response``: runs the tools it calls, or validates its output; leads to another
     :class:`ModelRequestNode` or to :class:`End`."""
@@ -81,6 +85,7 @@ class CallToolsNode:
     user_prompt: str | Sequence[UserContent] | None = None
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 AgentNode: TypeAlias = UserPromptNode | ModelRequestNode | CallToolsNode

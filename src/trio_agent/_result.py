@@ -12,6 +12,7 @@ from typing_extensions import TypeVar
 
 from ._messages import ModelMessage, ModelMessagesTypeAdapter, ModelRequest, ModelResponse
 from ._parts import ToolReturnPart
+from ._repr import fields_eq
 from ._usage import RunUsage
 
 __all__ = ["AgentRunResult", "AgentRunResultEvent"]
@@ -105,7 +106,7 @@ class AgentRunResult(Generic[OutputT]):
         return self._conversation_id
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class AgentRunResultEvent(Generic[OutputT]):
     """The last event of a run's event stream: the run ended with ``result``."""
 
@@ -115,6 +116,8 @@ class AgentRunResultEvent(Generic[OutputT]):
 
     def __repr__(self) -> str:
         return f"AgentRunResultEvent(result={self.result!r})"
+
+    __eq__ = fields_eq
 
     @property
     def run_id(self) -> str:

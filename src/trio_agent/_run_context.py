@@ -11,7 +11,7 @@ from typing_extensions import TypeVar
 from ._content import UserContent
 from ._exceptions import UserError
 from ._messages import ModelMessage
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 from ._usage import RunUsage
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ __all__ = ["RunContext"]
 DepsT = TypeVar("DepsT", default=None, covariant=True)
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class RunContext(Generic[DepsT]):
     """Information about the current run, passed to tools (as their first argument), instruction and system
     prompt functions, output validators and capability hooks.
@@ -80,3 +80,4 @@ class RunContext(Generic[DepsT]):
         return self._mailbox.put(content, priority)
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq

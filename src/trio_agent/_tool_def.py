@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal, TypeAlias
 
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 __all__ = ["ObjectJsonSchema", "OutputObjectDefinition", "ToolDefinition", "ToolKind"]
 
@@ -14,7 +14,7 @@ ObjectJsonSchema: TypeAlias = dict[str, Any]
 ToolKind: TypeAlias = Literal["function", "output", "external", "unapproved"]
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class ToolDefinition:
     """A tool as the model sees it: name, description and JSON schema of its arguments."""
 
@@ -38,9 +38,10 @@ class ToolDefinition:
         return self.kind in ("external", "unapproved")
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class OutputObjectDefinition:
     """The JSON schema of structured output, for native (response-format) and prompted output modes."""
 
@@ -50,3 +51,4 @@ class OutputObjectDefinition:
     strict: bool | None = None
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq

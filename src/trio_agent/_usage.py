@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic_core import core_schema
 
 from ._exceptions import UsageLimitExceeded
-from ._repr import no_defaults_repr
+from ._repr import fields_eq, no_defaults_repr
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
@@ -52,7 +52,7 @@ def _truthy_repr(self: Any) -> str:
     return f"{type(self).__qualname__}({shown})"
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class _Usage:
     input_tokens: int = 0
     """Tokens in the prompt, including cached ones."""
@@ -114,9 +114,10 @@ class _Usage:
         return core_schema.no_info_before_validator_function(_upgrade_legacy_keys, handler(source))
 
     __repr__ = _truthy_repr
+    __eq__ = fields_eq
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class RequestUsage(_Usage):
     """The usage of one model request (one :class:`~trio_agent.messages.ModelResponse`)."""
 
@@ -130,7 +131,7 @@ class RequestUsage(_Usage):
         return total
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class RunUsage(_Usage):
     """The usage of a whole run: token totals plus the number of model requests and tool calls."""
 
@@ -154,7 +155,7 @@ class RunUsage(_Usage):
 _HINT = " Raise it with `usage_limits=UsageLimits(...)` if the run legitimately needs more."
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class UsageLimits:
     """Bounds a run must stay within; ``None`` means unbounded.
 
@@ -237,3 +238,4 @@ class UsageLimits:
             )
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .._exceptions import UserError
 from .._messages import ModelMessage, ModelResponse
-from .._repr import no_defaults_repr
+from .._repr import fields_eq, no_defaults_repr
 from .._settings import ModelSettings, merge_model_settings
 from .._tool_def import OutputObjectDefinition, ToolDefinition
 
@@ -31,7 +31,7 @@ __all__ = [
 OutputMode: TypeAlias = Literal["text", "tool", "native", "prompted", "auto"]
 
 
-@dataclasses.dataclass(repr=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
 class ModelRequestParameters:
     """Everything about a request that is not the messages: tools, and how output is expected."""
 
@@ -50,6 +50,7 @@ class ModelRequestParameters:
         return {d.name: d for d in (*self.function_tools, *self.output_tools)}
 
     __repr__ = no_defaults_repr
+    __eq__ = fields_eq
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
