@@ -33,7 +33,11 @@ The driver is driven in one of two ways:
   cancel scope: if the consumer is cancelled while waiting, it cancels that scope, the driver abandons the
   step (the outcome is never delivered, so never committed) and waits for the next command.
 * *run-to-end* (``Agent.run``): :meth:`Driver.run_to_end` executes and commits step after step in the
-  caller's task; there is no consumer to hand nodes to, so no channel and no extra task.
+  caller's task; there is no consumer to hand nodes to, so no channel and no extra task. Without
+  capabilities, the steps work on the run's state itself rather than on a fork: a step that raises or is
+  cancelled ends such a run, and no hook or consumer can look at its state in between, so the fork would
+  protect nothing (and cost three objects per step, which with thousands of live runs is garbage-collector
+  work, see ``docs/performance.md``).
 """
 
 from __future__ import annotations
@@ -144,23 +148,27 @@ class Driver:
 
     # -- executing ------------------------------------------------------------------------------------
 
-    async def execute(self, node: AgentNode, *, hooks: bool) -> Outcome:
-        """Run one step on a fork of the state; raise what the step raised (nothing is committed)."""
+    async def execute(self, node: AgentNode, *, hooks: bool, fork: bool = True) -> Outcome:
+        """Run one step on a fork of the state; raise what the step raised (nothing is committed).
+
+        With ``fork=False`` the step works on the state itself (see the module docstring for when that is
+        safe): what it raises then leaves the state part-way through the step.
+        """
         if self.sink is not None:
             await self.sink.flush()  # a listener that stopped reading stops the run here
-        fork = self.state.fork()
+        state = self.state.fork() if fork else self.state
         try:
             if hooks and self.config.capability is not None:
-                result = await self._hooked_step(fork, node)
+                result = await self._hooked_step(state, node)
             elif self._pipelines:
-                result = await self._step(fork, node)
+                result = await self._step(state, node)
             else:
-                result = await self._dispatch(fork, node)
+                result = await self._dispatch(state, node)
         except Exception:
             if self.capture is not None:
-                self.capture[:] = fork.messages
+                self.capture[:] = state.messages
             raise
-        return Outcome(fork, result)
+        return Outcome(state, result)
 
     async def _hooked_step(self, state: RunState, node: AgentNode) -> NodeResult:
         capability = self.config.capability
@@ -277,9 +285,10 @@ class Driver:
         return result
 
     async def _steps_to_end(self) -> AgentRunResult[Any]:
+        fork = self.config.capability is not None
         node = self.next_node
         while not isinstance(node, End):
-            node = self.commit(await self.execute(node, hooks=True))
+            node = self.commit(await self.execute(node, hooks=True, fork=fork))
         return self.result(node)
 
     async def serve(
