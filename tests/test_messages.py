@@ -710,3 +710,23 @@ def test_messages_compare_by_class_and_fields_and_are_unhashable() -> None:
         hash(TextPart("hi"))
     with pytest.raises(TypeError, match="unhashable"):
         hash(RequestUsage())
+
+
+def test_file_schema_reads_aliases_and_writes_read_only_computed_fields() -> None:
+    adapter = pydantic.TypeAdapter(ImageUrl)
+    validation = adapter.json_schema()["properties"]
+    assert {"media_type", "identifier"} <= validation.keys()
+    assert not any(name.startswith("_") for name in validation)
+    written = adapter.json_schema(mode="serialization")["properties"]
+    assert written["media_type"]["readOnly"] is True
+    assert written["identifier"]["description"].startswith("A short stable id")
+    assert adapter.dump_python(ImageUrl("https://e.x/a.png")) == {
+        "url": "https://e.x/a.png",
+        "force_download": False,
+        "vendor_metadata": None,
+        "kind": "image-url",
+        "media_type": "image/png",
+        "identifier": "724315",
+    }
+    loaded = adapter.validate_python({"url": "https://e.x/a", "media_type": "image/gif", "identifier": "i"})
+    assert (loaded.media_type, loaded.identifier) == ("image/gif", "i")

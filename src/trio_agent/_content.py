@@ -11,6 +11,7 @@ import base64
 import dataclasses
 import functools
 import hashlib
+import inspect
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import KW_ONLY
@@ -106,10 +107,17 @@ class _FileSchema:
             core_schema.computed_field(
                 name,
                 core_schema.nullable_schema(core_schema.str_schema()) if nullable else core_schema.str_schema(),
+                metadata={"pydantic_js_updates": _read_only(getattr(cls, name))},  # as `@computed_field` does
             )
             for name, nullable in cls._computed.items()
         ]
         return schema
+
+
+def _read_only(prop: property) -> dict[str, Any]:
+    """The JSON schema additions of a computed field: read-only, described by the property's docstring."""
+    doc = inspect.getdoc(prop)
+    return {"readOnly": True, "description": doc} if doc else {"readOnly": True}
 
 
 @dataclasses.dataclass(repr=False, eq=False, init=False)
