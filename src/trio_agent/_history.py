@@ -27,25 +27,32 @@ def _plain(response: ModelResponse) -> bool:
 def merge_adjacent(messages: Sequence[ModelMessage]) -> list[ModelMessage]:
     """A new list in which each run of adjacent mergeable messages is one message."""
     merged: list[ModelMessage] = []
+    previous: ModelMessage | None = None
     for message in messages:
-        previous = merged[-1] if merged else None
-        if (
-            isinstance(message, ModelRequest)
-            and isinstance(previous, ModelRequest)
-            and _mergeable_requests(previous, message)
-        ):
-            merged[-1] = ModelRequest(
-                parts=sorted([*previous.parts, *message.parts], key=_returns_first),
-                instructions=previous.instructions or message.instructions,
-                timestamp=message.timestamp or previous.timestamp,
-            )
-        elif (
-            isinstance(message, ModelResponse)
-            and isinstance(previous, ModelResponse)
-            and _plain(previous)
-            and _plain(message)
-        ):
-            merged[-1] = dataclasses.replace(previous, parts=[*previous.parts, *message.parts])
-        else:
-            merged.append(message)
+        if previous is not None and message.kind == previous.kind:  # (rare: the cheap test comes first)
+            combined = _merged(previous, message)
+            if combined is not None:
+                merged[-1] = previous = combined
+                continue
+        merged.append(message)
+        previous = message
     return merged
+
+
+def _merged(previous: ModelMessage, message: ModelMessage) -> ModelMessage | None:
+    if isinstance(message, ModelRequest) and isinstance(previous, ModelRequest):
+        if not _mergeable_requests(previous, message):
+            return None
+        return ModelRequest(
+            parts=sorted([*previous.parts, *message.parts], key=_returns_first),
+            instructions=previous.instructions or message.instructions,
+            timestamp=message.timestamp or previous.timestamp,
+        )
+    if (
+        isinstance(message, ModelResponse)
+        and isinstance(previous, ModelResponse)
+        and _plain(previous)
+        and _plain(message)
+    ):
+        return dataclasses.replace(previous, parts=[*previous.parts, *message.parts])
+    return None

@@ -195,14 +195,15 @@ class FunctionModel(Model):
 def _latest_instructions(messages: list[ModelMessage]) -> str | None:
     """The latest request's instructions; if it has none and holds only tool returns / retry prompts (a
     request the run made up to answer tool calls), those of the request before it."""
-    requests = [m for m in reversed(messages) if isinstance(m, ModelRequest)][:2]
-    if not requests:
+    requests = (m for m in reversed(messages) if isinstance(m, ModelRequest))
+    latest = next(requests, None)
+    if latest is None:
         return None
-    latest = requests[0]
-    if latest.instructions is not None or len(requests) < 2:
+    if latest.instructions is not None:
         return latest.instructions
     if all(p.part_kind in ("tool-return", "retry-prompt") for p in latest.parts):
-        return requests[1].instructions
+        before = next(requests, None)
+        return None if before is None else before.instructions
     return None
 
 
