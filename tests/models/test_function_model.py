@@ -28,6 +28,7 @@ from trio_agent.messages import (
     UserPromptPart,
 )
 from trio_agent.models import ModelRequestParameters
+from trio_agent.models._estimate import estimate_usage
 from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
 from trio_agent.tools import ToolDefinition
 
@@ -221,6 +222,18 @@ async def test_usage_estimated_for_a_tool_round_trip() -> None:
         RequestUsage(input_tokens=53, output_tokens=5),
         RequestUsage(input_tokens=56, output_tokens=11),
     ]
+
+
+def test_usage_estimate_follows_messages_changed_after_it_was_remembered() -> None:
+    request = ModelRequest([UserPromptPart("one two three")])
+    response = ModelResponse([TextPart("four five")])
+    history: list[ModelMessage] = [request, response]
+    assert estimate_usage(history) == RequestUsage(input_tokens=53, output_tokens=2)
+    request.parts.append(UserPromptPart("six"))  # the same list, grown
+    response.parts = [TextPart("seven eight nine ten")]  # a new list of the same length
+    assert estimate_usage(history) == RequestUsage(input_tokens=54, output_tokens=4)
+    fresh = [ModelRequest([UserPromptPart("one two three"), UserPromptPart("six")]), ModelResponse(response.parts)]
+    assert estimate_usage(history) == estimate_usage(fresh)
 
 
 async def test_test_model_by_name_usage() -> None:

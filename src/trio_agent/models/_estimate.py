@@ -55,24 +55,29 @@ def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
     request_tokens = 50
     response_tokens = 0
     for message in messages:
-        if isinstance(message, ModelRequest):
-            request_tokens += _message_tokens(message)
+        parts = message.parts
+        # (the memo `_message_tokens` leaves, read inline: this runs for every message on every request)
+        if getattr(message, "_estimate_parts", None) is parts and message._estimate_count == len(parts):  # type: ignore[union-attr]
+            tokens: int = message._estimate_tokens  # type: ignore[union-attr]
         else:
-            response_tokens += _message_tokens(message)
+            tokens = _message_tokens(message)
+        if isinstance(message, ModelRequest):
+            request_tokens += tokens
+        else:
+            response_tokens += tokens
     return RequestUsage(input_tokens=request_tokens, output_tokens=response_tokens)
 
 
 def _message_tokens(message: ModelMessage) -> int:
     """The estimate for one message, remembered on it with the parts it was computed from (every request
-    re-estimates the whole history, so without this a run's estimates would cost quadratic time).
+    re-estimates the whole history, so without this a run's estimates would cost quadratic time;
+    :func:`estimate_usage` reads the memo).
 
     The memo is three plain attributes rather than one tuple in ``__dict__``: reading ``__dict__`` makes CPython
     build the instance's dict, and a dict plus a tuple per message is garbage-collector work on every model
     request of every live run.
     """
     parts = message.parts
-    if getattr(message, "_estimate_parts", None) is parts and message._estimate_count == len(parts):  # type: ignore[union-attr]
-        return int(message._estimate_tokens)  # type: ignore[union-attr]
     tokens = 0
     if isinstance(message, ModelRequest):
         for part in parts:
