@@ -33,6 +33,8 @@ GROUPS: list[list[list[str]]] = [
         for c in ("1", "64")
     ],
     [["w7_import.py"]],
+    [["long_history.py", "400"]],
+    [["long_history.py", "4000"]],
     [["soak_load.py", "10000"]],
 ]
 """Workloads in a group run in turns (one process each per round), so that the machine's load drifting
