@@ -1,7 +1,8 @@
 """Pydantic annotations and adapters whose machinery is imported when the first schema is built, not before.
 
-``import pydantic`` and ``pydantic_core`` are cheap, but ``pydantic.Field``, ``Discriminator``,
-``AfterValidator`` and ``TypeAdapter`` pull in pydantic's schema generator (~45 ms). Module-level annotations
+``import pydantic`` costs little beyond ``pydantic_core`` (which validation needs anyway), but
+``pydantic.Field``, ``Discriminator``, ``AfterValidator`` and ``TypeAdapter`` pull in pydantic's schema
+generator (~45 ms). Module-level annotations
 and adapters made with them would charge that to every ``import trio_agent``, including programs that never
 validate or dump a message. The stand-ins here hold what to build and build it on first use; the schemas they
 produce are pydantic's own.
