@@ -1,5 +1,5 @@
 """``RunConfig``: what a run was started with (model, deps, tools, output, limits, ids). It never changes
-during the run; steps read it and write only to their forked :class:`RunState`."""
+during the run; steps read it and write only to the :class:`RunState` they are given (usually a fork)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class RunConfig:
     """Where the run's events go, if anyone listens (``None``: events are not even built)."""
 
     def run_context(self, state: RunState, **overrides: Any) -> RunContext[Any]:
-        """A :class:`RunContext` showing ``state`` (a step's fork)."""
+        """A :class:`RunContext` showing ``state`` (the state the step works on)."""
         return RunContext(
             deps=self.deps,
             model=self.model,

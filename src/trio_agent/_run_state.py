@@ -1,8 +1,10 @@
 """The state of a run, and the copy-on-write view one step works on.
 
-A step never touches the committed :class:`RunState`: it works on :meth:`RunState.fork`, a copy whose lists
-and counters it may change freely. When the step completes, the fork *becomes* the run's state (see
-``_driver``); if it is cancelled or fails, the fork is dropped and the run is exactly as before the step.
+A step of a run that can be observed or resumed between steps (``agent.iter``, or any run with capabilities)
+never touches the committed :class:`RunState`: it works on :meth:`RunState.fork`, a copy whose lists and
+counters it may change freely. When the step completes, the fork *becomes* the run's state (see ``_driver``);
+if it is cancelled or fails, the fork is dropped and the run is exactly as before the step. (``agent.run``
+without capabilities, where a failed step ends the run, works on the state itself: see ``_driver``.)
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ class _Usage:
 
     def _copy(self) -> Any:
         # Field by field, not through ``__dict__``: touching ``__dict__`` makes CPython build a dict for both
-        # instances, and every step of every run copies its usage (see ``RunState.fork``).
+        # instances, and every forked step copies its usage (see ``RunState.fork``).
         clone = object.__new__(type(self))
         for name in _copied_fields(type(self)):
             setattr(clone, name, getattr(self, name))
