@@ -45,6 +45,12 @@ def agent_bodies(agent: Any, prompt: str) -> dict[str, Callable[[], Awaitable[No
     return {"run": via_run, "iter": via_iter}
 
 
+def current_rss_kb() -> int:
+    """The process's resident set size now (Linux), in KB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4
+
+
 def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

@@ -19,7 +19,7 @@ from collections import Counter
 from typing import Any
 
 import trio
-from _harness import emit
+from _harness import current_rss_kb, emit
 
 from trio_agent import Agent, AgentRun, UsageLimits, UserError
 from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart, UserPromptPart
@@ -28,11 +28,6 @@ from trio_agent.models.function import AgentInfo, FunctionModel
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 THREADS = 100
 ENQUEUES_PER_THREAD = 100
-
-
-def rss_kb() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4
 
 
 async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
@@ -92,7 +87,7 @@ async def main() -> None:
         return f"value of {key}"
 
     gc.collect()
-    baseline = rss_kb()
+    baseline = current_rss_kb()
     objects_before = len(gc.get_objects())
     live: dict[int, AgentRun[Any, Any]] = {}
     lock = threading.Lock()
@@ -126,7 +121,7 @@ async def main() -> None:
                 functools.partial(trio.to_thread.run_sync, enqueue_from_thread, live, lock, seed, log, limiter=limiter)
             )
         while len(finished) < RUNS:
-            peak = max(peak, rss_kb())
+            peak = max(peak, current_rss_kb())
             await trio.sleep(0.05)
     wall = time.perf_counter() - start
     assert len(finished) == RUNS, "a run was lost"
@@ -136,7 +131,7 @@ async def main() -> None:
     live.clear()
     log.clear()
     gc.collect()
-    after = rss_kb()
+    after = current_rss_kb()
     leftovers = sum(
         1
         for o in gc.get_objects()

@@ -14,18 +14,13 @@ import sys
 import time
 
 import trio
-from _harness import emit
+from _harness import current_rss_kb, emit
 
 from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, FunctionModel
 
 TURNS = 5
-
-
-def rss_kb() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * 4
 
 
 async def model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
@@ -54,7 +49,7 @@ async def main(n: int, collect: bool = True, bare: bool = False) -> None:
     run = bare_run if bare else lambda: agent.run("go")
     await run()
     gc.collect()
-    before = rss_kb()
+    before = current_rss_kb()
     peak = before
     done = 0
 
@@ -67,7 +62,7 @@ async def main(n: int, collect: bool = True, bare: bool = False) -> None:
     async def watch_memory() -> None:
         nonlocal peak
         while True:
-            peak = max(peak, rss_kb())
+            peak = max(peak, current_rss_kb())
             await trio.sleep(0.02)
 
     if not collect:
