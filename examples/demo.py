@@ -11,7 +11,7 @@ their results), so the demo needs no key and no network. With ``OPENAI_API_KEY``
 set, it talks to that provider instead. The demo also shows ``enqueue``: while the model works, a sibling task
 steers the run with a follow-up question, which the run answers before it ends.
 
-The agent, its tools and the scripted model live in ``trio_agent._demo``, shared with the command line
+The agent, its tools and the scripted model live in ``trio_agent._cli.demo``, shared with the command line
 (``trio-agent demo`` plays this demo with a live display).
 """
 
@@ -25,7 +25,7 @@ from _common import parser as example_parser
 from _common import pick_model
 
 from trio_agent import CallToolsNode, End, ModelRequestNode
-from trio_agent._demo import DEMO_FOLLOW_UP, DEMO_PROMPT, build_agent, scripted_model, scripted_travel_model
+from trio_agent._cli.demo import DEMO_FOLLOW_UP, DEMO_PROMPT, build_agent, scripted_model, scripted_travel_model
 from trio_agent.messages import TextPart, ToolCallPart, ToolReturnPart
 from trio_agent.models import Model
 from trio_agent.models.function import FunctionModel

@@ -16,7 +16,7 @@ import pytest
 import trio
 from rich.console import Console
 
-from trio_agent._cli import Interrupter, main, main_async
+from trio_agent._cli.main import Interrupter, main, main_async
 from trio_agent.messages import ModelMessagesTypeAdapter, ModelRequest
 
 PARIS_TOKYO = "Paris: light rain, 14°C (13:00 local time). Tokyo: sunny, 22°C (21:00 local time)."
@@ -237,7 +237,7 @@ def test_python_m_trio_agent_help() -> None:
 
 
 def test_importing_trio_agent_does_not_import_rich() -> None:
-    code = "import sys, trio_agent, trio_agent._cli; print([m for m in sys.modules if m.split('.')[0] == 'rich'])"
+    code = "import sys, trio_agent, trio_agent._cli.main; print([m for m in sys.modules if m.split('.')[0] == 'rich'])"
     done = run_module("-c", code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

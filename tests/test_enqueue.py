@@ -10,7 +10,7 @@ import trio.testing
 
 from conftest import request_texts, scripted_model
 from trio_agent import Agent, CallToolsNode, End, ModelRequestNode, RunContext, UserError, UserPromptNode
-from trio_agent._enqueue import build_enqueued_messages
+from trio_agent._engine.enqueue import build_enqueued_messages
 from trio_agent.messages import (
     ImageUrl,
     ModelRequest,
@@ -237,7 +237,7 @@ async def test_enqueue_from_a_thread_after_trio_finished_is_refused() -> None:
 
 
 async def test_a_full_queue_refuses_and_keeps_everything_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
-    import trio_agent._mailbox as mailbox
+    import trio_agent._engine.mailbox as mailbox
 
     monkeypatch.setattr(mailbox, "DEFAULT_CAPACITY", 2)
     model = scripted_model([TextPart("x")])

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
 
-from ._content import UserContent
 from ._exceptions import UserError
-from ._messages import ModelMessage
+from ._messages.content import UserContent
+from ._messages.messages import ModelMessage
 from ._repr import fields_eq, no_defaults_repr
 from ._usage import RunUsage
 
 if TYPE_CHECKING:
-    from ._enqueue import EnqueueContent, PendingMessagePriority
-    from ._mailbox import Mailbox
+    from ._engine.enqueue import EnqueueContent, PendingMessagePriority
+    from ._engine.mailbox import Mailbox
     from .models import Model
     from .settings import ModelSettings
 

@@ -1,8 +1,8 @@
 """Runs and their results."""
 
-from ._result import AgentRunResult as AgentRunResult
-from ._result import AgentRunResultEvent as AgentRunResultEvent
-from ._run import AgentRun as AgentRun
-from ._run import GraphRunContext as GraphRunContext
+from ._engine.agent_run import AgentRun as AgentRun
+from ._engine.agent_run import GraphRunContext as GraphRunContext
+from ._engine.result import AgentRunResult as AgentRunResult
+from ._engine.result import AgentRunResultEvent as AgentRunResultEvent
 
 __all__ = ["AgentRun", "AgentRunResult", "AgentRunResultEvent", "GraphRunContext"]

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .._content import BinaryContent, TextContent
-from .._messages import ModelMessage, ModelRequest
-from .._parts import (
+from .._messages.content import BinaryContent, TextContent
+from .._messages.messages import ModelMessage, ModelRequest
+from .._messages.parts import (
     BuiltinToolCallPart,
     BuiltinToolReturnPart,
     RetryFeedbackPart,

@@ -13,16 +13,16 @@ import trio
 
 from .._callables import is_async_callable
 from .._exceptions import UserError
-from .._messages import ModelMessage, ModelRequest, ModelResponse
-from .._parts import now_utc
+from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
+from .._messages.parts import now_utc
 from .._settings import ModelSettings
-from .._tool_def import ToolDefinition
+from .._tools.definitions import ToolDefinition
 from ._estimate import estimate_string_tokens, estimate_usage
 from ._model import Model, ModelProfile, ModelRequestParameters
 from ._streamed import StreamedResponse
 
 if TYPE_CHECKING:
-    from .._events import ModelResponseStreamEvent
+    from .._messages.events import ModelResponseStreamEvent
     from .._run_context import RunContext
 
 __all__ = [

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import trio
 
-from .._messages import FinishReason, ModelMessage, ModelResponse
-from .._parts import now_utc
+from .._messages.messages import FinishReason, ModelMessage, ModelResponse
+from .._messages.parts import now_utc
 from .._settings import ModelSettings
 from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
 from ._streamed import StreamedResponse
@@ -25,8 +25,8 @@ from ._streamed import StreamedResponse
 if TYPE_CHECKING:
     import httpx
 
-    from .._http import HTTPProvider
     from .._run_context import RunContext
+    from ..providers._http import HTTPProvider
 
 __all__ = ["HTTPModel", "HTTPStreamedResponse", "map_finish_reason"]
 

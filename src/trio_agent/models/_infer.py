@@ -27,13 +27,13 @@ def infer_model(model: Model | KnownModelName) -> Model:
     if not sep or not provider or not name:
         raise UserError(f"Unknown model: {model!r}. Use 'provider:model-name' (e.g. 'openai:gpt-4o') or 'test'.")
     if provider == "anthropic":
-        from ._anthropic import AnthropicModel
+        from ._anthropic.model import AnthropicModel
 
         return AnthropicModel(name)
     from ..providers._openai import OPENAI_COMPATIBLE, OpenAIProvider
 
     if provider in OPENAI_COMPATIBLE:
-        from ._openai import OpenAIChatModel
+        from ._openai.model import OpenAIChatModel
 
         return OpenAIChatModel(name, provider=OpenAIProvider.for_service(provider))
     known = ", ".join(repr(p) for p in ("anthropic", *OPENAI_COMPATIBLE))

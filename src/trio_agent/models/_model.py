@@ -10,10 +10,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .._exceptions import UserError
-from .._messages import ModelMessage, ModelResponse
+from .._messages.messages import ModelMessage, ModelResponse
 from .._repr import fields_eq, no_defaults_repr
 from .._settings import ModelSettings, merge_model_settings
-from .._tool_def import OutputObjectDefinition, ToolDefinition
+from .._tools.definitions import OutputObjectDefinition, ToolDefinition
 
 if TYPE_CHECKING:
     from .._run_context import RunContext

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from .._deltas import TextPartDelta, ThinkingPartDelta, ToolCallPartDelta
-from .._events import PartDeltaEvent, PartStartEvent
 from .._exceptions import UnexpectedModelBehavior
 from .._ids import new_tool_call_id
-from .._parts import BuiltinToolCallPart, ModelResponsePart, TextPart, ThinkingPart, ToolCallPart
+from .._messages.deltas import TextPartDelta, ThinkingPartDelta, ToolCallPartDelta
+from .._messages.events import PartDeltaEvent, PartStartEvent
+from .._messages.parts import BuiltinToolCallPart, ModelResponsePart, TextPart, ThinkingPart, ToolCallPart
 
 __all__ = ["ModelResponsePartsManager"]
 

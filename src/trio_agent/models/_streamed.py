@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from .._events import FinalResultEvent, ModelResponseStreamEvent, PartEndEvent, PartStartEvent
-from .._messages import FinishReason, ModelResponse
-from .._parts import BuiltinToolCallPart, FilePart, TextPart, ThinkingPart, ToolCallPart
+from .._messages.events import FinalResultEvent, ModelResponseStreamEvent, PartEndEvent, PartStartEvent
+from .._messages.messages import FinishReason, ModelResponse
+from .._messages.parts import BuiltinToolCallPart, FilePart, TextPart, ThinkingPart, ToolCallPart
 from .._usage import RequestUsage
 from ._model import ModelRequestParameters
 from ._parts_manager import ModelResponsePartsManager

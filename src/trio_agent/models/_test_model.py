@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic_core
 
 from .._exceptions import UserError
-from .._messages import ModelMessage, ModelRequest, ModelResponse
-from .._parts import ModelResponsePart, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart, now_utc
+from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
+from .._messages.parts import ModelResponsePart, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart, now_utc
 from .._settings import ModelSettings
-from .._tool_def import ToolDefinition
+from .._tools.definitions import ToolDefinition
 from ._estimate import estimate_string_tokens, estimate_usage
 from ._json_test_data import generate_test_data
 from ._model import Model, ModelProfile, ModelRequestParameters
 from ._streamed import StreamedResponse
 
 if TYPE_CHECKING:
-    from .._events import ModelResponseStreamEvent
+    from .._messages.events import ModelResponseStreamEvent
     from .._run_context import RunContext
 
 __all__ = ["TestModel", "TestStreamedResponse"]

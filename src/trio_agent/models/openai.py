@@ -1,5 +1,5 @@
 """OpenAI chat completions (and OpenAI-compatible servers: vLLM, Ollama, llama.cpp, LM Studio, OpenRouter, ...)."""
 
-from ._openai import OpenAIChatModel as OpenAIChatModel
+from ._openai.model import OpenAIChatModel as OpenAIChatModel
 
 __all__ = ["OpenAIChatModel"]

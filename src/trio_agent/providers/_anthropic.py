@@ -7,7 +7,7 @@ import os
 import httpx
 
 from .._exceptions import UserError
-from .._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
 
 __all__ = ["AnthropicProvider"]
 

@@ -1,0 +1,136 @@
+"""The travel assistant of the main demo: its tools, and the embedded default model that plays it offline.
+
+Used by ``examples/demo.py`` and by the command line (``trio-agent demo``, and every ``trio-agent`` run that has
+no ``--model`` and no API key in the environment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import AsyncIterator
+
+import trio
+
+from .._agent.agent import Agent
+from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
+from .._messages.parts import TextPart, ToolCallPart, ToolReturnPart
+from .._run_context import RunContext
+from ..models import Model, infer_model
+from ..models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
+
+__all__ = [
+    "DEMO_FOLLOW_UP",
+    "DEMO_PROMPT",
+    "FORECASTS",
+    "INSTRUCTIONS",
+    "UTC_OFFSETS",
+    "build_agent",
+    "default_model",
+    "scripted_model",
+    "scripted_travel_model",
+    "scripted_travel_stream",
+]
+
+FORECASTS = {
+    "paris": ("light rain", 14),
+    "tokyo": ("sunny", 22),
+    "london": ("overcast", 11),
+    "new york": ("clear", 18),
+    "sydney": ("windy", 24),
+}
+UTC_OFFSETS = {"paris": 1, "tokyo": 9, "london": 0, "new york": -5, "sydney": 11}
+INSTRUCTIONS = "You are a concise travel assistant. Use the tools."
+DEMO_PROMPT = "What's the weather like in Paris and Tokyo right now?"
+DEMO_FOLLOW_UP = "Should I pack an umbrella?"
+
+
+async def scripted_travel_model(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    """The embedded default model: decides like an LLM would, from the conversation so far.
+
+    It looks the cities of the latest prompt up (both tools, in parallel), then answers from those results; an
+    umbrella question is answered from every forecast of the conversation.
+    """
+    await trio.sleep(0.3)  # think a little, so the demo's concurrency is visible
+    parts = [p for m in messages if isinstance(m, ModelRequest) for p in m.parts]
+    returns = [p for p in parts if isinstance(p, ToolReturnPart)]
+    prompts = [str(p.content) for p in parts if p.part_kind == "user-prompt"]
+    latest = prompts[-1].lower() if prompts else ""
+    last_prompt_at = max((i for i, p in enumerate(parts) if p.part_kind == "user-prompt"), default=-1)
+    fresh = [p for p in parts[last_prompt_at + 1 :] if isinstance(p, ToolReturnPart)]
+    facts = {p.tool_call_id: p.model_response_str() for p in returns}
+    if "umbrella" in latest and returns:
+        rainy = [json.loads(v)["city"] for k, v in facts.items() if k.startswith("weather_") and "rain" in v]
+        answer = f"Yes, pack an umbrella for {', '.join(rainy)}." if rainy else "No umbrella needed."
+        return ModelResponse(parts=[TextPart(answer)])
+    if not fresh:
+        cities = [c for c in FORECASTS if c in latest] or [c for c in FORECASTS if c in " ".join(prompts).lower()]
+        calls = []
+        for city in cities or ["paris"]:
+            calls.append(ToolCallPart("get_weather", {"city": city.title()}, f"weather_{city}"))
+            calls.append(ToolCallPart("get_local_time", {"city": city.title()}, f"time_{city}"))
+        return ModelResponse(parts=calls)
+    facts = {p.tool_call_id: p.model_response_str() for p in fresh}
+    lines = []
+    for key, value in facts.items():
+        if key.startswith("weather_"):
+            weather = json.loads(value)
+            local = facts.get(key.replace("weather_", "time_"), "")
+            lines.append(f"{weather['city']}: {weather['sky']}, {weather['temp_c']}°C ({local}).")
+    return ModelResponse(parts=[TextPart(" ".join(lines))])
+
+
+async def scripted_travel_stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str | DeltaToolCalls]:
+    """:func:`scripted_travel_model`, streamed: tool calls as deltas, the answer word by word."""
+    response = await scripted_travel_model(messages, info)
+    for index, part in enumerate(response.parts):
+        if isinstance(part, ToolCallPart):
+            delta = DeltaToolCall(part.tool_name, part.args_as_json_str(), tool_call_id=part.tool_call_id)
+            yield {index: delta}
+        elif isinstance(part, TextPart):
+            for word in re.findall(r"\S+\s*", part.content):
+                await trio.sleep(0.03)  # typing speed: the answer visibly streams
+                yield word
+
+
+def scripted_model() -> FunctionModel:
+    """The embedded default model, for both complete and streamed requests."""
+    return FunctionModel(
+        scripted_travel_model, stream_function=scripted_travel_stream, model_name="scripted-travel-assistant"
+    )
+
+
+def default_model() -> Model:
+    """A real provider when its API key is set, else the embedded scripted model."""
+    if os.environ.get("OPENAI_API_KEY"):
+        return infer_model("openai:gpt-4o-mini")
+    if os.environ.get("ANTHROPIC_API_KEY"):
+        return infer_model("anthropic:claude-haiku-4-5")
+    return scripted_model()
+
+
+def build_agent(model: Model, instructions: str | None = None) -> Agent[None, str]:
+    """The travel assistant: ``model`` with the ``get_weather`` and ``get_local_time`` tools."""
+    agent: Agent[None, str] = Agent(model, instructions=instructions or INSTRUCTIONS)
+
+    @agent.tool_plain
+    async def get_weather(city: str) -> str:
+        """Get today's weather for a city.
+
+        Args:
+            city: The city's name, e.g. 'Paris'.
+        """
+        await trio.sleep(0.5)  # a slow API: both cities' lookups overlap
+        sky, temp = FORECASTS.get(city.lower(), ("unknown", 0))
+        return json.dumps({"city": city, "sky": sky, "temp_c": temp})
+
+    @agent.tool
+    async def get_local_time(ctx: RunContext[None], city: str) -> str:
+        """Get the local time in a city."""
+        await trio.sleep(0.5)
+        offset = UTC_OFFSETS.get(city.lower(), 0)
+        hour = (12 + offset) % 24
+        return f"{hour:02d}:00 local time"
+
+    return agent

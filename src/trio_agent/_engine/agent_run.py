@@ -1,0 +1,280 @@
+"""``AgentRun``: a run being driven node by node, owned by an ``async with agent.iter(...)`` block.
+
+Resource handling: the block owns a nursery holding the run's single driver task and the two buffer-0
+channels between it and you. Leaving the block, however it is left, closes the channels, refuses further
+``enqueue`` calls and cancels the driver (and so any model request or tool still in flight); nothing the run
+started outlives the block.
+
+Cancellation: ``run.cancel(reason)`` ends the run with :class:`RunCancelled` (see its docstring); a trio cancel
+scope around the block, or around one ``next`` call, cancels as trio does (the interrupted step changes
+nothing, and the run can be driven on after a ``next`` was cancelled).
+
+Error handling: an exception raised by a step (a tool's own error, ``UnexpectedModelBehavior``,
+``UsageLimitExceeded``, ...) is raised from the ``next`` / ``__anext__`` call that ran the step, and leaves
+the run as it was before that step. Cancelling that call abandons the step the same way. Exceptions raised in
+the block's body propagate unchanged (never wrapped in an ``ExceptionGroup``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Generic
+
+import trio
+from typing_extensions import TypeVar
+
+from .._capabilities.abstract import NodeResult
+from .._exception_groups import unwrapping_groups
+from .._exceptions import RunCancelled
+from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter
+from .._run_context import RunContext
+from .._usage import RunUsage
+from .driver import Command, Driver, Failure, Outcome
+from .enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
+from .nodes import AgentNode, End
+from .result import AgentRunResult
+from .run_hooks import IterRunHooks
+from .state import RunState
+
+__all__ = ["AgentRun", "GraphRunContext", "open_agent_run"]
+
+DepsT = TypeVar("DepsT", default=None)
+OutputT = TypeVar("OutputT", default=str)
+
+
+class GraphRunContext:
+    """``run.ctx``: the run's committed state and its configuration (for inspection)."""
+
+    __slots__ = ("_driver",)
+
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+
+    @property
+    def state(self) -> RunState:
+        return self._driver.state
+
+    @property
+    def deps(self) -> Any:
+        return self._driver.config
+
+    def run_context(self) -> RunContext[Any]:
+        """A :class:`RunContext` for the committed state."""
+        return self._driver.config.run_context(self._driver.state)
+
+
+class AgentRun(Generic[DepsT, OutputT]):
+    """A stateful, async-iterable agent run; obtained from ``async with agent.iter(...) as run``.
+
+    ``async for node in run`` yields each node *before* it runs, starting with the ``UserPromptNode`` and
+    ending with ``End``; it does not call node hooks. ``await run.next(node)`` runs ``node`` (which may be
+    the yielded node, a modified one, or a replacement) with node hooks, and returns the next node.
+    See the module docstring for resource and error handling.
+    """
+
+    def __init__(
+        self,
+        driver: Driver,
+        commands: trio.MemorySendChannel[Command],
+        outcomes: trio.MemoryReceiveChannel[Outcome | Failure],
+    ) -> None:
+        self._driver = driver
+        self._commands = commands
+        self._outcomes = outcomes
+        self._advancing = False
+        self._yielded: NodeResult | None = None
+        self._result: AgentRunResult[OutputT] | None = None
+        self._run_hooks: IterRunHooks | None = None
+        self._cancelled = False
+        self._cancel_reason: str | None = None
+        self._command: Command | None = None
+        self._wait_scope: trio.CancelScope | None = None
+
+    # -- driving --------------------------------------------------------------------------------------
+
+    async def next(self, node: AgentNode) -> NodeResult:
+        """Run ``node`` with node hooks and return the next node (``End`` when the run is over).
+
+        Cancelling this call abandons the step: the run stays as it was before it, and the same (or another)
+        node can be run afterwards.
+        """
+        return await self._advance(node, hooks=True)
+
+    def __aiter__(self) -> AgentRun[DepsT, OutputT]:
+        return self
+
+    async def __anext__(self) -> NodeResult:
+        """Yield the next node: the current one if it has not been yielded yet, else run it and yield its
+        successor. Node hooks are not called (use :meth:`next` for that)."""
+        node = self._driver.next_node
+        if node is not self._yielded:
+            self._yielded = node
+            return node
+        if isinstance(node, End):
+            raise StopAsyncIteration
+        node = await self._advance(node, hooks=False)
+        self._yielded = node
+        return node
+
+    async def _advance(self, node: AgentNode, *, hooks: bool) -> NodeResult:
+        driver = self._driver
+        if self._cancelled:
+            raise self._cancellation()
+        driver.check_can_advance()
+        if self._run_hooks is not None and (short := self._run_hooks.short_circuit) is not None:
+            return await self._settle(driver.end_early(short))
+        if self._advancing:
+            raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
+        self._advancing = True
+        command = Command(node, hooks, trio.CancelScope())
+        self._command = command
+        try:
+            with trio.CancelScope() as self._wait_scope:
+                await self._commands.send(command)
+                try:
+                    outcome = await self._outcomes.receive()
+                except BaseException:
+                    command.scope.cancel()
+                    raise
+        finally:
+            self._advancing = False
+            self._command = self._wait_scope = None
+        if self._cancelled:
+            raise self._cancellation()
+        if isinstance(outcome, Failure):
+            raise outcome.error
+        return await self._settle(driver.commit(outcome))
+
+    def cancel(self, reason: str | None = None) -> None:
+        """Cancel the run: the step in flight (if any) is abandoned without changing the run, and the step's
+        ``next`` call, every later one, and the exit of the ``async with`` block raise :class:`RunCancelled`
+        carrying ``reason`` and the completed history.
+
+        Level-triggered: once cancelled, the run stays cancelled; cancelling an ended run does nothing (its
+        result stands). Safe from any task, and from any thread (the call then waits until the run's trio
+        thread has taken it).
+        """
+        self._driver.call_soon_in_trio(self._cancel, reason)
+
+    def _cancel(self, reason: str | None) -> None:
+        if self._cancelled or self._driver.ended:
+            return
+        self._cancelled = True
+        self._cancel_reason = reason
+        if self._command is not None:
+            self._command.scope.cancel()
+        if self._wait_scope is not None:
+            self._wait_scope.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called before the run ended."""
+        return self._cancelled
+
+    def _cancellation(self) -> RunCancelled:
+        return RunCancelled(self._cancel_reason, self._driver.history())
+
+    async def _settle(self, node: NodeResult) -> NodeResult:
+        if isinstance(node, End):
+            result = self._driver.result(node)
+            if self._run_hooks is not None:
+                result = await self._run_hooks.end(result)
+            self._result = result
+            await self._driver.finish(result)
+        return node
+
+    # -- inspection -----------------------------------------------------------------------------------
+
+    @property
+    def ctx(self) -> GraphRunContext:
+        """The run's state and configuration."""
+        return GraphRunContext(self._driver)
+
+    @property
+    def next_node(self) -> NodeResult:
+        """The node that runs next (the one :meth:`__anext__` would run)."""
+        return self._driver.next_node
+
+    @property
+    def result(self) -> AgentRunResult[OutputT] | None:
+        """The run's result once it has ended, else ``None``."""
+        return self._result
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        return self._driver.config.metadata
+
+    @property
+    def run_id(self) -> str:
+        return self._driver.config.run_id
+
+    @property
+    def conversation_id(self) -> str:
+        return self._driver.config.conversation_id
+
+    @property
+    def pending_messages(self) -> list[PendingMessage]:
+        """Every enqueued, not yet delivered item, in order (a snapshot)."""
+        return list(self._driver.mailbox.collect())
+
+    def all_messages(self) -> list[ModelMessage]:
+        """The conversation so far, history passed in included; a valid history to resume from."""
+        return self._driver.history()
+
+    def all_messages_json(self, *, output_tool_return_content: str | None = None) -> bytes:
+        """:meth:`all_messages` as JSON bytes."""
+        if output_tool_return_content is None:
+            return ModelMessagesTypeAdapter.dump_json(self.all_messages())
+        if self._result is None:
+            raise ValueError("`output_tool_return_content` needs a run that has ended with an output tool call.")
+        return self._result.all_messages_json(output_tool_return_content=output_tool_return_content)
+
+    def new_messages(self) -> list[ModelMessage]:
+        """The messages this run produced so far."""
+        return self._driver.history()[self._driver.state.new_message_index :]
+
+    def new_messages_json(self) -> bytes:
+        return ModelMessagesTypeAdapter.dump_json(self.new_messages())
+
+    def usage(self) -> RunUsage:
+        """Usage of the run so far."""
+        return self._driver.state.usage
+
+    def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
+        """Inject content into the conversation; returns its enqueue id (``None`` if called with nothing).
+
+        Never blocks; safe from any task and from any thread. ``'asap'`` content is delivered before the next
+        model request, or, if the run is about to end, makes it continue with one more request;
+        ``'when_idle'`` content only when the run would otherwise end. Raises ``UserError`` if the content
+        does not end in a request, if the queue is full, or once the run has ended or its block exited.
+        """
+        return self._driver.mailbox.put(content, priority)
+
+    def __repr__(self) -> str:
+        return f"<AgentRun run_id={self.run_id!r} next_node={type(self.next_node).__name__}>"
+
+
+@asynccontextmanager
+async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[AgentRun[Any, Any]]:
+    """Own a nursery running the driver's ``serve`` and yield the :class:`AgentRun` that talks to it."""
+    driver = make_driver()
+    commands_send, commands_receive = trio.open_memory_channel[Command](0)
+    outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure](0)
+    run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive)
+    async with unwrapping_groups(), trio.open_nursery() as nursery:
+        nursery.start_soon(driver.serve, commands_receive, outcomes_send)
+        try:
+            capability = driver.config.capability
+            if capability is not None and capability.has_run_hooks:
+                run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
+                await run._run_hooks.start(nursery)
+            yield run
+        finally:
+            driver.close()
+            commands_send.close()  # an idle driver sees the end of its commands and returns
+            outcomes_receive.close()
+            if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
+                nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
+    if run.cancelled:
+        raise run._cancellation()

@@ -1,0 +1,277 @@
+"""``Agent.run_stream``: stream the final answer of a run while it is generated.
+
+``async with agent.run_stream(prompt) as result:`` runs the agent in a task of a nursery the block owns (tool
+calls before the final answer run as usual) and enters the block once the model starts producing the final
+answer (its ``FinalResultEvent``). ``result.stream_text()``, ``stream_output()`` and ``stream_responses()``
+then follow that answer as it streams; ``get_output()`` waits for the run to end. If content enqueued near the
+end makes the run continue, the streams follow the next answer too.
+
+Resource handling and error handling are those of ``run_stream_events``: leaving the block cancels the run if
+it is still going; an error of the run is raised from the ``async with`` as itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, Generic
+
+import pydantic
+import trio
+from typing_extensions import TypeVar
+
+from .._exception_groups import unwrapping_groups
+from .._exceptions import UserError
+from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
+from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse
+from .._messages.parts import ModelResponsePart, TextPart, ToolCallPart
+from .._usage import RunUsage
+from .driver import Driver
+from .event_stream import run_then_close
+from .result import AgentRunResult, AgentRunResultEvent
+from .sinks import BatchingSink, EventSink, EventStream
+
+__all__ = ["StreamedRunResult", "open_streamed_run"]
+
+OutputT = TypeVar("OutputT", default=str)
+T = TypeVar("T")
+
+
+class StreamedRunResult(Generic[OutputT]):
+    """The result of ``run_stream``: the final answer as it streams, then the run's result.
+
+    The ``stream_*`` methods and :meth:`get_output` read the same event stream: use one of them at a time.
+    ``debounce_by`` (seconds, or ``None``) groups updates that arrive close together into one.
+    """
+
+    def __init__(self, driver: Driver, events: EventStream) -> None:
+        self._driver = driver
+        self._events = events
+        self._result: AgentRunResult[OutputT] | None = None
+        self._final: FinalResultEvent | None = None
+        self._parts: list[ModelResponsePart] = []
+        self._generation = 0
+        """Incremented each time a new final answer starts (a redirect makes the run answer again)."""
+
+    # -- reading events -------------------------------------------------------------------------------
+
+    async def _next_event(self) -> bool:
+        """Apply the next event to the answer being followed; ``False`` once the run has ended."""
+        if self._result is not None:
+            return False
+        try:
+            event = await self._events.receive()
+        except trio.EndOfChannel:
+            raise RuntimeError("the run ended without a result (it failed or was cancelled)") from None
+        if isinstance(event, AgentRunResultEvent):
+            self._result = event.result
+            return False
+        if isinstance(event, PartStartEvent):
+            if event.index == 0 and event.previous_part_kind is None:
+                self._parts = []
+                self._final = None
+            while len(self._parts) <= event.index:
+                self._parts.append(event.part)
+            self._parts[event.index] = event.part
+        elif isinstance(event, PartDeltaEvent):
+            part = self._parts[event.index]
+            self._parts[event.index] = event.delta.apply(part)  # type: ignore[arg-type, assignment]
+        elif isinstance(event, FinalResultEvent):
+            self._final = event
+            self._generation += 1
+        return True
+
+    async def wait_for_final_answer(self) -> None:
+        """Read events until the final answer starts (or the run ends)."""
+        while self._final is None and await self._next_event():
+            pass
+
+    async def _update(self, debounce_by: float | None) -> bool:
+        """Read at least one event (then, with ``debounce_by``, everything arriving within that many seconds);
+        ``False`` once the run has ended."""
+        if not await self._next_event():
+            return False
+        if debounce_by:
+            with trio.move_on_after(debounce_by):
+                while await self._next_event():
+                    pass
+        return True
+
+    # -- streams --------------------------------------------------------------------------------------
+
+    def _answer_text(self) -> str:
+        return "".join(p.content for p in self._parts if isinstance(p, TextPart))
+
+    def stream_text(self, *, delta: bool = False, debounce_by: float | None = 0.1) -> AsyncIterator[str]:
+        """The answer's text as it grows (``delta=True``: only what is new since the last item)."""
+        if self._final is not None and self._final.tool_name is not None:
+            raise UserError("`stream_text()` can only be used when the answer is text; use `stream_output()`.")
+        return _TextStream(self, delta=delta, debounce_by=debounce_by)
+
+    def stream_output(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[OutputT]:
+        """The output as it streams: text as it grows, or structured output validated as far as it goes; the
+        last item is the run's output."""
+        return _Stream(self, debounce_by, self._partial_output, final=lambda result: result.output)
+
+    def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
+        """Snapshots of the response being streamed."""
+        model_name = self._driver.config.model.model_name
+        return _Stream(self, debounce_by, lambda: ModelResponse(parts=list(self._parts), model_name=model_name))
+
+    def _partial_output(self) -> Any:
+        final = self._final
+        if final is None:
+            return _NOTHING
+        if final.tool_name is None:
+            return self._answer_text()
+        tool = self._driver.config.output_schema.tools.get(final.tool_name)
+        call = next(
+            (p for p in self._parts if isinstance(p, ToolCallPart) and p.tool_call_id == final.tool_call_id), None
+        )
+        if tool is None or tool.shape is None or call is None:
+            return _NOTHING
+        try:
+            value = tool.shape.adapter.validate_json(
+                call.args_as_json_str(), experimental_allow_partial="trailing-strings"
+            )
+        except (pydantic.ValidationError, ValueError):
+            return _NOTHING
+        return value.get(tool.shape.outer_key, _NOTHING) if tool.shape.outer_key else value
+
+    async def get_output(self) -> OutputT:
+        """Wait for the run to end and return its output."""
+        while await self._next_event():
+            pass
+        assert self._result is not None
+        return self._result.output
+
+    # -- after the end --------------------------------------------------------------------------------
+
+    @property
+    def result(self) -> AgentRunResult[OutputT] | None:
+        """The run's result, once it has ended."""
+        return self._result
+
+    def _ended(self) -> AgentRunResult[OutputT]:
+        if self._result is None:
+            raise UserError("The run has not ended yet: read the stream to its end, or `await get_output()` first.")
+        return self._result
+
+    def usage(self) -> RunUsage:
+        """Usage of the run so far."""
+        return self._driver.state.usage
+
+    def all_messages(self) -> list[ModelMessage]:
+        return self._driver.history()
+
+    def all_messages_json(self) -> bytes:
+        return ModelMessagesTypeAdapter.dump_json(self.all_messages())
+
+    def new_messages(self) -> list[ModelMessage]:
+        return self._driver.history()[self._driver.state.new_message_index :]
+
+    def new_messages_json(self) -> bytes:
+        return ModelMessagesTypeAdapter.dump_json(self.new_messages())
+
+    def timestamp(self) -> datetime:
+        return self._ended().timestamp()
+
+    @property
+    def run_id(self) -> str:
+        return self._driver.config.run_id
+
+    @property
+    def conversation_id(self) -> str:
+        return self._driver.config.conversation_id
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        return self._driver.config.metadata
+
+
+_NOTHING: Any = object()
+
+
+class _Stream(AsyncIterator[T]):
+    """Yields ``render()`` after each (debounced) update whenever it changed, then ``final(result)``.
+
+    An iterator object rather than an async generator: breaking out of ``async for`` leaves nothing to clean up.
+    """
+
+    def __init__(
+        self,
+        result: StreamedRunResult[Any],
+        debounce_by: float | None,
+        render: Callable[[], Any],
+        *,
+        final: Callable[[AgentRunResult[Any]], Any] | None = None,
+    ) -> None:
+        self._result = result
+        self._debounce_by = debounce_by
+        self._render = render
+        self._final = final
+        self._last: Any = _NOTHING
+        self._done = False
+
+    async def __anext__(self) -> T:
+        while not self._done:
+            if not await self._result._update(self._debounce_by):
+                self._done = True
+                run_result = self._result.result
+                if self._final is not None and run_result is not None:
+                    value = self._final(run_result)
+                    if value != self._last:
+                        return value  # type: ignore[no-any-return]
+                break
+            value = self._render()
+            if value is not _NOTHING and value != self._last:
+                self._last = value
+                return value  # type: ignore[no-any-return]
+        raise StopAsyncIteration
+
+
+class _TextStream(_Stream[str]):
+    """The answer's text, cumulative or as deltas; restarts when a new answer starts."""
+
+    def __init__(self, result: StreamedRunResult[Any], *, delta: bool, debounce_by: float | None) -> None:
+        super().__init__(result, debounce_by, self._text)
+        self._delta = delta
+        self._generation = result._generation
+        self._sent = ""
+        self._pending_initial = result._answer_text()
+
+    def _text(self) -> Any:
+        result = self._result
+        if result._generation != self._generation:
+            self._generation, self._sent = result._generation, ""
+        text = result._answer_text()
+        if text == self._sent:
+            return _NOTHING
+        out = text[len(self._sent) :] if self._delta and text.startswith(self._sent) else text
+        self._sent = text
+        return out
+
+    async def __anext__(self) -> str:
+        if self._pending_initial:
+            text, self._pending_initial = self._pending_initial, ""
+            self._sent = text
+            return text
+        return await super().__anext__()
+
+
+@asynccontextmanager
+async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> AsyncIterator[StreamedRunResult[Any]]:
+    """Run the agent in a task; yield once its final answer starts streaming."""
+    sink = BatchingSink()
+    driver = make_driver(sink)
+    events = sink.stream()
+    async with unwrapping_groups(), trio.open_nursery() as nursery:
+        nursery.start_soon(run_then_close, driver)
+        try:
+            result: StreamedRunResult[Any] = StreamedRunResult(driver, events)
+            await result.wait_for_final_answer()
+            yield result
+        finally:
+            nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
+            events.close()

@@ -1,0 +1,362 @@
+"""How a run's output is requested from the model and turned into a value.
+
+``output_type`` may be ``str`` (a text answer), any type pydantic validates or an *output function* (the model
+calls an output tool), the markers of ``_output_specs`` (``ToolOutput``, ``NativeOutput``, ``PromptedOutput``,
+``TextOutput``), or a list/union of these. The :class:`OutputSchema` is built once per agent (and once per
+distinct per-run override), never per run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import types
+import typing
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import pydantic
+import pydantic_core
+import typing_extensions
+
+from .._callables import is_async_callable, takes_run_context
+from .._exceptions import UserError
+from .._lazy_pydantic import tool_json_schema
+from .._run_context import RunContext
+from .._tools.deferred import DeferredToolRequests
+from .._tools.definitions import OutputObjectDefinition, ToolDefinition
+from .._tools.tool import Tool
+from .specs import NativeOutput, PromptedOutput, TextOutput, ToolOutput
+
+if typing.TYPE_CHECKING:
+    from ..models import ModelRequestParameters
+
+__all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema", "output_schema_key"]
+
+DEFAULT_OUTPUT_TOOL_NAME = "final_result"
+DEFAULT_OUTPUT_TOOL_DESCRIPTION = "The final response, which ends this conversation"
+DEFAULT_PROMPTED_TEMPLATE = (
+    "Respond with a JSON object that matches this JSON schema:\n\n{schema}\n\n"
+    "Reply with the JSON object only, with no text or Markdown fences around it."
+)
+OutputMode = Literal["text", "tool", "native", "prompted"]
+
+# Types built at run time from the user's output types (typed as Any: type checkers cannot follow them).
+_typed_dict: Any = typing_extensions.TypedDict
+_literal: Any = Literal
+_union: Any = Union
+_annotated: Any = Annotated
+
+
+class _CallableOutput:
+    """Calls a user function with the value (and the context, if it takes one), awaiting it if async."""
+
+    __slots__ = ("function", "is_async", "takes_ctx")
+
+    def __init__(self, function: Callable[..., Any], *, arity_with_ctx: int) -> None:
+        self.function = function
+        self.takes_ctx = len(_parameters(function)) >= arity_with_ctx and takes_run_context(function)
+        self.is_async = is_async_callable(function)
+
+    async def __call__(self, value: Any, ctx: RunContext[Any]) -> Any:
+        result = self.function(ctx, value) if self.takes_ctx else self.function(value)
+        if self.is_async:
+            awaitable: Awaitable[Any] = result
+            result = await awaitable
+        return result
+
+
+def _parameters(function: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+class OutputValidator(_CallableOutput):
+    """``@agent.output_validator``: ``(output)`` or ``(ctx, output)``, returning the output or raising
+    ``ModelRetry``. Sync validators run on the trio thread (they are meant to be quick checks)."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        super().__init__(function, arity_with_ctx=2)
+
+    async def validate(self, output: Any, ctx: RunContext[Any]) -> Any:
+        return await self(output, ctx)
+
+
+@dataclasses.dataclass(kw_only=True)
+class _ValueShape:
+    """How a JSON value is validated into the output: a TypeAdapter, unwrapping ``{outer_key: value}``."""
+
+    adapter: pydantic.TypeAdapter[Any]
+    outer_key: str | None
+    schema: dict[str, Any]
+    description: str | None
+
+    def validate(self, args: str | dict[str, Any] | None) -> Any:
+        if isinstance(args, str):
+            value = self.adapter.validate_json(args or "{}")
+        else:
+            value = self.adapter.validate_python(args or {})
+        return value[self.outer_key] if self.outer_key else value
+
+
+def _value_shape(output_type: Any) -> _ValueShape:
+    adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(output_type)
+    schema = adapter.json_schema(schema_generator=tool_json_schema())
+    description = schema.pop("description", None)
+    schema.pop("title", None)
+    if schema.get("type") == "object" and "properties" in schema:
+        return _ValueShape(adapter=adapter, outer_key=None, schema=schema, description=description)
+    wrapper = _typed_dict("OutputWrapper", {"response": output_type})
+    defs = schema.pop("$defs", None)
+    wrapped: dict[str, Any] = {"properties": {"response": schema}, "required": ["response"], "type": "object"}
+    if defs:
+        wrapped["$defs"] = defs
+    return _ValueShape(
+        adapter=pydantic.TypeAdapter(wrapper), outer_key="response", schema=wrapped, description=description
+    )
+
+
+@dataclasses.dataclass(kw_only=True)
+class OutputTool:
+    """A tool whose arguments are the run's output (or an output function's arguments)."""
+
+    tool_def: ToolDefinition
+    max_retries: int | None = None
+    shape: _ValueShape | None = None
+    function: Tool[Any] | None = None
+
+    async def process(self, args: str | dict[str, Any] | None, ctx: RunContext[Any]) -> Any:
+        """Validate (and, for an output function, call) into the output; raises ``pydantic.ValidationError`` or
+        ``ModelRetry``."""
+        if self.function is not None:
+            return await self.function.call(self.function.function_schema.validate(args), ctx)
+        assert self.shape is not None
+        return self.shape.validate(args)
+
+
+_FENCE = re.compile(r"```(?:\w+)?\s*\n?(.*?)```", re.DOTALL)
+
+
+def _strip_fences(text: str) -> str:
+    match = _FENCE.search(text)
+    return (match.group(1) if match else text).strip() or "{}"
+
+
+@dataclasses.dataclass(kw_only=True)
+class TextProcessor:
+    """Turns a text answer into the output: as is (``str``), through a ``TextOutput`` function, or as JSON."""
+
+    function: _CallableOutput | None = None
+    shape: _ValueShape | _KindUnion | None = None
+
+    async def process(self, text: str, ctx: RunContext[Any]) -> Any:
+        if self.shape is not None:
+            return self.shape.validate(_strip_fences(text))
+        if self.function is not None:
+            return await self.function(text, ctx)
+        return text
+
+
+@dataclasses.dataclass(kw_only=True)
+class OutputSchema:
+    """What the run accepts as output and how the model is asked for it."""
+
+    mode: OutputMode
+    tools: dict[str, OutputTool]
+    text: TextProcessor | None
+    output_object: OutputObjectDefinition | None = None
+    prompted_template: str | None = None
+    allows_none: bool = False
+    allows_deferred: bool = False
+    """Whether ``DeferredToolRequests`` is among the output types (so deferred calls can end the run)."""
+    request_parameters: tuple[int, ModelRequestParameters] | None = None
+    """The agent's request parameters for this output, with the tool-set version they were built for."""
+
+    @property
+    def allow_text_output(self) -> bool:
+        """Whether a plain-text answer can be the output."""
+        return self.text is not None
+
+    @property
+    def tool_defs(self) -> list[ToolDefinition]:
+        return [tool.tool_def for tool in self.tools.values()]
+
+    def prompted_instructions(self) -> str | None:
+        """The instructions that ask for JSON output, in ``'prompted'`` mode."""
+        if self.mode != "prompted" or self.output_object is None:
+            return None
+        template = self.prompted_template or DEFAULT_PROMPTED_TEMPLATE
+        return template.replace("{schema}", pydantic_core.to_json(self.output_object.json_schema).decode())
+
+
+def _flatten(output_type: Any) -> list[Any]:
+    if isinstance(output_type, Sequence) and not isinstance(output_type, str):
+        return [member for item in output_type for member in _flatten(item)]
+    if get_origin(output_type) in (Union, types.UnionType):
+        return [member for item in get_args(output_type) for member in _flatten(item)]
+    return [output_type]
+
+
+def output_schema_key(output_type: Any) -> tuple[Any, ...]:
+    """A hashable key identifying an output spec (raises ``TypeError`` if a member is unhashable)."""
+    key = tuple(_flatten(output_type))
+    hash(key)
+    return key
+
+
+def _type_name(value: Any) -> str:
+    name = str(getattr(value, "__name__", None) or type(value).__name__)
+    return re.sub(r"[^a-zA-Z0-9_-]", "", name)
+
+
+def _unique(name: str, taken: dict[str, Any]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+def _is_output_function(member: Any) -> bool:
+    return callable(member) and not isinstance(member, type) and get_origin(member) is None
+
+
+def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str, *, several: bool) -> OutputTool:
+    value = spec.output if spec is not None else member
+    description = spec.description if spec is not None else None
+    max_retries = spec.max_retries if spec is not None else None
+    strict = spec.strict if spec is not None else None
+    sequential = spec.sequential if spec is not None else False
+    if _is_output_function(value):
+        function: Tool[Any] = Tool(value, name=name, description=description, strict=strict, sequential=sequential)
+        tool_def = dataclasses.replace(function.tool_def, kind="output")
+        return OutputTool(tool_def=tool_def, max_retries=max_retries, function=function)
+    shape = _value_shape(value)
+    if description and shape.description:
+        description = f"{description}. {shape.description}"
+    default = f"{_type_name(value)}: {DEFAULT_OUTPUT_TOOL_DESCRIPTION}" if several else DEFAULT_OUTPUT_TOOL_DESCRIPTION
+    return OutputTool(
+        tool_def=ToolDefinition(
+            name=name,
+            parameters_json_schema=shape.schema,
+            description=description or shape.description or default,
+            outer_typed_dict_key=shape.outer_key,
+            strict=strict,
+            sequential=sequential,
+            kind="output",
+        ),
+        max_retries=max_retries,
+        shape=shape,
+    )
+
+
+class _KindUnion:
+    """Several structured-text outputs as one object: ``{"result": {"kind": <name>, "data": <value>}}``."""
+
+    def __init__(self, members: list[Any]) -> None:
+        self.shapes: dict[str, _ValueShape] = {}
+        entries: list[dict[str, Any]] = []
+        defs: dict[str, Any] = {}
+        for member in members:
+            key = _unique(_type_name(member), self.shapes)
+            shape = self.shapes[key] = _value_shape(member)
+            data = dict(shape.schema)
+            defs.update(data.pop("$defs", {}))
+            entry: dict[str, Any] = {
+                "type": "object",
+                "properties": {"kind": {"type": "string", "const": key}, "data": data},
+                "required": ["kind", "data"],
+                "additionalProperties": False,
+                "title": key,
+            }
+            if shape.description:
+                entry["description"] = shape.description
+            entries.append(entry)
+        self.schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {"result": {"anyOf": entries}},
+            "required": ["result"],
+            "additionalProperties": False,
+        }
+        if defs:
+            self.schema["$defs"] = defs
+        self.description: str | None = None
+        envelopes = [_typed_dict("Envelope", {"kind": _literal[key], "data": Any}) for key in self.shapes]
+        union = _annotated[_union[tuple(envelopes)], pydantic.Discriminator("kind")]
+        self._envelope: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(_typed_dict("Result", {"result": union}))
+
+    def validate(self, args: str | dict[str, Any] | None) -> Any:
+        if isinstance(args, str):
+            envelope = self._envelope.validate_json(args or "{}")
+        else:
+            envelope = self._envelope.validate_python(args or {})
+        result = envelope["result"]
+        return self.shapes[result["kind"]].validate(result["data"])
+
+
+def _structured_text(
+    spec: NativeOutput[Any] | PromptedOutput[Any],
+) -> tuple[_ValueShape | _KindUnion, OutputObjectDefinition]:
+    members = _flatten(spec.outputs)
+    shape: _ValueShape | _KindUnion = _value_shape(members[0]) if len(members) == 1 else _KindUnion(members)
+    name = spec.name or (_type_name(members[0]) if len(members) == 1 else None)
+    strict = spec.strict if isinstance(spec, NativeOutput) else None
+    definition = OutputObjectDefinition(
+        json_schema=shape.schema, name=name, description=spec.description or shape.description, strict=strict
+    )
+    return shape, definition
+
+
+def output_schema(output_type: Any) -> OutputSchema:
+    """Build the :class:`OutputSchema` for an ``output_type`` spec; misuse is a :class:`UserError`."""
+    members = _flatten(output_type)
+    allows_none = any(m is None or m is type(None) for m in members)
+    allows_deferred = DeferredToolRequests in members
+    members = [m for m in members if m is not None and m is not type(None) and m is not DeferredToolRequests]
+    structured_text = [m for m in members if isinstance(m, NativeOutput | PromptedOutput)]
+    if structured_text:
+        if len(members) > 1:
+            raise UserError(
+                "`NativeOutput` and `PromptedOutput` must be the only output type; list the types inside it."
+            )
+        spec = structured_text[0]
+        shape, definition = _structured_text(spec)
+        return OutputSchema(
+            mode="native" if isinstance(spec, NativeOutput) else "prompted",
+            tools={},
+            text=TextProcessor(shape=shape),
+            output_object=definition,
+            prompted_template=spec.template if isinstance(spec, PromptedOutput) else None,
+            allows_none=allows_none,
+            allows_deferred=allows_deferred,
+        )
+    text_members = [m for m in members if m is str or isinstance(m, TextOutput)]
+    if len(text_members) > 1:
+        raise UserError("Only one of `str` and `TextOutput(...)` can be an output type.")
+    text = None
+    if text_members:
+        member = text_members[0]
+        text = TextProcessor(
+            function=_CallableOutput(member.output_function, arity_with_ctx=2)
+            if isinstance(member, TextOutput)
+            else None
+        )
+    tool_members = [m for m in members if m not in text_members]
+    if not tool_members and text is None and not allows_deferred:
+        raise UserError(f"`output_type={output_type!r}` names no output type; use `str` or a type to validate.")
+    tools: dict[str, OutputTool] = {}
+    several = len(tool_members) > 1
+    for member in tool_members:
+        tool_spec = member if isinstance(member, ToolOutput) else None
+        name = tool_spec.name if tool_spec is not None and tool_spec.name else DEFAULT_OUTPUT_TOOL_NAME
+        if several and not (tool_spec is not None and tool_spec.name):
+            name = f"{DEFAULT_OUTPUT_TOOL_NAME}_{_type_name(tool_spec.output if tool_spec is not None else member)}"
+        name = _unique(name, tools)
+        tools[name] = _output_tool(member, tool_spec, name, several=several)
+    return OutputSchema(
+        mode="tool" if tools else "text",
+        tools=tools,
+        text=text,
+        allows_none=allows_none,
+        allows_deferred=allows_deferred,
+    )

@@ -1,0 +1,121 @@
+"""The markers that say *how* the model should produce structured output: ``ToolOutput``, ``NativeOutput``,
+``PromptedOutput`` and ``TextOutput``. A bare type (or list/union of types) means ``ToolOutput`` for each."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from .._repr import no_defaults_repr
+
+__all__ = ["NativeOutput", "PromptedOutput", "TextOutput", "ToolOutput"]
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class ToolOutput(Generic[T]):
+    """The model returns the output by calling an output tool whose arguments are the value.
+
+    Args:
+        type_: The output type (or an output function, whose arguments become the tool's).
+        name: The tool's name; ``final_result`` (or ``final_result_<Type>`` among several) if ``None``.
+        description: The tool's description; the type's docstring if ``None``.
+        max_retries: Invalid calls sent back to the model before the run fails; the agent's output budget if
+            ``None``.
+        strict: Ask providers that support it to enforce the schema strictly.
+        sequential: Process calls to this tool alone (a barrier among concurrent calls).
+    """
+
+    output: Any
+    name: str | None
+    description: str | None
+    max_retries: int | None
+    strict: bool | None
+    sequential: bool
+
+    def __init__(
+        self,
+        type_: type[T] | Callable[..., T],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        max_retries: int | None = None,
+        strict: bool | None = None,
+        sequential: bool = False,
+    ) -> None:
+        self.output = type_
+        self.name = name
+        self.description = description
+        self.max_retries = max_retries
+        self.strict = strict
+        self.sequential = sequential
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class NativeOutput(Generic[T]):
+    """The model returns the output as JSON text constrained by the provider's JSON-schema response format.
+
+    Needs a model whose profile supports JSON-schema output. ``outputs`` may be one type or several.
+    """
+
+    outputs: Any
+    name: str | None
+    description: str | None
+    strict: bool | None
+
+    def __init__(
+        self,
+        outputs: type[T] | Sequence[Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        strict: bool | None = None,
+    ) -> None:
+        self.outputs = outputs
+        self.name = name
+        self.description = description
+        self.strict = strict
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class PromptedOutput(Generic[T]):
+    """The model is told the output's JSON schema in its instructions and answers with JSON text.
+
+    Works with any model. ``template`` is the instruction text, with ``{schema}`` where the schema goes.
+    """
+
+    outputs: Any
+    name: str | None
+    description: str | None
+    template: str | None
+
+    def __init__(
+        self,
+        outputs: type[T] | Sequence[Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        template: str | None = None,
+    ) -> None:
+        self.outputs = outputs
+        self.name = name
+        self.description = description
+        self.template = template
+
+    __repr__ = no_defaults_repr
+
+
+@dataclasses.dataclass(repr=False, eq=False)
+class TextOutput(Generic[T]):
+    """The model answers in text, and ``output_function(text)`` (or ``(ctx, text)``) turns it into the output;
+    the function may raise ``ModelRetry``."""
+
+    output_function: Callable[..., Any]
+
+    __repr__ = no_defaults_repr

@@ -1,0 +1,61 @@
+"""``AnthropicModel``: the Anthropic Messages API (and servers that speak it) over httpx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..._messages.messages import ModelMessage, ModelResponse
+from ..._settings import ModelSettings
+from ...providers._anthropic import AnthropicProvider
+from .._http_model import HTTPModel, HTTPStreamedResponse
+from .._model import ModelProfile, ModelRequestParameters
+from .request import build_body as build_messages_body
+from .response import AnthropicStreamedResponse
+from .response import parse_response as parse_messages_response
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["AnthropicModel"]
+
+_PROFILE = ModelProfile(supports_json_schema_output=False, default_structured_output_mode="tool")
+
+
+class AnthropicModel(HTTPModel):
+    """A model behind the Anthropic Messages API (``POST /v1/messages``).
+
+    Args:
+        model_name: The model, e.g. ``'claude-sonnet-4-5'``.
+        provider: Where the API lives (``AnthropicProvider()`` reads ``ANTHROPIC_BASE_URL`` /
+            ``ANTHROPIC_API_KEY``).
+        settings: Default settings for every request (``max_tokens`` defaults to 4096, as the API requires one).
+        profile: What the model supports (structured output through tools; no JSON-schema output).
+
+    Resource handling: see :mod:`trio_agent.models._http_model`.
+    """
+
+    path = "v1/messages"
+    provider: AnthropicProvider
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        provider: AnthropicProvider | None = None,
+        settings: ModelSettings | None = None,
+        profile: ModelProfile | None = None,
+    ) -> None:
+        super().__init__(
+            model_name, provider=provider or AnthropicProvider(), settings=settings, profile=profile or _PROFILE
+        )
+
+    def build_body(
+        self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters, *, stream: bool
+    ) -> dict[str, Any]:
+        return build_messages_body(self._model_name, messages, settings, params, stream=stream)
+
+    def parse_response(self, data: Any) -> ModelResponse:
+        return parse_messages_response(data, model_name=self._model_name, provider=self.provider)
+
+    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+        return AnthropicStreamedResponse(params, response=response, provider=self.provider, model_name=self._model_name)

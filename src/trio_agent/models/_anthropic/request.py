@@ -1,0 +1,231 @@
+"""Mapping trio_agent messages, tools and settings to an Anthropic Messages API request body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..._exceptions import UserError
+from ..._messages.content import (
+    AudioUrl,
+    BinaryContent,
+    CachePoint,
+    DocumentUrl,
+    ImageUrl,
+    TextContent,
+    UploadedFile,
+    VideoUrl,
+)
+from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
+from ..._messages.parts import (
+    RetryFeedbackPart,
+    RetryPromptPart,
+    SystemPromptPart,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+    ToolReturnPart,
+    UserPromptPart,
+)
+from ..._settings import ModelSettings
+from ..._tools.definitions import ToolDefinition
+from .._model import ModelRequestParameters
+
+__all__ = ["DEFAULT_MAX_TOKENS", "build_body", "map_messages"]
+
+DEFAULT_MAX_TOKENS = 4096
+"""Sent as ``max_tokens`` when the settings have none: the Messages API requires the field."""
+REDACTED_THINKING_ID = "redacted_thinking"
+"""The ``ThinkingPart.id`` of a redacted thinking block (its encrypted data travels in ``signature``)."""
+
+_CACHEABLE = frozenset({"text", "image", "document", "tool_result", "tool_use"})
+
+
+def map_messages(messages: list[ModelMessage]) -> tuple[str, list[dict[str, Any]]]:
+    """The conversation as the ``system`` text and alternating user/assistant messages.
+
+    The latest request's instructions come first in ``system``, then every system prompt, joined by blank lines.
+    Consecutive messages with the same role are merged, as the API requires strict alternation.
+    """
+    system: list[str] = []
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        if isinstance(message, ModelRequest):
+            blocks: list[dict[str, Any]] = []
+            for part in message.parts:
+                if isinstance(part, SystemPromptPart):
+                    system.append(part.content)
+                else:
+                    blocks.extend(_request_blocks(part))
+            _append(out, "user", blocks)
+        else:
+            _append(out, "assistant", _response_blocks(message))
+    instructions = next((m.instructions for m in reversed(messages) if isinstance(m, ModelRequest)), None)
+    if instructions:
+        system.insert(0, instructions)
+    return "\n\n".join(system), out
+
+
+def _append(out: list[dict[str, Any]], role: str, blocks: list[dict[str, Any]]) -> None:
+    if not blocks:
+        return
+    if out and out[-1]["role"] == role:
+        out[-1]["content"].extend(blocks)
+    else:
+        out.append({"role": role, "content": blocks})
+
+
+def _request_blocks(part: Any) -> list[dict[str, Any]]:
+    if isinstance(part, UserPromptPart):
+        return _user_blocks(part.content)
+    if isinstance(part, ToolReturnPart):
+        return [_tool_result(part.tool_call_id, part.model_response_str(), is_error=part.outcome == "failed")]
+    if isinstance(part, RetryPromptPart) and part.tool_name is not None:
+        return [_tool_result(part.tool_call_id, part.model_response(), is_error=True)]
+    if isinstance(part, RetryPromptPart | RetryFeedbackPart):
+        return [{"type": "text", "text": part.model_response()}]
+    return []
+
+
+def _tool_result(tool_use_id: str, text: str, *, is_error: bool) -> dict[str, Any]:
+    return {
+        "type": "tool_result",
+        "tool_use_id": tool_use_id,
+        "content": [{"type": "text", "text": text}],
+        "is_error": is_error,
+    }
+
+
+def _response_blocks(response: ModelResponse) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for part in response.parts:
+        if isinstance(part, TextPart):
+            if part.content:
+                blocks.append({"type": "text", "text": part.content})
+        elif isinstance(part, ToolCallPart):
+            blocks.append(
+                {"type": "tool_use", "id": part.tool_call_id, "name": part.tool_name, "input": part.args_as_dict()}
+            )
+        elif isinstance(part, ThinkingPart) and part.signature:
+            # Unsigned thinking (from another provider, or stripped) cannot be replayed: the API rejects it.
+            if part.id == REDACTED_THINKING_ID:
+                blocks.append({"type": "redacted_thinking", "data": part.signature})
+            else:
+                blocks.append({"type": "thinking", "thinking": part.content, "signature": part.signature})
+    return blocks
+
+
+def _user_blocks(content: Any) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}] if content else []
+    blocks: list[dict[str, Any]] = []
+    for item in content:
+        if isinstance(item, str):
+            if item:
+                blocks.append({"type": "text", "text": item})
+        elif isinstance(item, TextContent):
+            blocks.append({"type": "text", "text": item.content})
+        elif isinstance(item, CachePoint):
+            _add_cache_control(blocks, item)
+        elif isinstance(item, ImageUrl):
+            blocks.append({"type": "image", "source": {"type": "url", "url": item.url}})
+        elif isinstance(item, DocumentUrl):
+            blocks.append(_document_url(item))
+        elif isinstance(item, BinaryContent):
+            blocks.append(_binary_block(item))
+        elif isinstance(item, AudioUrl | VideoUrl | UploadedFile):
+            raise UserError(
+                f"The Anthropic Messages API cannot take a {type(item).__name__}: it accepts text, images and PDF "
+                "documents. Remove it from the prompt or convert it first."
+            )
+        else:
+            raise UserError(f"Cannot send user content of type {type(item).__name__!r} to the Anthropic Messages API.")
+    return blocks
+
+
+def _add_cache_control(blocks: list[dict[str, Any]], point: CachePoint) -> None:
+    if not blocks:
+        raise UserError(
+            "A `CachePoint` marks the end of the content to cache, so it cannot come first in a user prompt; "
+            "put it after the content it should cache."
+        )
+    if blocks[-1]["type"] not in _CACHEABLE:
+        raise UserError(f"Anthropic cannot cache a {blocks[-1]['type']!r} block; move the `CachePoint`.")
+    blocks[-1]["cache_control"] = {"type": "ephemeral", "ttl": point.ttl}
+
+
+def _document_url(item: DocumentUrl) -> dict[str, Any]:
+    if item.media_type == "application/pdf":
+        return {"type": "document", "source": {"type": "url", "url": item.url}}
+    raise UserError(
+        f"Anthropic takes only PDF documents by URL, not {item.media_type!r} ({item.url}); download the document "
+        "and pass its bytes as `BinaryContent(data, media_type=...)` (text documents are sent as text)."
+    )
+
+
+def _binary_block(item: BinaryContent) -> dict[str, Any]:
+    if item.is_image:
+        return {"type": "image", "source": {"type": "base64", "media_type": item.media_type, "data": item.base64}}
+    if item.media_type == "application/pdf":
+        return {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": item.base64}}
+    if item.media_type.startswith("text/"):
+        return {"type": "text", "text": item.data.decode("utf-8", errors="replace")}
+    raise UserError(
+        f"The Anthropic Messages API cannot take binary content of type {item.media_type!r}: it accepts images, "
+        "PDFs and text. Convert the file to one of those first."
+    )
+
+
+def _tool(tool: ToolDefinition) -> dict[str, Any]:
+    return {"name": tool.name, "description": tool.description or "", "input_schema": tool.parameters_json_schema}
+
+
+def _tool_choice(settings: ModelSettings, params: ModelRequestParameters) -> dict[str, Any]:
+    choice = settings.get("tool_choice")
+    result: dict[str, Any]
+    if isinstance(choice, list):
+        result = {"type": "tool", "name": choice[0]} if len(choice) == 1 else {"type": "any"}
+    elif choice == "required":
+        result = {"type": "any"}
+    elif choice in ("auto", "none"):
+        result = {"type": choice}
+    else:
+        result = {"type": "auto" if params.allow_text_output else "any"}
+    if settings.get("parallel_tool_calls") is False and result["type"] != "none":
+        result["disable_parallel_tool_use"] = True
+    return result
+
+
+_SETTINGS = {"temperature": "temperature", "top_p": "top_p", "stop_sequences": "stop_sequences"}
+
+
+def build_body(
+    model_name: str,
+    messages: list[ModelMessage],
+    settings: ModelSettings | None,
+    params: ModelRequestParameters,
+    *,
+    stream: bool,
+) -> dict[str, Any]:
+    """The JSON body of a Messages API request (``max_tokens`` defaults to :data:`DEFAULT_MAX_TOKENS`)."""
+    settings = settings or {}
+    system, mapped = map_messages(messages)
+    body: dict[str, Any] = {
+        "model": model_name,
+        "max_tokens": settings.get("max_tokens", DEFAULT_MAX_TOKENS),
+        "messages": mapped,
+    }
+    if system:
+        body["system"] = system
+    tools = [_tool(t) for t in (*params.function_tools, *params.output_tools)]
+    if tools:
+        body["tools"] = tools
+        body["tool_choice"] = _tool_choice(settings, params)
+    for key, wire in _SETTINGS.items():
+        if key in settings:
+            body[wire] = settings[key]  # type: ignore[literal-required]
+    if stream:
+        body["stream"] = True
+    extra = settings.get("extra_body")
+    if isinstance(extra, dict):
+        body.update(extra)
+    return body

@@ -1,0 +1,60 @@
+"""``OpenAIChatModel``: the OpenAI chat-completions API (and every server that speaks it) over httpx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..._messages.messages import ModelMessage, ModelResponse
+from ..._settings import ModelSettings
+from ...providers._openai import OpenAIProvider
+from .._http_model import HTTPModel, HTTPStreamedResponse
+from .._model import ModelProfile, ModelRequestParameters
+from .request import build_body as build_chat_body
+from .response import OpenAIStreamedResponse
+from .response import parse_response as parse_chat_response
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["OpenAIChatModel"]
+
+_PROFILE = ModelProfile(supports_json_schema_output=True, supports_json_object_output=True)
+
+
+class OpenAIChatModel(HTTPModel):
+    """A model behind an OpenAI-compatible ``/chat/completions`` endpoint.
+
+    Args:
+        model_name: The model, e.g. ``'gpt-4o'`` or ``'llama3.2'``.
+        provider: Where the API lives (``OpenAIProvider()`` reads ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``).
+        settings: Default settings for every request.
+        profile: What the model supports (JSON-schema output is assumed).
+
+    Resource handling: see :mod:`trio_agent.models._http_model`.
+    """
+
+    path = "chat/completions"
+    provider: OpenAIProvider
+
+    def __init__(
+        self,
+        model_name: str,
+        *,
+        provider: OpenAIProvider | None = None,
+        settings: ModelSettings | None = None,
+        profile: ModelProfile | None = None,
+    ) -> None:
+        super().__init__(
+            model_name, provider=provider or OpenAIProvider(), settings=settings, profile=profile or _PROFILE
+        )
+
+    def build_body(
+        self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters, *, stream: bool
+    ) -> dict[str, Any]:
+        return build_chat_body(self._model_name, messages, settings, params, stream=stream)
+
+    def parse_response(self, data: Any) -> ModelResponse:
+        return parse_chat_response(data, model_name=self._model_name, provider=self.provider)
+
+    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+        return OpenAIStreamedResponse(params, response=response, provider=self.provider, model_name=self._model_name)

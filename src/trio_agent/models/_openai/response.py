@@ -1,0 +1,155 @@
+"""Reading OpenAI chat-completions responses: complete JSON bodies and streamed chunks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
+from ..._messages.messages import FinishReason, ModelResponse
+from ..._messages.parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
+from ..._usage import RequestUsage
+from ...providers._http import parse_json, sse_events
+from .._http_model import HTTPStreamedResponse, map_finish_reason
+
+if TYPE_CHECKING:
+    from ..._messages.events import ModelResponseStreamEvent
+    from ...providers._http import HTTPProvider
+
+__all__ = ["OpenAIStreamedResponse", "parse_response"]
+
+_FINISH_REASONS: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_call",
+    "function_call": "tool_call",
+    "content_filter": "content_filter",
+}
+
+
+def map_usage(raw: Any) -> RequestUsage:
+    if not isinstance(raw, dict):
+        return RequestUsage()
+    usage = RequestUsage(input_tokens=raw.get("prompt_tokens") or 0, output_tokens=raw.get("completion_tokens") or 0)
+    prompt_details = raw.get("prompt_tokens_details") or {}
+    usage.cache_read_tokens = prompt_details.get("cached_tokens") or 0
+    usage.input_audio_tokens = prompt_details.get("audio_tokens") or 0
+    completion_details = raw.get("completion_tokens_details") or {}
+    usage.output_audio_tokens = completion_details.get("audio_tokens") or 0
+    if reasoning := completion_details.get("reasoning_tokens"):
+        usage.details["reasoning_tokens"] = reasoning
+    return usage
+
+
+def _timestamp(raw: Any) -> datetime:
+    return datetime.fromtimestamp(raw, tz=UTC) if isinstance(raw, int | float) else now_utc()
+
+
+def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> ModelResponse:
+    """A complete chat-completions response as a :class:`ModelResponse`."""
+    provider_name, provider_url = provider.name, provider.base_url
+    try:
+        choice = data["choices"][0]
+        message = choice["message"]
+        parts: list[ModelResponsePart] = []
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
+        if isinstance(reasoning, str) and reasoning:
+            parts.append(ThinkingPart(reasoning))
+        if isinstance(message.get("content"), str) and message["content"]:
+            parts.append(TextPart(message["content"]))
+        for call in message.get("tool_calls") or ():
+            function = call["function"]
+            parts.append(ToolCallPart(function["name"], function.get("arguments") or "{}", call["id"]))
+        details: dict[str, Any] = {}
+        return ModelResponse(
+            parts=parts,
+            usage=map_usage(data.get("usage")),
+            model_name=data.get("model") or model_name,
+            timestamp=_timestamp(data.get("created")),
+            provider_name=provider_name,
+            provider_url=provider_url,
+            provider_response_id=data.get("id"),
+            finish_reason=map_finish_reason(_FINISH_REASONS, choice.get("finish_reason"), details),
+            provider_details=details or None,
+        )
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise UnexpectedModelBehavior(
+            f"{provider_name} returned a chat completion without the expected fields ({type(exc).__name__}: {exc})",
+            body=provider.preview(json.dumps(data, default=str)),
+        ) from None
+
+
+class OpenAIStreamedResponse(HTTPStreamedResponse):
+    """A chat-completions response arriving as server-sent ``chat.completion.chunk`` events."""
+
+    async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+        done = False
+        async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
+            async for sse in stream:
+                if sse.data == "[DONE]":
+                    done = True  # read on to the end of the body, so the connection goes back to the pool
+                    continue
+                if done or not sse.data:
+                    continue
+                for event in self._apply(self._chunk(sse.data)):
+                    yield event
+        if not done and self.finish_reason is None:
+            raise ModelAPIError(
+                self._model_name,
+                f"The {self._provider.name} stream ended before the response was complete (no finish reason and "
+                "no `[DONE]`); the partial response was discarded.",
+            )
+        self.provider_details = self._details or None
+
+    def _chunk(self, data: str) -> dict[str, Any]:
+        chunk, ok = parse_json(data)
+        if not ok:
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
+            )
+        if not isinstance(chunk, dict):
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a stream event that is not a JSON object",
+                body=self._provider.preview(data),
+            )
+        if "error" in chunk:
+            raise ModelAPIError(
+                self._model_name,
+                f"{self._provider.name} reported an error mid-stream: {self._provider.scrub(str(chunk['error']))}",
+            )
+        return chunk
+
+    def _apply(self, chunk: dict[str, Any]) -> list[ModelResponseStreamEvent]:
+        if chunk.get("id"):
+            self.provider_response_id = chunk["id"]
+        if chunk.get("model"):
+            self._model_name = chunk["model"]
+        if chunk.get("usage"):
+            self._usage = map_usage(chunk["usage"])
+        events: list[ModelResponseStreamEvent] = []
+        parts = self._parts_manager
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") or {}
+            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+            if reasoning:
+                event = parts.handle_thinking_delta(vendor_part_id="reasoning", content=reasoning)
+                if event is not None:
+                    events.append(event)
+            if delta.get("content"):
+                events.append(parts.handle_text_delta(vendor_part_id="content", content=delta["content"]))
+            for call in delta.get("tool_calls") or ():
+                function = call.get("function") or {}
+                tool_event = parts.handle_tool_call_delta(
+                    vendor_part_id=("tool", call.get("index", 0)),
+                    tool_name=function.get("name") or None,
+                    args=function.get("arguments") or None,
+                    tool_call_id=call.get("id") or None,
+                )
+                if tool_event is not None:
+                    events.append(tool_event)
+            if choice.get("finish_reason"):
+                self.finish_reason = map_finish_reason(_FINISH_REASONS, choice["finish_reason"], self._details)
+        return events
