@@ -10,6 +10,8 @@ import pytest
 
 PUBLIC_MODULES = [
     "trio_agent",
+    "trio_agent.agent",
+    "trio_agent.result",
     "trio_agent.messages",
     "trio_agent.usage",
     "trio_agent.run",
@@ -21,6 +23,12 @@ PUBLIC_MODULES = [
     "trio_agent.models",
     "trio_agent.models.test",
     "trio_agent.models.function",
+    "trio_agent.models.openai",
+    "trio_agent.models.anthropic",
+    "trio_agent.providers",
+    "trio_agent.providers.openai",
+    "trio_agent.providers.anthropic",
+    "trio_agent.testing",
 ]
 
 
@@ -84,7 +92,7 @@ def test_spec_names_are_importable_from_the_top_level() -> None:
     assert RunUsage is trio_agent.RunUsage
     assert RequestUsage is trio_agent.RequestUsage
     assert "request_stream" in vars(Model)
-    assert StreamedResponse.get is not None
+    assert callable(vars(StreamedResponse)["get"])  # defined on the class itself, not inherited
     assert ModelRequestParameters().allow_text_output
     assert {"function_tools", "instructions"} <= set(AgentInfo.__dataclass_fields__)
     assert DeltaToolCall("x").name == "x"

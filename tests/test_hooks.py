@@ -247,7 +247,7 @@ async def test_event_stream_hook_filters_events_and_turns_streaming_on() -> None
 
 @pytest.mark.parametrize("hook", ["before_model_request", "before_tool_execute"])
 def test_only_overridden_hooks_are_called(hook: str) -> None:
-    from trio_agent._capabilities.abstract import CombinedCapability
+    from trio_agent._capabilities.combined import CombinedCapability
 
     class Only(AbstractCapability):
         pass

@@ -8,19 +8,26 @@ non-blocking (do I/O in an ``async def`` one).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeAlias
+from typing import Any
+
+from typing_extensions import TypeAliasType, TypeVar
 
 from ._callables import is_async_callable, takes_run_context
 from ._run_context import RunContext
 
 __all__ = ["SystemPromptFunc", "SystemPromptRunner"]
 
-SystemPromptFunc: TypeAlias = (
-    Callable[[RunContext[Any]], str | None]
-    | Callable[[RunContext[Any]], Awaitable[str | None]]
+DepsT = TypeVar("DepsT", default=Any)
+
+SystemPromptFunc = TypeAliasType(
+    "SystemPromptFunc",
+    Callable[[RunContext[DepsT]], str | None]
+    | Callable[[RunContext[DepsT]], Awaitable[str | None]]
     | Callable[[], str | None]
-    | Callable[[], Awaitable[str | None]]
+    | Callable[[], Awaitable[str | None]],
+    type_params=(DepsT,),
 )
+"""An instructions or system prompt function: ``(ctx)`` or ``()``, sync or async, returning text or ``None``."""
 
 
 class SystemPromptRunner:
@@ -28,7 +35,7 @@ class SystemPromptRunner:
 
     __slots__ = ("dynamic", "function", "is_async", "takes_ctx")
 
-    def __init__(self, function: SystemPromptFunc, *, dynamic: bool = False) -> None:
+    def __init__(self, function: SystemPromptFunc[Any], *, dynamic: bool = False) -> None:
         self.function = function
         self.dynamic = dynamic
         self.takes_ctx = takes_run_context(function)

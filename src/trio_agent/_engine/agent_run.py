@@ -24,7 +24,6 @@ from typing import Any, Generic
 import trio
 from typing_extensions import TypeVar
 
-from .._capabilities.abstract import NodeResult
 from .._exception_groups import unwrapping_groups
 from .._exceptions import RunCancelled
 from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter
@@ -32,7 +31,7 @@ from .._run_context import RunContext
 from .._usage import RunUsage
 from .driver import Command, Driver, Failure, Outcome
 from .enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
-from .nodes import AgentNode, End
+from .nodes import AgentNode, End, FinalResult, NodeResult
 from .result import AgentRunResult
 from .run_hooks import IterRunHooks
 from .state import RunState
@@ -93,7 +92,7 @@ class AgentRun(Generic[DepsT, OutputT]):
 
     # -- driving --------------------------------------------------------------------------------------
 
-    async def next(self, node: AgentNode) -> NodeResult:
+    async def next(self, node: AgentNode[DepsT, OutputT]) -> AgentNode[DepsT, OutputT] | End[FinalResult[OutputT]]:
         """Run ``node`` with node hooks and return the next node (``End`` when the run is over).
 
         Cancelling this call abandons the step: the run stays as it was before it, and the same (or another)
@@ -104,7 +103,7 @@ class AgentRun(Generic[DepsT, OutputT]):
     def __aiter__(self) -> AgentRun[DepsT, OutputT]:
         return self
 
-    async def __anext__(self) -> NodeResult:
+    async def __anext__(self) -> AgentNode[DepsT, OutputT] | End[FinalResult[OutputT]]:
         """Yield the next node: the current one if it has not been yielded yet, else run it and yield its
         successor. Node hooks are not called (use :meth:`next` for that)."""
         node = self._driver.next_node
@@ -117,7 +116,7 @@ class AgentRun(Generic[DepsT, OutputT]):
         self._yielded = node
         return node
 
-    async def _advance(self, node: AgentNode, *, hooks: bool) -> NodeResult:
+    async def _advance(self, node: AgentNode[Any, Any], *, hooks: bool) -> NodeResult:
         driver = self._driver
         if self._cancelled:
             raise self._cancellation()
@@ -131,7 +130,11 @@ class AgentRun(Generic[DepsT, OutputT]):
         self._command = command
         try:
             with trio.CancelScope() as self._wait_scope:
-                await self._commands.send(command)
+                await trio.lowlevel.checkpoint_if_cancelled()  # (cheap: only yields if cancelled)
+                try:
+                    self._commands.send_nowait(command)  # the driver waits for it: no extra checkpoint
+                except trio.WouldBlock:
+                    await self._commands.send(command)  # it is still starting, or finishing an abandoned step
                 try:
                     outcome = await self._outcomes.receive()
                 except BaseException:
@@ -155,7 +158,7 @@ class AgentRun(Generic[DepsT, OutputT]):
         result stands). Safe from any task, and from any thread (the call then waits until the run's trio
         thread has taken it).
         """
-        self._driver.call_soon_in_trio(self._cancel, reason)
+        self._driver.mailbox.call_in_trio(self._cancel, reason)
 
     def _cancel(self, reason: str | None) -> None:
         if self._cancelled or self._driver.ended:
@@ -192,7 +195,7 @@ class AgentRun(Generic[DepsT, OutputT]):
         return GraphRunContext(self._driver)
 
     @property
-    def next_node(self) -> NodeResult:
+    def next_node(self) -> AgentNode[DepsT, OutputT] | End[FinalResult[OutputT]]:
         """The node that runs next (the one :meth:`__anext__` would run)."""
         return self._driver.next_node
 
@@ -265,7 +268,7 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
     async with unwrapping_groups(), trio.open_nursery() as nursery:
         nursery.start_soon(driver.serve, commands_receive, outcomes_send)
         try:
-            capability = driver.config.capability
+            capability = driver.config.spec.capability
             if capability is not None and capability.has_run_hooks:
                 run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
                 await run._run_hooks.start(nursery)

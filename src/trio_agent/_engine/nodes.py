@@ -1,7 +1,8 @@
 """The nodes of an agent run: what ``async for node in run`` yields and ``run.next(node)`` accepts.
 
-Nodes are plain data. What running each one does lives in the step modules (``_user_prompt_step``,
-``_model_request_step``, ``_call_tools_step``); the driver picks the step by the node's type.
+Nodes are plain data: a node says what the run does next, and the step functions of :mod:`.steps` do it (the
+driver's transition table maps each node type to its step). Every node is an :class:`AgentNode` typed by the
+run's deps and output types, so ``run.next(node)`` and ``async for`` keep a run's types end to end.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import KW_ONLY
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
+
+from typing_extensions import TypeVar
 
 from .._messages.content import UserContent
 from .._messages.messages import ModelRequest, ModelResponse
@@ -17,11 +20,13 @@ from .._repr import fields_eq, no_defaults_repr
 
 if TYPE_CHECKING:
     from .._system_prompts import SystemPromptRunner
+    from .._tools.deferred import DeferredToolResults
 
-__all__ = ["AgentNode", "CallToolsNode", "End", "FinalResult", "ModelRequestNode", "UserPromptNode"]
+__all__ = ["AgentNode", "CallToolsNode", "End", "FinalResult", "ModelRequestNode", "NodeResult", "UserPromptNode"]
 
-OutputT = TypeVar("OutputT")
-T = TypeVar("T")
+DepsT = TypeVar("DepsT", default=None)
+OutputT = TypeVar("OutputT", default=str)
+T = TypeVar("T", default=Any)
 
 
 @dataclasses.dataclass(repr=False, eq=False)
@@ -46,13 +51,20 @@ class End(Generic[T]):
     __eq__ = fields_eq
 
 
+class AgentNode(Generic[DepsT, OutputT]):
+    """A node that still has work to do: a :class:`UserPromptNode`, :class:`ModelRequestNode` or
+    :class:`CallToolsNode` of a run with deps of type ``DepsT`` and output of type ``OutputT``."""
+
+    __slots__ = ()
+
+
 @dataclasses.dataclass(repr=False, eq=False)
-class UserPromptNode:
+class UserPromptNode(AgentNode[DepsT, OutputT]):
     """First node: assembles the history, system prompts and the user's prompt into the first request."""
 
     user_prompt: str | Sequence[UserContent] | None
     _: KW_ONLY
-    deferred_tool_results: Any = None
+    deferred_tool_results: DeferredToolResults | None = None
     instructions: str | None = None
     instructions_functions: list[SystemPromptRunner] = dataclasses.field(default_factory=list)
     system_prompts: tuple[str, ...] = dataclasses.field(default_factory=tuple)
@@ -64,7 +76,7 @@ class UserPromptNode:
 
 
 @dataclasses.dataclass(repr=False, eq=False)
-class ModelRequestNode:
+class ModelRequestNode(AgentNode[DepsT, OutputT]):
     """Sends ``request`` (after the history) to the model; leads to a :class:`CallToolsNode`."""
 
     request: ModelRequest
@@ -75,7 +87,7 @@ class ModelRequestNode:
 
 
 @dataclasses.dataclass(repr=False, eq=False)
-class CallToolsNode:
+class CallToolsNode(AgentNode[DepsT, OutputT]):
     """Handles ``model_response``: runs the tools it calls, or validates its output; leads to another
     :class:`ModelRequestNode` or to :class:`End`."""
 
@@ -88,5 +100,5 @@ class CallToolsNode:
     __eq__ = fields_eq
 
 
-AgentNode: TypeAlias = UserPromptNode | ModelRequestNode | CallToolsNode
-"""A node that still has work to do."""
+NodeResult: TypeAlias = AgentNode[Any, Any] | End[FinalResult[Any]]
+"""What running a node leads to: the next node, or the end of the run."""

@@ -1,16 +1,19 @@
-"""Per-node event pipelines, for ``event_stream_handler`` and ``wrap_run_event_stream`` hooks.
+"""Where a run's events go: the :class:`EventRouter`, and the per-node pipelines of event hooks.
 
-When a run has a handler or an event-stream hook, each node that produces events (model requests and tool
-calls) gets its own pipeline for as long as it runs: the node emits into a buffer-0 channel; a task in a
-nursery owned by the node passes the events through the hooks (first capability outermost), on to the run's
-event sink if there is one, and to the handler. When the node ends, the channel closes and the node waits for
-the task to finish, so a handler has seen every event of a node before the run moves on. An error raised by a
-hook or the handler fails the node, as if the node had raised it.
+Every event a run emits passes through its router, which stamps the run's id on it and sends it on: into the
+pipeline of the node being run, if it has one, else straight to the run's event sink.
+
+A node gets a pipeline when the run has an ``event_stream_handler`` or a capability overriding
+``wrap_run_event_stream``: the node emits into a buffer-0 channel; a task in a nursery owned by the node passes
+the events through the hooks (first capability outermost), on to the run's event sink if there is one, and to
+the handler. When the node ends, the channel closes and the node waits for the task to finish, so a handler has
+seen every event of a node before the run moves on. An error raised by a hook or the handler fails the node, as
+if the node had raised it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -21,55 +24,77 @@ from .._run_context import RunContext
 
 if TYPE_CHECKING:
     from .._capabilities.abstract import AbstractCapability
+    from .._messages.events import AgentStreamEvent
     from .sinks import EventSink
 
-__all__ = ["EventStreamHandler", "node_event_pipeline"]
+__all__ = ["EventRouter", "EventStreamHandler"]
 
 EventStreamHandler = Callable[[RunContext[Any], AsyncIterable[Any]], Awaitable[None]]
 """``handler(ctx, events)``: called for each node that produces events, with that node's events."""
 
 
-@asynccontextmanager
-async def node_event_pipeline(
-    ctx: RunContext[Any],
-    wrappers: list[AbstractCapability],
-    sink: EventSink | None,
-    handler: EventStreamHandler | None,
-) -> AsyncIterator[trio.MemorySendChannel[Any]]:
-    """Yield the channel a node emits into while the pipeline's task consumes it."""
-    send, receive = trio.open_memory_channel[Any](0)
-    async with unwrapping_groups(), trio.open_nursery() as nursery:
-        nursery.start_soon(_consume, ctx, receive, wrappers, sink, handler)
-        try:
-            yield send
-        finally:
-            send.close()
+class EventRouter:
+    """Sends one run's events to the open node pipeline, or to the run's sink."""
+
+    __slots__ = ("_handler", "_node_send", "_run_id", "_wrappers", "sink")
+
+    def __init__(
+        self,
+        run_id: str,
+        sink: EventSink | None,
+        handler: EventStreamHandler | None,
+        wrappers: Sequence[AbstractCapability],
+    ) -> None:
+        self._run_id = run_id
+        self.sink = sink
+        self._handler = handler
+        self._wrappers = wrappers
+        self._node_send: trio.MemorySendChannel[Any] | None = None
+
+    @property
+    def has_pipelines(self) -> bool:
+        """Whether nodes that produce events get a pipeline (a handler or an event-stream hook exists)."""
+        return self._handler is not None or bool(self._wrappers)
+
+    async def emit(self, event: AgentStreamEvent) -> None:
+        """Send one of the run's events on."""
+        event.run_id = self._run_id
+        if self._node_send is not None:
+            await self._node_send.send(event)
+        elif self.sink is not None:
+            await self.sink.emit(event)
+
+    @asynccontextmanager
+    async def node_pipeline(self, ctx: RunContext[Any]) -> AsyncIterator[None]:
+        """Route the events emitted inside the block through a pipeline of the hooks and the handler."""
+        send, receive = trio.open_memory_channel[Any](0)
+        async with unwrapping_groups(), trio.open_nursery() as nursery:
+            nursery.start_soon(self._consume, ctx, receive)
+            self._node_send = send
+            try:
+                yield
+            finally:
+                self._node_send = None
+                send.close()
+
+    async def _consume(self, ctx: RunContext[Any], receive: trio.MemoryReceiveChannel[Any]) -> None:
+        async with receive:
+            stream: AsyncIterable[Any] = receive
+            for capability in reversed(self._wrappers):  # the first capability sees the outermost stream
+                stream = capability.wrap_run_event_stream(ctx, stream=stream)
+            if self.sink is not None:
+                stream = _forwarded(stream, self.sink)
+            async with aclosing(_as_generator(stream)) as events:
+                if self._handler is not None:
+                    await self._handler(ctx, events)
+                async for _ in events:  # whatever the handler left unread still reaches the sink
+                    pass
 
 
 async def _forwarded(stream: AsyncIterable[Any], sink: EventSink) -> AsyncIterator[Any]:
     async for event in stream:
         await sink.emit(event)
         yield event
-
-
-async def _consume(
-    ctx: RunContext[Any],
-    receive: trio.MemoryReceiveChannel[Any],
-    wrappers: list[AbstractCapability],
-    sink: EventSink | None,
-    handler: EventStreamHandler | None,
-) -> None:
-    async with receive:
-        stream: AsyncIterable[Any] = receive
-        for capability in reversed(wrappers):  # the first capability sees the outermost stream
-            stream = capability.wrap_run_event_stream(ctx, stream=stream)
-        if sink is not None:
-            stream = _forwarded(stream, sink)
-        async with aclosing(_as_generator(stream)) as events:
-            if handler is not None:
-                await handler(ctx, events)
-            async for _ in events:  # whatever the handler left unread still reaches the sink
-                pass
 
 
 async def _as_generator(stream: AsyncIterable[Any]) -> AsyncGenerator[Any, None]:

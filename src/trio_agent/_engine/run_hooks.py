@@ -16,7 +16,7 @@ import trio
 from .._run_context import RunContext
 
 if TYPE_CHECKING:
-    from .._capabilities.abstract import CombinedCapability
+    from .._capabilities.combined import CombinedCapability
     from .result import AgentRunResult
 
 __all__ = ["IterRunHooks", "run_with_hooks"]

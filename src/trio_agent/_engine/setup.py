@@ -1,16 +1,21 @@
-"""Turning an agent and a run's arguments into a ready-to-drive :class:`Driver` (config, state, first node)."""
+"""The engine's entrance: an :class:`~.spec.AgentSpec` and a run's :class:`RunArgs` in, a ready
+:class:`~.driver.Driver` out (its config, its state, and its first node).
+
+Everything is checked here, before anything runs: the prompt's shape, the model, the ids. The driver returned
+has not started; the caller decides how it is driven (run to the end, lock-step, or streamed).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from .._exceptions import UserError
 from .._ids import new_uuid7
 from .._messages.content import USER_CONTENT_TYPES, UserContent
 from .._messages.messages import ModelMessage
-from .._output.schema import OutputSchema
+from .._sentinels import NOT_SET
 from .._settings import ModelSettings, merge_model_settings
 from .._tools.deferred import DeferredToolResults
 from .._usage import RunUsage, UsageLimits
@@ -20,47 +25,33 @@ from .config import RunConfig
 from .driver import Driver
 from .mailbox import Mailbox
 from .nodes import UserPromptNode
-from .pipeline import EventStreamHandler
+from .pipeline import EventRouter, EventStreamHandler
 from .sinks import EventSink
+from .spec import AgentSpec
 from .state import RunState
 
-if TYPE_CHECKING:
-    from .._agent.agent import Agent
-
-__all__ = ["NOT_SET", "RunArgs", "build_driver"]
-
-NOT_SET: Any = object()
-"""Marks an ``Agent.override`` argument that was not given."""
+__all__ = ["RunArgs", "check_user_prompt", "start_run"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class RunArgs:
-    """The arguments every entry point takes (see ``Agent.run``)."""
+    """The arguments every entry point takes (see ``Agent.run`` for what each means)."""
 
-    user_prompt: str | Sequence[UserContent] | None
-    _: dataclasses.KW_ONLY
-    output_type: Any
-    message_history: Sequence[ModelMessage] | None
-    deferred_tool_results: DeferredToolResults | None
-    model: Model | KnownModelName | None
-    deps: Any
-    model_settings: ModelSettings | None
-    usage_limits: UsageLimits | None
-    usage: RunUsage | None
-    metadata: dict[str, Any] | None
-    conversation_id: str | None
-    run_id: str | None
-
-    @classmethod
-    def of(cls, arguments: Mapping[str, Any]) -> RunArgs:
-        """The run arguments among an entry point's arguments (its ``locals()``, whose names match the fields)."""
-        return cls(**{name: arguments[name] for name in _FIELDS})
+    user_prompt: str | Sequence[UserContent] | None = None
+    output_type: Any = None
+    message_history: Sequence[ModelMessage] | None = None
+    deferred_tool_results: DeferredToolResults | None = None
+    model: Model | KnownModelName | None = None
+    deps: Any = None
+    model_settings: ModelSettings | None = None
+    usage_limits: UsageLimits | None = None
+    usage: RunUsage | None = None
+    metadata: dict[str, Any] | None = None
+    conversation_id: str | None = None
+    run_id: str | None = None
 
 
-_FIELDS = tuple(field.name for field in dataclasses.fields(RunArgs))
-
-
-def check_user_prompt(prompt: Any) -> None:
+def check_user_prompt(prompt: object) -> None:
     """Refuse a prompt that is neither text nor a sequence of user content (before anything runs)."""
     if prompt is None or isinstance(prompt, str):
         return
@@ -82,76 +73,61 @@ def check_user_prompt(prompt: Any) -> None:
     )
 
 
-def build_driver(
-    agent: Agent[Any, Any], args: RunArgs, *, sink: EventSink | None, stream_handler: EventStreamHandler | None
+def start_run(
+    spec: AgentSpec,
+    args: RunArgs,
+    *,
+    sink: EventSink | None = None,
+    stream_handler: EventStreamHandler | None = None,
 ) -> Driver:
-    """Everything a run needs, built once per run from the agent's cached schemas and the run's arguments."""
-    user_prompt, output_type, message_history = args.user_prompt, args.output_type, args.message_history
-    deferred_tool_results, model, deps = args.deferred_tool_results, args.model, args.deps
-    model_settings, usage_limits, usage = args.model_settings, args.usage_limits, args.usage
-    metadata, conversation_id, run_id = args.metadata, args.conversation_id, args.run_id
-    check_user_prompt(user_prompt)
-    override = agent._override.get()
-    resolved = (override.model if override and override.model else None) or (
-        infer_model(model) if model is not None else agent.model
-    )
-    if resolved is None:
-        raise UserError("`model` must be set either when creating the agent or when running it.")
-    if override is not None and override.deps is not NOT_SET:
-        deps = override.deps
-    history = list(message_history) if message_history else []
-    if run_id == "":
+    """Everything one run needs, from the agent's spec and the run's arguments; raises ``UserError`` on bad
+    input."""
+    check_user_prompt(args.user_prompt)
+    if args.run_id == "":
         raise UserError("`run_id` must be a non-empty string when provided.")
-    schema = agent._schema_for(output_type)
+    model = spec.model_override or (infer_model(args.model) if args.model is not None else spec.model)
+    if model is None:
+        raise UserError("`model` must be set either when creating the agent or when running it.")
+    history = list(args.message_history) if args.message_history else []
+    run_id = args.run_id or new_uuid7()
+    output = spec.output_plan(args.output_type)
+    capability = spec.capability
+    wrappers = capability.event_stream_wrappers if capability is not None else ()
+    router = EventRouter(run_id, sink, stream_handler, wrappers) if sink or stream_handler or wrappers else None
+    deferred = args.deferred_tool_results
     config = RunConfig(
-        model=resolved,
-        deps=deps,
-        user_prompt=user_prompt,
-        model_settings=merge_model_settings(agent.model_settings, model_settings),
-        usage_limits=usage_limits or _DEFAULT_LIMITS,
-        output_schema=schema,
-        output_validators=agent._output_validators,
-        tools=agent._tools,
-        request_parameters=agent._request_parameters(schema),
-        prepares_tools=any(tool.prepare is not None for tool in agent._tools.values()),
-        max_output_retries=agent._max_output_retries,
-        default_tool_retries=agent._default_retries,
-        tool_timeout=agent.tool_timeout,
-        end_strategy=agent.end_strategy,
-        instructions="\n\n".join([*agent._instructions, *_prompted(schema)]) or None,
-        instruction_runners=agent._instruction_runners,
-        dynamic_system_prompts=agent._dynamic_system_prompts,
-        run_id=run_id or new_uuid7(),
-        conversation_id=_conversation_id(conversation_id, history),
-        metadata=metadata if metadata is not None else agent.metadata,
+        spec=spec,
+        output=output,
+        model=model,
+        deps=args.deps if spec.deps is NOT_SET else spec.deps,
+        user_prompt=args.user_prompt,
+        model_settings=merge_model_settings(spec.model_settings, args.model_settings),
+        usage_limits=args.usage_limits or _DEFAULT_LIMITS,
+        run_id=run_id,
+        conversation_id=_conversation_id(args.conversation_id, history),
+        metadata=args.metadata if args.metadata is not None else spec.metadata,
         mailbox=Mailbox(),
-        capability=agent._capability,
-        tool_call_metadata=deferred_tool_results.metadata if deferred_tool_results is not None else {},
-        thread_limiter=agent.thread_limiter,
+        tool_call_metadata=deferred.metadata if deferred is not None else _NO_METADATA,
+        emit=router.emit if router is not None else None,
     )
-    state = RunState(history, usage._copy() if usage is not None else RunUsage())
+    state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
     capture = adopt_capture()
     if capture is not None:
         capture[:] = history
-    driver = Driver(config, state, capture, sink=sink, stream_handler=stream_handler)
-    driver.next_node = UserPromptNode(
-        user_prompt,
-        deferred_tool_results=deferred_tool_results,
-        instructions=config.instructions,
-        instructions_functions=list(agent._instruction_runners),
-        system_prompts=agent._system_prompts,
-        system_prompt_functions=list(agent._system_prompt_runners),
-        system_prompt_dynamic_functions=dict(agent._dynamic_system_prompts),
+    first: UserPromptNode[Any, Any] = UserPromptNode(
+        args.user_prompt,
+        deferred_tool_results=deferred,
+        instructions=output.instructions,
+        instructions_functions=list(spec.instruction_runners),
+        system_prompts=spec.system_prompts,
+        system_prompt_functions=list(spec.system_prompt_runners),
+        system_prompt_dynamic_functions=dict(spec.dynamic_system_prompts),
     )
-    return driver
+    return Driver(config, state, capture, router, first)
 
 
 _DEFAULT_LIMITS = UsageLimits()
-
-
-def _prompted(schema: OutputSchema) -> list[str]:
-    text = schema.prompted_instructions()
-    return [text] if text else []
+_NO_METADATA: dict[str, Any] = {}
 
 
 def _conversation_id(requested: str | None, history: list[ModelMessage]) -> str:

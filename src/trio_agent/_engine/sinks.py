@@ -17,11 +17,18 @@ next model request), and within a node once :data:`BATCH_LIMIT` events are pendi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic
 
 import trio
+from typing_extensions import TypeVar
+
+if TYPE_CHECKING:
+    from .._messages.events import AgentStreamEvent
+    from .result import AgentRunResultEvent
 
 __all__ = ["BATCH_LIMIT", "BatchingSink", "ChannelSink", "EventSink", "EventStream"]
+
+OutputT = TypeVar("OutputT", default=str)
 
 BATCH_LIMIT = 256
 """The most events a run buffers for a busy ``run_stream_events`` consumer before it waits."""
@@ -93,11 +100,11 @@ class BatchingSink(EventSink):
     def close(self) -> None:
         self._send.close()
 
-    def stream(self) -> EventStream:
+    def stream(self) -> EventStream[Any]:
         return EventStream(self, self._receive)
 
 
-class EventStream:
+class EventStream(Generic[OutputT]):
     """The events of one run, in order, ending after its ``AgentRunResultEvent``.
 
     Use ``async for event in stream`` (or ``await stream.receive()``, which raises ``trio.EndOfChannel`` at the
@@ -112,9 +119,9 @@ class EventStream:
         self._batch: list[Any] = []
         self._index = 0
 
-    async def receive(self) -> Any:
+    async def receive(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT]:
         if self._index < len(self._batch):
-            event = self._batch[self._index]
+            event: AgentStreamEvent | AgentRunResultEvent[OutputT] = self._batch[self._index]
             self._index += 1
             return event
         batch = self._next_batch_nowait()
@@ -129,7 +136,8 @@ class EventStream:
             finally:
                 self._sink.consumer_waiting = False
         self._batch, self._index = batch, 1
-        return batch[0]
+        first: AgentStreamEvent | AgentRunResultEvent[OutputT] = batch[0]
+        return first
 
     def _next_batch_nowait(self) -> list[Any]:
         try:
@@ -137,10 +145,10 @@ class EventStream:
         except (trio.WouldBlock, trio.EndOfChannel):
             return self._sink.take()
 
-    def __aiter__(self) -> EventStream:
+    def __aiter__(self) -> EventStream[OutputT]:
         return self
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT]:
         try:
             return await self.receive()
         except trio.EndOfChannel:

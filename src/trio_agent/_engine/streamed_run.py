@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, Generic
+from typing import Any, Generic, cast
 
 import pydantic
 import trio
@@ -26,6 +26,7 @@ from .._exceptions import UserError
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
 from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse
 from .._messages.parts import ModelResponsePart, TextPart, ToolCallPart
+from .._sentinels import NOTHING_YET
 from .._usage import RunUsage
 from .driver import Driver
 from .event_stream import run_then_close
@@ -34,11 +35,12 @@ from .sinks import BatchingSink, EventSink, EventStream
 
 __all__ = ["StreamedRunResult", "open_streamed_run"]
 
+DepsT = TypeVar("DepsT", default=None)
 OutputT = TypeVar("OutputT", default=str)
 T = TypeVar("T")
 
 
-class StreamedRunResult(Generic[OutputT]):
+class StreamedRunResult(Generic[DepsT, OutputT]):
     """The result of ``run_stream``: the final answer as it streams, then the run's result.
 
     The ``stream_*`` methods and :meth:`get_output` read the same event stream: use one of them at a time.
@@ -65,7 +67,7 @@ class StreamedRunResult(Generic[OutputT]):
         except trio.EndOfChannel:
             raise RuntimeError("the run ended without a result (it failed or was cancelled)") from None
         if isinstance(event, AgentRunResultEvent):
-            self._result = event.result
+            self._result = cast("AgentRunResult[OutputT]", event.result)
             return False
         if isinstance(event, PartStartEvent):
             if event.index == 0 and event.previous_part_kind is None:
@@ -122,22 +124,22 @@ class StreamedRunResult(Generic[OutputT]):
     def _partial_output(self) -> Any:
         final = self._final
         if final is None:
-            return _NOTHING
+            return NOTHING_YET
         if final.tool_name is None:
             return self._answer_text()
-        tool = self._driver.config.output_schema.tools.get(final.tool_name)
+        tool = self._driver.config.output.schema.tools.get(final.tool_name)
         call = next(
             (p for p in self._parts if isinstance(p, ToolCallPart) and p.tool_call_id == final.tool_call_id), None
         )
         if tool is None or tool.shape is None or call is None:
-            return _NOTHING
+            return NOTHING_YET
         try:
             value = tool.shape.adapter.validate_json(
                 call.args_as_json_str(), experimental_allow_partial="trailing-strings"
             )
         except (pydantic.ValidationError, ValueError):
-            return _NOTHING
-        return value.get(tool.shape.outer_key, _NOTHING) if tool.shape.outer_key else value
+            return NOTHING_YET
+        return value.get(tool.shape.outer_key, NOTHING_YET) if tool.shape.outer_key else value
 
     async def get_output(self) -> OutputT:
         """Wait for the run to end and return its output."""
@@ -190,9 +192,6 @@ class StreamedRunResult(Generic[OutputT]):
         return self._driver.config.metadata
 
 
-_NOTHING: Any = object()
-
-
 class _Stream(AsyncIterator[T]):
     """Yields ``render()`` after each (debounced) update whenever it changed, then ``final(result)``.
 
@@ -201,7 +200,7 @@ class _Stream(AsyncIterator[T]):
 
     def __init__(
         self,
-        result: StreamedRunResult[Any],
+        result: StreamedRunResult[Any, Any],
         debounce_by: float | None,
         render: Callable[[], Any],
         *,
@@ -211,7 +210,7 @@ class _Stream(AsyncIterator[T]):
         self._debounce_by = debounce_by
         self._render = render
         self._final = final
-        self._last: Any = _NOTHING
+        self._last: Any = NOTHING_YET
         self._done = False
 
     async def __anext__(self) -> T:
@@ -225,7 +224,7 @@ class _Stream(AsyncIterator[T]):
                         return value  # type: ignore[no-any-return]
                 break
             value = self._render()
-            if value is not _NOTHING and value != self._last:
+            if value is not NOTHING_YET and value != self._last:
                 self._last = value
                 return value  # type: ignore[no-any-return]
         raise StopAsyncIteration
@@ -234,7 +233,7 @@ class _Stream(AsyncIterator[T]):
 class _TextStream(_Stream[str]):
     """The answer's text, cumulative or as deltas; restarts when a new answer starts."""
 
-    def __init__(self, result: StreamedRunResult[Any], *, delta: bool, debounce_by: float | None) -> None:
+    def __init__(self, result: StreamedRunResult[Any, Any], *, delta: bool, debounce_by: float | None) -> None:
         super().__init__(result, debounce_by, self._text)
         self._delta = delta
         self._generation = result._generation
@@ -247,7 +246,7 @@ class _TextStream(_Stream[str]):
             self._generation, self._sent = result._generation, ""
         text = result._answer_text()
         if text == self._sent:
-            return _NOTHING
+            return NOTHING_YET
         out = text[len(self._sent) :] if self._delta and text.startswith(self._sent) else text
         self._sent = text
         return out
@@ -261,7 +260,7 @@ class _TextStream(_Stream[str]):
 
 
 @asynccontextmanager
-async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> AsyncIterator[StreamedRunResult[Any]]:
+async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> AsyncIterator[StreamedRunResult[Any, Any]]:
     """Run the agent in a task; yield once its final answer starts streaming."""
     sink = BatchingSink()
     driver = make_driver(sink)
@@ -269,7 +268,7 @@ async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> Async
     async with unwrapping_groups(), trio.open_nursery() as nursery:
         nursery.start_soon(run_then_close, driver)
         try:
-            result: StreamedRunResult[Any] = StreamedRunResult(driver, events)
+            result: StreamedRunResult[Any, Any] = StreamedRunResult(driver, events)
             await result.wait_for_final_answer()
             yield result
         finally:

@@ -12,7 +12,6 @@ import dataclasses
 import inspect
 import re
 import types
-import typing
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -27,10 +26,7 @@ from .._run_context import RunContext
 from .._tools.deferred import DeferredToolRequests
 from .._tools.definitions import OutputObjectDefinition, ToolDefinition
 from .._tools.tool import Tool
-from .specs import NativeOutput, PromptedOutput, TextOutput, ToolOutput
-
-if typing.TYPE_CHECKING:
-    from ..models import ModelRequestParameters
+from .specs import NativeOutput, OutputMode, PromptedOutput, TextOutput, ToolOutput
 
 __all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema", "output_schema_key"]
 
@@ -40,7 +36,6 @@ DEFAULT_PROMPTED_TEMPLATE = (
     "Respond with a JSON object that matches this JSON schema:\n\n{schema}\n\n"
     "Reply with the JSON object only, with no text or Markdown fences around it."
 )
-OutputMode = Literal["text", "tool", "native", "prompted"]
 
 # Types built at run time from the user's output types (typed as Any: type checkers cannot follow them).
 _typed_dict: Any = typing_extensions.TypedDict
@@ -169,8 +164,6 @@ class OutputSchema:
     allows_none: bool = False
     allows_deferred: bool = False
     """Whether ``DeferredToolRequests`` is among the output types (so deferred calls can end the run)."""
-    request_parameters: tuple[int, ModelRequestParameters] | None = None
-    """The agent's request parameters for this output, with the tool-set version they were built for."""
 
     @property
     def allow_text_output(self) -> bool:

@@ -4,14 +4,33 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias
+
+from typing_extensions import TypeAliasType, TypeVar
 
 from .._repr import no_defaults_repr
 
-__all__ = ["NativeOutput", "PromptedOutput", "TextOutput", "ToolOutput"]
+if TYPE_CHECKING:
+    from .._run_context import RunContext
+
+__all__ = [
+    "NativeOutput",
+    "OutputMode",
+    "OutputSpec",
+    "OutputTypeOrFunction",
+    "PromptedOutput",
+    "TextOutput",
+    "TextOutputFunc",
+    "ToolOutput",
+]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+OutputMode: TypeAlias = Literal["text", "tool", "native", "prompted", "auto"]
+"""How the model is asked for the output: as text, through output tools, through the provider's JSON-schema
+response format, or prompted with the schema in the instructions (``'auto'``: the model's profile decides)."""
 
 
 @dataclasses.dataclass(init=False, repr=False, eq=False)
@@ -69,7 +88,7 @@ class NativeOutput(Generic[T]):
 
     def __init__(
         self,
-        outputs: type[T] | Sequence[Any],
+        outputs: OutputTypeOrFunction[T] | Sequence[OutputTypeOrFunction[T]],
         *,
         name: str | None = None,
         description: str | None = None,
@@ -97,7 +116,7 @@ class PromptedOutput(Generic[T]):
 
     def __init__(
         self,
-        outputs: type[T] | Sequence[Any],
+        outputs: OutputTypeOrFunction[T] | Sequence[OutputTypeOrFunction[T]],
         *,
         name: str | None = None,
         description: str | None = None,
@@ -116,6 +135,34 @@ class TextOutput(Generic[T]):
     """The model answers in text, and ``output_function(text)`` (or ``(ctx, text)``) turns it into the output;
     the function may raise ``ModelRetry``."""
 
-    output_function: Callable[..., Any]
+    output_function: TextOutputFunc[T]
 
     __repr__ = no_defaults_repr
+
+
+OutputTypeOrFunction = TypeAliasType(
+    "OutputTypeOrFunction",
+    "type[T_co] | Callable[..., Awaitable[T_co]] | Callable[..., T_co]",
+    type_params=(T_co,),
+)
+"""An output type, or an *output function* whose arguments the model supplies and whose return is the output."""
+
+TextOutputFunc = TypeAliasType(
+    "TextOutputFunc",
+    "Callable[[RunContext[Any], str], Awaitable[T_co] | T_co] | Callable[[str], Awaitable[T_co] | T_co]",
+    type_params=(T_co,),
+)
+"""``TextOutput``'s function: ``(text)`` or ``(ctx, text)``, sync or async, returning the output."""
+
+OutputSpec = TypeAliasType(
+    "OutputSpec",
+    "OutputTypeOrFunction[T_co] | ToolOutput[T_co] | NativeOutput[T_co] | PromptedOutput[T_co] | TextOutput[T_co] "
+    "| Sequence[OutputTypeOrFunction[T_co] | ToolOutput[T_co] | TextOutput[T_co]]",
+    type_params=(T_co,),
+)
+"""What ``output_type=`` accepts; a run's output is a ``T_co``.
+
+A type (``str``, a pydantic model, a dataclass, a ``TypedDict``, a scalar), an output function, one of the
+markers above, or a list of types, functions, ``ToolOutput`` and ``TextOutput`` markers (the output is any of
+them). ``DeferredToolRequests`` in the list lets deferred tool calls end the run.
+"""

@@ -7,10 +7,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractAsyncContextManager, contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._exceptions import UserError
 from .._messages.messages import ModelMessage, ModelResponse
+from .._output.specs import OutputMode
 from .._repr import fields_eq, no_defaults_repr
 from .._settings import ModelSettings, merge_model_settings
 from .._tools.definitions import OutputObjectDefinition, ToolDefinition
@@ -27,8 +28,6 @@ __all__ = [
     "block_model_requests",
     "check_allow_model_requests",
 ]
-
-OutputMode: TypeAlias = Literal["text", "tool", "native", "prompted", "auto"]
 
 
 @dataclasses.dataclass(repr=False, eq=False, kw_only=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pydantic
 
-from ..._exceptions import ModelRetry, UnexpectedModelBehavior, UserError
+from ..._exceptions import ModelRetry, UserError
 from ..._messages.events import OutputToolCallEvent, OutputToolResultEvent
 from ..._messages.messages import ModelRequest, ModelResponse
 from ..._messages.parts import (
@@ -30,14 +30,15 @@ from ..._messages.parts import (
     ToolReturnPart,
     UserPromptPart,
     error_details,
-    now_utc,
 )
 from ..._output.schema import OutputTool
 from ..._run_context import RunContext
+from ..._sentinels import ALREADY_ANSWERED
 from ..._tools.deferred import DeferredToolRequests
 from ..config import RunConfig
 from ..nodes import CallToolsNode, End, FinalResult, ModelRequestNode
 from ..state import RunState
+from .retries import retry_node, spend_output_retry
 from .tool_calls import Deferral, run_function_calls
 
 __all__ = ["run_call_tools"]
@@ -47,10 +48,8 @@ OUTPUT_NOT_USED = "Output tool not used - a final result was already processed."
 OUTPUT_NOT_FINAL = "Output tool processed, but its value will not be the final result of the agent run."
 TOOL_NOT_EXECUTED = "Tool not executed - a final result was already processed."
 RETRY_WINS = "Output not used as the final result - addressing tool retries from this round first."
-SKIP: Any = "skip"
-"""``tool_call_results`` marker for a call that was already answered before the run that resumes it."""
 
-Next = ModelRequestNode | End[FinalResult[Any]]
+Next = ModelRequestNode[Any, Any] | End[FinalResult[Any]]
 
 
 async def run_call_tools(config: RunConfig, state: RunState, node: CallToolsNode) -> Next:
@@ -67,7 +66,7 @@ async def run_call_tools(config: RunConfig, state: RunState, node: CallToolsNode
 
 
 async def _handle_text(config: RunConfig, state: RunState, response: ModelResponse) -> Next:
-    schema = config.output_schema
+    schema = config.output.schema
     text = ""
     for part in response.parts:
         if isinstance(part, TextPart):
@@ -81,7 +80,7 @@ async def _handle_text(config: RunConfig, state: RunState, response: ModelRespon
     alternatives = []
     if schema.tools:
         alternatives.append("include your response in a tool call")
-    elif config.tools:
+    elif config.spec.tools:
         alternatives.append("call a tool")
     if schema.allow_text_output:
         alternatives.insert(0, "return text")
@@ -92,8 +91,8 @@ async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str 
     """Process a text answer (``text``) or accept ``output`` as is, then run the output validators."""
     try:
         if text is not None:
-            assert config.output_schema.text is not None
-            output = await config.output_schema.text.process(text, _output_context(config, state))
+            assert config.output.schema.text is not None
+            output = await config.output.schema.text.process(text, _output_context(config, state))
         output = await _validate_output(config, state, output, tool_name=None, tool_call_id=None)
     except ModelRetry as exc:
         return retry_node(config, state, exc.message, exc)
@@ -103,36 +102,36 @@ async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str 
 
 
 def _output_context(
-    config: RunConfig, state: RunState, *, tool_name: str | None = None, tool_call_id: str | None = None
+    config: RunConfig,
+    state: RunState,
+    *,
+    tool_name: str | None = None,
+    tool_call_id: str | None = None,
+    budget: int | None = None,
 ) -> RunContext[Any]:
     return config.run_context(
         state,
         tool_name=tool_name,
         tool_call_id=tool_call_id,
         retry=state.output_retries_used,
-        max_retries=config.max_output_retries,
+        max_retries=config.spec.max_output_retries if budget is None else budget,
     )
 
 
-def retry_node(config: RunConfig, state: RunState, content: Any, error: Exception | None) -> ModelRequestNode:
-    """A request asking the model to try again (consuming one output retry)."""
-    _consume_output_retry(config, state, error)
-    return ModelRequestNode(ModelRequest(parts=[RetryPromptPart(content)]))
-
-
-def _consume_output_retry(config: RunConfig, state: RunState, error: Exception | None) -> None:
-    state.output_retries_used += 1
-    if state.output_retries_used > config.max_output_retries:
-        raise UnexpectedModelBehavior(f"Exceeded maximum output retries ({config.max_output_retries})") from error
-
-
 async def _validate_output(
-    config: RunConfig, state: RunState, output: Any, *, tool_name: str | None, tool_call_id: str | None
+    config: RunConfig,
+    state: RunState,
+    output: Any,
+    *,
+    tool_name: str | None,
+    tool_call_id: str | None,
+    budget: int | None = None,
 ) -> Any:
-    if not config.output_validators:
+    validators = config.spec.output_validators
+    if not validators:
         return output
-    ctx = _output_context(config, state, tool_name=tool_name, tool_call_id=tool_call_id)
-    for validator in config.output_validators:
+    ctx = _output_context(config, state, tool_name=tool_name, tool_call_id=tool_call_id, budget=budget)
+    for validator in validators:
         output = await validator.validate(output, ctx)
     return output
 
@@ -157,11 +156,11 @@ class _Round:
 
 
 async def _handle_tool_calls(config: RunConfig, state: RunState, calls: list[ToolCallPart]) -> Next:
-    output_tools = config.output_schema.tools
+    output_tools = config.output.schema.tools
     round_ = _Round(calls)
     output_indices = [i for i, c in enumerate(calls) if c.tool_name in output_tools]
     function_indices = [i for i, c in enumerate(calls) if c.tool_name not in output_tools]
-    strategy = config.end_strategy
+    strategy = config.spec.end_strategy
     if strategy == "early":
         for i in output_indices:
             await _process_output_call(config, state, round_, i, output_tools[calls[i].tool_name])
@@ -198,13 +197,13 @@ def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt
     if round_.final is not None:
         for deferral in round_.deferrals:
             call = deferral.call
-            tool = config.tools.get(call.tool_name)
+            tool = config.spec.tools.get(call.tool_name)
             if tool is not None and tool.requires_approval:
                 index = round_.calls.index(call)
                 round_.parts[index] = ToolReturnPart(call.tool_name, TOOL_NOT_EXECUTED, call.tool_call_id)
         return _end(config, state, round_, round_.final)
     if round_.deferrals:
-        if not config.output_schema.allows_deferred:
+        if not config.output.schema.allows_deferred:
             raise UserError(
                 "A deferred tool call was present, but `DeferredToolRequests` is not among output types. To "
                 "resolve this, add `DeferredToolRequests` to the list of output types for this agent."
@@ -224,9 +223,7 @@ def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt
 def _end(config: RunConfig, state: RunState, round_: _Round, final: FinalResult[Any]) -> End[FinalResult[Any]]:
     parts = round_.ordered()
     if parts:
-        state.messages.append(
-            ModelRequest(parts=parts, run_id=config.run_id, conversation_id=config.conversation_id, timestamp=now_utc())
-        )
+        state.messages.append(config.stamp(ModelRequest(parts=parts)))
     return End(final)
 
 
@@ -234,7 +231,7 @@ async def _resume_deferred(config: RunConfig, state: RunState, node: CallToolsNo
     """Answer the calls of a response that ended an earlier run, as ``deferred_tool_results`` says."""
     calls = [p for p in node.model_response.parts if isinstance(p, ToolCallPart)]
     answers = node.tool_call_results or {}
-    eligible = [i for i, c in enumerate(calls) if c.tool_name not in config.output_schema.tools]
+    eligible = [i for i, c in enumerate(calls) if c.tool_name not in config.output.schema.tools]
     expected = {calls[i].tool_call_id for i in eligible}
     if not expected <= set(answers) <= {c.tool_call_id for c in calls}:
         raise UserError(
@@ -242,7 +239,7 @@ async def _resume_deferred(config: RunConfig, state: RunState, node: CallToolsNo
             f"Expected: {expected}, got: {set(answers)}"
         )
     round_ = _Round(calls)
-    todo = [i for i in eligible if answers[calls[i].tool_call_id] is not SKIP]
+    todo = [i for i in eligible if answers[calls[i].tool_call_id] is not ALREADY_ANSWERED]
     await _run_functions(config, state, round_, todo, [answers[calls[i].tool_call_id] for i in todo])
     return _conclude(config, state, round_, user_prompt=node.user_prompt)
 
@@ -277,22 +274,20 @@ async def _output_call_part(
     config: RunConfig, state: RunState, round_: _Round, index: int, tool: OutputTool
 ) -> ToolReturnPart | RetryPromptPart:
     call = round_.calls[index]
-    if round_.final is not None and config.end_strategy != "exhaustive":
+    if round_.final is not None and config.spec.end_strategy != "exhaustive":
         return ToolReturnPart(call.tool_name, OUTPUT_NOT_USED, call.tool_call_id)
+    name, call_id, budget = call.tool_name, call.tool_call_id, tool.max_retries
     try:
-        ctx = _output_context(config, state, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+        ctx = _output_context(config, state, tool_name=name, tool_call_id=call_id, budget=budget)
         output = await tool.process(call.args, ctx)
-        output = await _validate_output(config, state, output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+        output = await _validate_output(config, state, output, tool_name=name, tool_call_id=call_id, budget=budget)
     except (pydantic.ValidationError, ModelRetry) as exc:
         if round_.final is not None:
-            return ToolReturnPart(call.tool_name, "Output tool not used - output failed validation.", call.tool_call_id)
-        budget = config.max_output_retries if tool.max_retries is None else tool.max_retries
-        if state.tool_retries.get(call.tool_name, 0) >= budget:
-            raise UnexpectedModelBehavior(f"Exceeded maximum output retries ({budget})") from exc
+            return ToolReturnPart(name, "Output tool not used - output failed validation.", call_id)
+        spend_output_retry(config, state, exc, budget=budget)
+        state.tool_retries[name] = state.tool_retries.get(name, 0) + 1
         content: Any = exc.message if isinstance(exc, ModelRetry) else error_details(exc)
-        state.tool_retries[call.tool_name] = state.tool_retries.get(call.tool_name, 0) + 1
-        state.output_retries_used += 1
-        return RetryPromptPart(content, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
+        return RetryPromptPart(content, tool_name=name, tool_call_id=call_id)
     if round_.final is None:
         round_.final = FinalResult(output, tool_name=call.tool_name, tool_call_id=call.tool_call_id)
         round_.final_index = index

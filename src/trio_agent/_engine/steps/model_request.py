@@ -3,41 +3,40 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from ..._capabilities.abstract import ModelRequestContext
 from ..._exceptions import ModelRetry, UserError
-from ..._messages.events import EnqueuedMessagesEvent
 from ..._messages.history import merge_adjacent
 from ..._messages.messages import ModelMessage, ModelResponse
 from ..._messages.parts import now_utc
 from ...models import ModelRequestParameters
 from ..config import RunConfig
+from ..delivery import deliver_asap
 from ..nodes import CallToolsNode, ModelRequestNode
 from ..state import RunState
-from .call_tools import retry_node
+from .retries import retry_node
 
-__all__ = ["run_model_request"]
+__all__ = ["resolve_instructions", "run_model_request"]
 
 
 async def run_model_request(
-    config: RunConfig, state: RunState, node: ModelRequestNode
-) -> CallToolsNode | ModelRequestNode:
+    config: RunConfig, state: RunState, node: ModelRequestNode[Any, Any]
+) -> CallToolsNode[Any, Any] | ModelRequestNode[Any, Any]:
     """Send the node's request after the history and return the node that handles the response."""
     request = node.request
-    request.timestamp = now_utc()
-    if not node.is_resuming_without_prompt:
-        if request.run_id is None:
-            request.run_id = config.run_id
-        if request.conversation_id is None:
-            request.conversation_id = config.conversation_id
+    request.timestamp = now_utc()  # when it was sent
+    if not node.is_resuming_without_prompt:  # a resumed request keeps the ids of the run that wrote it
+        config.stamp(request)
     had_history = bool(state.messages)
     state.messages.append(request)
     if state.announce or config.mailbox.collect():  # (collecting is synchronous; delivering may emit)
-        await _deliver_asap(config, state)
+        await deliver_asap(config, state)
     state.run_step += 1
 
+    spec = config.spec
     request.instructions = (
-        await resolve_instructions(config, state) if config.instruction_runners else config.instructions
+        await resolve_instructions(config, state) if spec.instruction_runners else config.output.instructions
     )
     if not had_history and not request.parts and request.instructions is None:
         raise UserError(
@@ -46,12 +45,16 @@ async def run_model_request(
         )
     config.usage_limits.check_before_request(state.usage)
 
-    params = await _prepared_parameters(config, state) if config.prepares_tools else config.request_parameters
+    params = await _prepared_parameters(config, state) if spec.prepares_tools else config.output.request_parameters
     messages = merge_adjacent(state.messages)
-    capability = config.capability
+    capability = spec.capability
     if capability is not None and capability.has_model_request_hooks:
         try:
-            response = await _hooked_model_request(config, state, messages, params)
+            response = await capability.run_model_request(
+                config.run_context(state),
+                _request_context(config, messages, params),
+                lambda rc: _call_model(config, state, rc),
+            )
         except ModelRetry as exc:
             return retry_node(config, state, exc.message, exc)
     elif config.emit is None:
@@ -59,16 +62,6 @@ async def run_model_request(
     else:
         response = await _call_model(config, state, _request_context(config, messages, params))
     return _record_response(config, state, response)
-
-
-async def _hooked_model_request(
-    config: RunConfig, state: RunState, messages: list[ModelMessage], params: ModelRequestParameters
-) -> ModelResponse:
-    capability = config.capability
-    assert capability is not None
-    return await capability.run_model_request(
-        config.run_context(state), _request_context(config, messages, params), lambda rc: _call_model(config, state, rc)
-    )
 
 
 def _request_context(
@@ -91,11 +84,8 @@ async def _call_model(config: RunConfig, state: RunState, rc: ModelRequestContex
         return stream.get()
 
 
-def _record_response(config: RunConfig, state: RunState, response: ModelResponse) -> CallToolsNode:
-    if response.run_id is None:
-        response.run_id = config.run_id
-    if response.conversation_id is None:
-        response.conversation_id = config.conversation_id
+def _record_response(config: RunConfig, state: RunState, response: ModelResponse) -> CallToolsNode[Any, Any]:
+    config.stamp(response)
     usage = state.usage
     usage.requests += 1
     usage.incr(response.usage)
@@ -107,55 +97,25 @@ def _record_response(config: RunConfig, state: RunState, response: ModelResponse
     return CallToolsNode(response)
 
 
-async def _deliver_asap(config: RunConfig, state: RunState) -> None:
-    """Announce end-of-run redirects, then deliver every ``'asap'`` item queued so far (after the request)."""
-    emit = config.emit
-    if state.announce:
-        if emit is not None:
-            for event in state.announce:
-                await emit(event)
-        state.announce = ()
-    pending = config.mailbox.collect()
-    if not pending:
-        return
-    for item in pending:
-        if item.priority != "asap":
-            continue
-        for message in item.messages:
-            _stamp(config, message)
-        state.messages.extend(item.messages)
-        state.delivered += (item,)
-        if emit is not None:
-            await emit(EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=tuple(item.messages)))
-
-
-def _stamp(config: RunConfig, message: object) -> None:
-    if getattr(message, "run_id", "") is None:
-        message.run_id = config.run_id  # type: ignore[attr-defined]
-    if getattr(message, "conversation_id", "") is None:
-        message.conversation_id = config.conversation_id  # type: ignore[attr-defined]
-    if getattr(message, "timestamp", "") is None:
-        message.timestamp = now_utc()  # type: ignore[attr-defined]
-
-
 async def _prepared_parameters(config: RunConfig, state: RunState) -> ModelRequestParameters:
     """The request parameters with each tool's ``prepare`` applied for this step."""
     ctx = config.run_context(state)
     offered = []
-    for tool in config.tools.values():
+    for tool in config.spec.tools.values():
         tool_def = await tool.prepared_def(ctx)
         if tool_def is not None:
             offered.append(tool_def)
     state.offered_tools = frozenset(d.name for d in offered)
-    return dataclasses.replace(config.request_parameters, function_tools=offered)
+    return dataclasses.replace(config.output.request_parameters, function_tools=offered)
 
 
 async def resolve_instructions(config: RunConfig, state: RunState) -> str | None:
     """The agent's static and dynamic instructions for this request, joined by blank lines."""
-    runners = config.instruction_runners
+    static = config.output.instructions
+    runners = config.spec.instruction_runners
     if not runners:
-        return config.instructions
-    texts = [config.instructions] if config.instructions else []
+        return static
+    texts = [static] if static else []
     ctx = config.run_context(state)
     for runner in runners:
         text = await runner.run(ctx)

@@ -20,7 +20,7 @@ import pydantic
 import trio
 
 from ..._exception_groups import unwrapping_groups
-from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry, UnexpectedModelBehavior
+from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry
 from ..._messages.events import FunctionToolCallEvent, FunctionToolResultEvent
 from ..._messages.messages import ToolReturn
 from ..._messages.parts import (
@@ -31,14 +31,13 @@ from ..._messages.parts import (
     UserPromptPart,
     error_details,
 )
+from ..._sentinels import EXECUTE
 from ..._tools.deferred import ToolApproved, ToolDenied
 from ..config import RunConfig
 from ..state import RunState
+from .retries import check_tool_budget
 
 __all__ = ["Deferral", "ToolBatch", "run_function_calls"]
-
-NO_ANSWER = object()
-"""Marks a call that is executed normally (not answered by ``deferred_tool_results``)."""
 
 
 @dataclasses.dataclass
@@ -75,15 +74,15 @@ async def run_function_calls(
 ) -> ToolBatch:
     """Run ``calls`` (function tools or unknown names) and settle the retry counters.
 
-    ``answers`` (one per call, ``NO_ANSWER`` for none) come from ``deferred_tool_results`` on a resumed run.
+    ``answers`` (one per call, ``EXECUTE`` for none) come from ``deferred_tool_results`` on a resumed run.
     """
     if not calls:
         return ToolBatch({}, [], [], False)
-    resolved = list(answers) if answers is not None else [NO_ANSWER] * len(calls)
+    resolved = list(answers) if answers is not None else [EXECUTE] * len(calls)
     limits = config.usage_limits
     if limits.tool_calls_limit is not None:
         projected = state.usage._copy()
-        projected.tool_calls += sum(1 for a in resolved if a is NO_ANSWER or isinstance(a, ToolApproved))
+        projected.tool_calls += sum(1 for a in resolved if a is EXECUTE or isinstance(a, ToolApproved))
         limits.check_before_tool_call(projected)
     emit = config.emit
     if emit is not None:
@@ -92,7 +91,7 @@ async def run_function_calls(
     outcomes: list[_Outcome | None] = [None] * len(calls)
     segment: list[int] = []
     for index, call in enumerate(calls):
-        tool = config.tools.get(call.tool_name)
+        tool = config.spec.tools.get(call.tool_name)
         if tool is not None and tool.sequential:
             await _run_segment(config, state, calls, resolved, segment, outcomes)
             await _run_segment(config, state, calls, resolved, [index], outcomes)
@@ -155,7 +154,7 @@ async def _run_segment(
 
 
 async def _run_and_report(config: RunConfig, state: RunState, call: ToolCallPart, answer: Any) -> _Outcome:
-    if answer is NO_ANSWER or isinstance(answer, ToolApproved):
+    if answer is EXECUTE or isinstance(answer, ToolApproved):
         outcome = await _run_one(config, state, call, answer)
     else:
         outcome = _answered(call, answer)
@@ -181,8 +180,9 @@ def _answered(call: ToolCallPart, answer: Any) -> _Outcome:
 async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answer: Any) -> _Outcome:
     name = call.tool_name
     offered = state.offered_tools
-    tool = config.tools.get(name) if offered is None or name in offered else None
-    max_retries = config.default_tool_retries if tool is None or tool.max_retries is None else tool.max_retries
+    spec = config.spec
+    tool = spec.tools.get(name) if offered is None or name in offered else None
+    max_retries = spec.default_tool_retries if tool is None or tool.max_retries is None else tool.max_retries
     retry = state.tool_retries.get(name, 0)
     approved = isinstance(answer, ToolApproved)
     args = answer.override_args if approved and answer.override_args is not None else call.args
@@ -192,7 +192,7 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
         kwargs = tool.function_schema.validate(args)
         if tool.requires_approval and not approved:
             return _Outcome(None, deferral=Deferral(call, "unapproved"))
-        capability = config.capability
+        capability = spec.capability
         hooked = capability is not None and capability.has_tool_hooks
         ctx = (
             config.run_context(
@@ -209,7 +209,7 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
         )
 
         async def execute(arguments: dict[str, Any]) -> Any:
-            return await tool.call(arguments, ctx, limiter=config.thread_limiter)
+            return await tool.call(arguments, ctx, limiter=spec.thread_limiter)
 
         async def run() -> Any:
             if capability is not None and hooked:
@@ -217,7 +217,7 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
                 return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
             return await execute(kwargs)
 
-        timeout = tool.timeout if tool.timeout is not None else config.tool_timeout
+        timeout = tool.timeout if tool.timeout is not None else spec.tool_timeout
         if timeout is None:
             result = await run()
         else:
@@ -225,11 +225,7 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
                 return _success(state, call, await run())
             raise ModelRetry(f"Timed out after {timeout} seconds.")
     except (pydantic.ValidationError, ModelRetry) as exc:
-        if retry >= max_retries:
-            raise UnexpectedModelBehavior(
-                f"Tool {name!r} exceeded max retries count of {max_retries}. Consider raising the retry limit "
-                "with `retries=` on the tool or the agent."
-            ) from exc
+        check_tool_budget(name, retry, max_retries, exc)
         if isinstance(exc, ModelRetry):
             content: Any = exc.message
         else:
@@ -251,8 +247,8 @@ def _success(state: RunState, call: ToolCallPart, result: Any) -> _Outcome:
 
 
 def _unknown_tool_message(config: RunConfig, state: RunState, name: str) -> str:
-    offered = config.tools if state.offered_tools is None else state.offered_tools
-    names = sorted([*offered, *config.output_schema.tools])
+    offered = config.spec.tools if state.offered_tools is None else state.offered_tools
+    names = sorted([*offered, *config.output.schema.tools])
     if not names:
         return f"Unknown tool name: {name!r}. No tools available."
     return f"Unknown tool name: {name!r}. Available tools: {', '.join(repr(n) for n in names)}"

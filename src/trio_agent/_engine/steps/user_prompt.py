@@ -8,11 +8,10 @@ from ..._exceptions import UserError
 from ..._messages.history import merge_adjacent
 from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from ..._messages.parts import ModelRequestPart, RetryPromptPart, SystemPromptPart, ToolReturnPart, UserPromptPart
-from ..._tools.deferred import DeferredToolResults
+from ..._sentinels import ALREADY_ANSWERED
 from ..config import RunConfig
 from ..nodes import CallToolsNode, ModelRequestNode, UserPromptNode
 from ..state import RunState
-from .call_tools import SKIP
 
 __all__ = ["run_user_prompt"]
 
@@ -23,7 +22,7 @@ async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNo
     state.messages[:] = history
     history = state.messages
     state.new_message_index = len(history)
-    if config.dynamic_system_prompts and history:
+    if config.spec.dynamic_system_prompts and history:
         await _refresh_dynamic_system_prompts(config, state)
     if node.deferred_tool_results is not None:
         return _resume_deferred_calls(history, node)
@@ -39,7 +38,7 @@ async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNo
         )
         return ModelRequestNode(resumed, is_resuming_without_prompt=True)
     if isinstance(last, ModelResponse):
-        if prompt is None and (last.tool_calls or not (config.instructions or config.instruction_runners)):
+        if prompt is None and (last.tool_calls or not (config.output.instructions or config.spec.instruction_runners)):
             return CallToolsNode(last)
         if prompt is not None and last.tool_calls:
             raise UserError(
@@ -77,7 +76,8 @@ def _resume_deferred_calls(history: list[ModelMessage], node: UserPromptNode) ->
         raise UserError(
             "Tool call results were provided, but the message history does not contain any unprocessed tool calls."
         )
-    results: DeferredToolResults = node.deferred_tool_results
+    results = node.deferred_tool_results
+    assert results is not None
     answers = results.resolutions()
     for message in trailing:
         for part in message.parts:
@@ -86,7 +86,7 @@ def _resume_deferred_calls(history: list[ModelMessage], node: UserPromptNode) ->
                     raise UserError(
                         f"Tool call {part.tool_call_id!r} was already executed and its result cannot be overridden."
                     )
-                answers[part.tool_call_id] = SKIP
+                answers[part.tool_call_id] = ALREADY_ANSWERED
     return CallToolsNode(
         response, tool_call_results=answers, tool_call_metadata=results.metadata or None, user_prompt=node.user_prompt
     )
@@ -106,7 +106,7 @@ async def _refresh_dynamic_system_prompts(config: RunConfig, state: RunState) ->
         parts = list(message.parts)
         for i, part in enumerate(parts):
             if isinstance(part, SystemPromptPart) and part.dynamic_ref is not None:
-                runner = config.dynamic_system_prompts.get(part.dynamic_ref)
+                runner = config.spec.dynamic_system_prompts.get(part.dynamic_ref)
                 if runner is not None:
                     parts[i] = SystemPromptPart((await runner.run(ctx)) or "", dynamic_ref=part.dynamic_ref)
                     changed = True

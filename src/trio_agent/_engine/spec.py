@@ -1,0 +1,122 @@
+"""``AgentSpec``: an agent's configuration, compiled once into the immutable form the engine reads.
+
+The engine never looks at an ``Agent``. An agent compiles what it holds (model, tools, output, instructions,
+capabilities, budgets) into one :class:`AgentSpec` the first time it runs, and compiles it again only after it
+was changed (a tool added, a setting reassigned) or inside an ``Agent.override`` block. Every run of the agent
+reads the same spec, so nothing about the agent is rebuilt per run: tool schemas, output validators and the
+request parameters sent to the model are made once.
+
+A run may ask for another output type (``agent.run(..., output_type=X)``); the spec makes the
+:class:`OutputPlan` for each such type at first use and keeps it (a bounded memo: specs live as long as their
+agent, and a program that builds output types on the fly must not grow it without limit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from .._output.schema import OutputSchema, OutputValidator, output_schema, output_schema_key
+from .._sentinels import NOT_SET, NotSet
+from ..models import ModelRequestParameters
+
+if TYPE_CHECKING:
+    import trio
+
+    from .._capabilities.combined import CombinedCapability
+    from .._settings import ModelSettings
+    from .._system_prompts import SystemPromptRunner
+    from .._tools.tool import Tool
+    from ..models import Model
+
+__all__ = ["AgentSpec", "EndStrategy", "OutputPlan", "plan_output"]
+
+EndStrategy = Literal["early", "graceful", "exhaustive"]
+"""What happens to function-tool calls that come with a final output (see :mod:`.steps.call_tools`)."""
+
+_MAX_PLANS = 64
+"""How many per-run output types a spec remembers before it starts over."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class OutputPlan:
+    """How a run asks the model for its output and turns the answer into a value."""
+
+    schema: OutputSchema
+    request_parameters: ModelRequestParameters
+    """The tools and output mode sent with every request (before any tool's ``prepare``)."""
+    instructions: str | None
+    """The agent's static instructions, followed by the schema instructions of prompted output."""
+
+
+def plan_output(schema: OutputSchema, tools: Mapping[str, Tool[Any]], instructions: tuple[str, ...]) -> OutputPlan:
+    """The :class:`OutputPlan` for ``schema`` next to ``tools`` and the static ``instructions``."""
+    parameters = ModelRequestParameters(
+        function_tools=[tool.tool_def for tool in tools.values()],
+        output_mode=schema.mode,
+        output_object=schema.output_object,
+        output_tools=schema.tool_defs,
+        allow_text_output=schema.allow_text_output,
+    )
+    prompted = schema.prompted_instructions()
+    texts = [*instructions, prompted] if prompted else instructions
+    return OutputPlan(schema, parameters, "\n\n".join(texts) or None)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+class AgentSpec:
+    """Everything a run needs to know about its agent. Immutable: to change it, compile a new one."""
+
+    name: str | None
+    model: Model | None
+    """The agent's model (a run's ``model=`` takes precedence), ``None`` if it has none."""
+    model_override: Model | None = None
+    """A model that replaces every run's (set by ``Agent.override(model=...)``)."""
+    model_settings: ModelSettings | None
+    metadata: dict[str, Any] | None
+    deps: Any | NotSet = NOT_SET
+    """Deps that replace every run's ``deps`` (set by ``Agent.override(deps=...)``)."""
+    output: OutputPlan
+    """The plan for the agent's own output type."""
+    output_validators: tuple[OutputValidator, ...]
+    tools: Mapping[str, Tool[Any]]
+    """The function tools, by name (read-only)."""
+    prepares_tools: bool
+    """Whether some tool has a ``prepare`` function (so each step builds its own tool list)."""
+    default_tool_retries: int
+    max_output_retries: int
+    tool_timeout: float | None
+    end_strategy: EndStrategy
+    instructions: tuple[str, ...]
+    """The static instructions (functions are in :attr:`instruction_runners`)."""
+    instruction_runners: tuple[SystemPromptRunner, ...]
+    system_prompts: tuple[str, ...]
+    system_prompt_runners: tuple[SystemPromptRunner, ...]
+    dynamic_system_prompts: Mapping[str, SystemPromptRunner]
+    """The runners of ``@system_prompt(dynamic=True)`` functions, by the reference stored in their parts."""
+    capability: CombinedCapability | None
+    thread_limiter: trio.CapacityLimiter | None
+    _plans: dict[tuple[Any, ...], OutputPlan] = dataclasses.field(default_factory=dict, repr=False)
+    _plans_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
+
+    def output_plan(self, output_type: Any) -> OutputPlan:
+        """The plan for a run's ``output_type`` (the agent's own if ``None``); built at first use.
+
+        Raises ``UserError`` if ``output_type`` is not a valid output spec.
+        """
+        if output_type is None:
+            return self.output
+        try:
+            key = output_schema_key(output_type)
+        except TypeError:  # an unhashable spec: plan it every time rather than remember it by identity
+            return plan_output(output_schema(output_type), self.tools, self.instructions)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = plan_output(output_schema(output_type), self.tools, self.instructions)
+            with self._plans_lock:  # agents may be shared by trio runs in several threads
+                if len(self._plans) >= _MAX_PLANS:
+                    self._plans.clear()
+                self._plans[key] = plan
+        return plan
