@@ -31,9 +31,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package."""
-    session.install("-e", ".[tests]", "mypy>=1.10")
+    """mypy --strict and basedpyright over the package and the typing checks in ``tests/typing``."""
+    session.install("-e", ".[tests]", "mypy>=1.10", "basedpyright>=1.20")
     session.run("mypy")
+    session.run("basedpyright")
 
 
 @nox.session(python=PYTHON)

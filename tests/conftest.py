@@ -34,17 +34,23 @@ def task_names() -> list[str]:
 
 
 def scripted_model(*responses: Sequence[ModelResponsePart] | Callable[[list[ModelMessage]], Any]) -> FunctionModel:
-    """A FunctionModel answering the n-th request with the n-th response (parts, or a function of messages)."""
+    """A FunctionModel answering the n-th request with the n-th response (parts, or a function of messages).
+
+    ``model.calls`` holds the messages of each request, ``model.infos`` what the agent offered the model with it
+    (tools, output tools, instructions)."""
     calls: list[list[ModelMessage]] = []
+    infos: list[AgentInfo] = []
 
     async def respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         calls.append(messages)
+        infos.append(info)
         script = responses[len(calls) - 1]
         parts = script(messages) if callable(script) else script
         return ModelResponse(parts=list(parts))
 
     model = FunctionModel(respond, model_name="scripted")
     model.calls = calls  # type: ignore[attr-defined]
+    model.infos = infos  # type: ignore[attr-defined]
     return model
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -178,7 +179,10 @@ async def test_metadata_and_ids() -> None:
     result = await agent.run("x", run_id="run-1", conversation_id="conv-1")
     assert (result.run_id, result.conversation_id, result.metadata) == ("run-1", "conv-1", {"team": "a"})
     fresh = await agent.run("x", message_history=result.all_messages(), conversation_id="new")
-    assert fresh.conversation_id not in ("conv-1", fresh.run_id)
+    assert fresh.conversation_id not in ("conv-1", "new", fresh.run_id)
+    # "new" asks for a fresh id: a UUIDv7, on every message of the run
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", fresh.conversation_id)
+    assert {m.conversation_id for m in fresh.new_messages()} == {fresh.conversation_id}
     with pytest.raises(UserError, match="run_id"):
         await agent.run("x", run_id="")
     overridden = await agent.run("x", metadata={"team": "b"})

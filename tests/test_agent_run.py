@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import trio
 import trio.testing
@@ -42,9 +44,11 @@ agent = Agent(FunctionModel(capital, model_name="gpt-5.2"))
 
 async def test_seed_example_async_for_yields_every_node_before_it_runs() -> None:
     nodes = []
+    started = datetime.now(UTC)
     async with agent.iter("What is the capital of France?") as agent_run:
         async for node in agent_run:
             nodes.append(node)
+    ended = datetime.now(UTC)
     assert [type(n) for n in nodes] == [UserPromptNode, ModelRequestNode, CallToolsNode, End]
     prompt_node, request_node, tools_node, end = nodes
     assert prompt_node.user_prompt == "What is the capital of France?"
@@ -56,7 +60,7 @@ async def test_seed_example_async_for_yields_every_node_before_it_runs() -> None
     assert [type(p) for p in request.parts] == [UserPromptPart]
     assert request.run_id == agent_run.run_id
     assert request.conversation_id == agent_run.conversation_id
-    assert request.timestamp is not None
+    assert started <= request.timestamp <= tools_node.model_response.timestamp <= ended  # UTC, when it was made
     response = tools_node.model_response
     assert response.parts == [TextPart("The capital of France is Paris.")]
     assert response.usage == RequestUsage(input_tokens=56, output_tokens=7)

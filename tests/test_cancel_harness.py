@@ -20,7 +20,7 @@ import trio
 import trio.testing
 
 from conftest import task_names
-from trio_agent import Agent, AgentRun, capture_run_messages
+from trio_agent import Agent, AgentRun, AgentRunResultEvent, capture_run_messages
 from trio_agent.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
 from trio_agent.models.openai import OpenAIChatModel
@@ -118,6 +118,7 @@ async def test_iter_with_events_and_a_sibling_enqueue_cancelled_everywhere(
 ) -> None:
     agent = scripted_agent()
     baseline = task_names()
+    completed: list[Any] = []
 
     async def attempt(scope: trio.CancelScope) -> None:
         run: AgentRun[Any, Any] | None = None
@@ -144,32 +145,39 @@ async def test_iter_with_events_and_a_sibling_enqueue_cancelled_everywhere(
             if scope.cancel_called:
                 check_run_left_nothing(run, baseline)
                 assert channel_closed(send)
+        if run is not None and run.result is not None:  # it ran to its end (a cancel, if any, came after)
+            completed.append(run.result.output)
         if scope.cancel_called and run is not None:
             await resumes_to_the_same_output(agent, run.all_messages())
-        elif run is not None:
-            assert run.result is not None
-            assert run.result.output == FINAL
 
     assert await cancel_everywhere("iter + events + enqueue", attempt) > 20
+    assert completed, "no attempt ran to the end"  # the last one, at least
+    assert set(completed) == {FINAL}
 
 
 async def test_run_stream_events_cancelled_everywhere(autojump_clock: trio.testing.MockClock) -> None:
     agent = scripted_agent()
     baseline = task_names()
+    completed: list[Any] = []
 
     async def attempt(scope: trio.CancelScope) -> None:
+        seen: list[Any] = []
         with capture_run_messages() as history:
             try:
                 async with agent.run_stream_events("go") as events:
-                    async for _ in events:
-                        pass
+                    async for event in events:
+                        seen.append(event)
             finally:
                 if scope.cancel_called:
                     assert task_names() == baseline
+        if seen and isinstance(seen[-1], AgentRunResultEvent):  # the stream ran to its end, with the result
+            completed.append(seen[-1].result.output)
         if scope.cancel_called:
             await resumes_to_the_same_output(agent, history)
 
     assert await cancel_everywhere("run_stream_events", attempt) > 20
+    assert completed, "no attempt ran to the end"  # the last one, at least
+    assert set(completed) == {FINAL}
 
 
 def pool_idle(provider: OpenAIProvider) -> bool:
@@ -187,16 +195,18 @@ async def test_http_provider_runs_cancelled_everywhere(fake_llm_server: FakeLLMS
         return [t for t in task_names() if "FakeLLMServer" not in t]
 
     baseline = run_tasks()
+    completed: list[Any] = []  # the outputs of the attempts that ran to their end
 
     async def attempt(scope: trio.CancelScope) -> None:
         with capture_run_messages() as history:
             try:
                 if len(fake_llm_server.requests) % 2:
-                    await agent.run("go")
+                    completed.append((await agent.run("go")).output)
                 else:
                     async with agent.run_stream_events("go") as events:
-                        async for _ in events:
-                            pass
+                        async for event in events:
+                            if isinstance(event, AgentRunResultEvent):
+                                completed.append(event.result.output)
             finally:
                 if scope.cancel_called:
                     assert pool_idle(provider)
@@ -208,6 +218,8 @@ async def test_http_provider_runs_cancelled_everywhere(fake_llm_server: FakeLLMS
 
     # The server answers with its default: a tool call, then "done" (as JSON or as a stream).
     assert await cancel_everywhere("HTTP provider", attempt) > 10
+    assert completed, "no attempt ran to the end"  # the last one, at least
+    assert set(completed) == {"done"}
 
 
 async def test_keyboard_interrupt_mid_run_unwinds_like_a_cancel(autojump_clock: trio.testing.MockClock) -> None:

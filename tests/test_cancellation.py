@@ -14,7 +14,7 @@ import trio
 import trio.testing
 
 from conftest import task_names
-from trio_agent import Agent, End, ModelRequestNode, UserPromptNode, capture_run_messages
+from trio_agent import Agent, End, ModelRequestNode, UserError, UserPromptNode, capture_run_messages
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, FunctionModel
 
@@ -134,8 +134,9 @@ async def test_cancelling_the_block_cancels_model_and_tools(autojump_clock: trio
     assert scope.cancelled_caught
     assert task_names() == before
     assert script.tool_runs == 0
-    with pytest.raises(Exception, match="block"):
+    with pytest.raises(UserError, match=r"after the run's `async with agent\.iter\(\.\.\.\)` block exited"):
         run.enqueue("after")
+    assert run.pending_messages == []
 
 
 async def test_parallel_tools_are_all_cancelled(autojump_clock: trio.testing.MockClock) -> None:

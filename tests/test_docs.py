@@ -213,6 +213,7 @@ def test_console_blocks(block: Console) -> None:
     output = []
     for command in block.commands:
         result = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"{command!r} failed: {result.stderr}"  # every documented command succeeds
         output.append(result.stdout)
     assert sorted(_normalise("".join(output)).splitlines()) == sorted(
         _normalise("\n".join(block.expected_lines)).splitlines()

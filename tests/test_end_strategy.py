@@ -72,10 +72,12 @@ async def test_exhaustive_processes_everything() -> None:
     result = await build("exhaustive", CALLS, ran).run("x")
     assert result.output == Answer(value=1)
     assert sorted(ran) == ["after", "before"]  # concurrently, in one batch
-    assert returns(result)[2] == (
-        "final_result",
-        "Output tool processed, but its value will not be the final result of the agent run.",
-    )
+    assert returns(result) == [
+        ("side_effect", "did before"),
+        ("final_result", "Final result processed."),
+        ("final_result", "Output tool processed, but its value will not be the final result of the agent run."),
+        ("side_effect", "did after"),
+    ]
 
 
 @pytest.mark.parametrize("strategy", ["graceful", "exhaustive"])
@@ -87,6 +89,11 @@ async def test_a_tool_retry_wins_over_a_valid_output(strategy: str) -> None:
     assert result.output == Answer(value=3)
     first_round = result.all_messages()[2].parts
     assert first_round[0].part_kind == "retry-prompt"
+    assert (first_round[0].content, first_round[0].tool_name, first_round[0].tool_call_id) == (
+        "again",
+        "side_effect",
+        "a",
+    )
     assert first_round[1].content == (
         "Output not used as the final result - addressing tool retries from this round first."
     )

@@ -26,6 +26,8 @@ from trio_agent.messages import (
     PartEndEvent,
     PartStartEvent,
     TextPart,
+    ToolCallPart,
+    ToolReturnPart,
 )
 from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
@@ -180,9 +182,10 @@ async def test_output_tool_events() -> None:
         "AgentRunResultEvent",
     ]
     assert events[1] == FinalResultEvent(tool_name="final_result", tool_call_id="o")
-    assert isinstance(events[4], OutputToolCallEvent)
-    assert isinstance(events[5], OutputToolResultEvent)
-    assert events[5].part.content == "Final result processed."
+    assert events[4] == OutputToolCallEvent(part=ToolCallPart("final_result", '{"value": 7}', "o"))
+    assert events[5] == OutputToolResultEvent(
+        part=ToolReturnPart("final_result", "Final result processed.", "o", timestamp=events[5].part.timestamp)
+    )
     assert events[-1].result.output == Answer(value=7)
 
 
@@ -261,7 +264,8 @@ async def test_run_with_an_event_channel_closes_it_after_the_result() -> None:
     result = await Agent(turns(["x"])).run("go", event_channel=send)
     events = [receive.receive_nowait() for _ in range(4)]
     assert names(events) == ["PartStartEvent", "FinalResultEvent", "PartEndEvent", "AgentRunResultEvent"]
-    assert events[-1].result is not result or events[-1].result.output == result.output
+    assert events[-1].result.output == result.output == "x"
+    assert events[-1].result.run_id == result.run_id
     with pytest.raises(trio.EndOfChannel):
         receive.receive_nowait()
 

@@ -41,6 +41,7 @@ async def test_demo_runs_tools_in_parallel_and_answers_the_enqueued_follow_up(
     assert len(calls) == 4
     assert all(line.startswith("[ 0.3s]") for line in calls)
     returns = [line for line in lines if "get_weather -> " in line or "get_local_time -> " in line]
+    assert len(returns) == 4
     assert all(line.startswith("[ 0.8s]") for line in returns)  # four 0.5 s tools overlapped
     assert "[ 1.4s] done: 'Yes, pack an umbrella for Paris.'" in lines
     assert lines[-1].endswith("3 model requests, 4 tool calls, 6 messages")

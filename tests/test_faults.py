@@ -99,8 +99,7 @@ class Fault:
 
 def _short_error_body(error: Exception) -> None:
     assert isinstance(error, ModelHTTPError)
-    assert isinstance(error.body, str)
-    assert 0 < len(error.body) <= 2000
+    assert error.body == "e" * 2000  # the first 2000 characters of the 100 000, as text
 
 
 FAULTS: list[Fault] = [
@@ -147,6 +146,7 @@ FAULTS: list[Fault] = [
         "429_retry_after_too_long",
         lambda k: [ErrorReply(429, "later", {"retry-after": "120"})],
         ModelHTTPError,
+        r"status_code: 429, .*body: later$",
         status=429,
     ),
     *(Fault(f"{status}_burst_then_ok", lambda k, s=status: [ErrorReply(s, "oops")] * 2) for status in (500, 502, 503)),
@@ -159,7 +159,13 @@ FAULTS: list[Fault] = [
         status=503,
     ),
     Fault("529_then_ok", lambda k: [ErrorReply(529, {"type": "error"})], providers=("anthropic",)),
-    Fault("400_not_retried", lambda k: [ErrorReply(400, {"error": "bad"})], ModelHTTPError, status=400),
+    Fault(
+        "400_not_retried",
+        lambda k: [ErrorReply(400, {"error": "bad"})],
+        ModelHTTPError,
+        r"status_code: 400, .*body: \{'error': 'bad'\}$",
+        status=400,
+    ),
     Fault(
         "invalid_json_body",
         lambda k: [RawReply(200, b'{"choices": [', "application/json")],
@@ -199,6 +205,7 @@ FAULTS: list[Fault] = [
         "oversized_error_body",
         lambda k: [ErrorReply(400, "e" * 100_000)],
         ModelHTTPError,
+        "status_code: 400",
         status=400,
         check=_short_error_body,
     ),
@@ -284,6 +291,7 @@ async def test_fault(fake_llm_server: FakeLLMServer, fault: Fault, kind: str) ->
             assert run.pending_messages == []
         else:
             assert isinstance(error, fault.expect), f"expected {fault.expect}, got {error!r}"
+            assert fault.match, "a failing case says what its error must say (an empty pattern matches anything)"
             assert re.search(fault.match, str(error)), str(error)
             assert [p.enqueue_id for p in run.pending_messages] == [enqueue_id]  # not lost, still pending
             assert run.result is None

@@ -183,4 +183,4 @@ def test_run_context_misuse_and_var_positional() -> None:
         Tool(plain_with_ctx, takes_ctx=False)
     with pytest.raises(UserError, match=r"takes `\*items`"):
         Tool(star)
-    assert Tool(plain_with_ctx).takes_ctx  # detected from the annotation
+    assert Tool(plain_with_ctx).takes_ctx is True  # detected from the annotation

@@ -238,11 +238,13 @@ async def test_event_stream_hook_filters_events_and_turns_streaming_on() -> None
 
     agent = Agent(FunctionModel(stream_function=stream), capabilities=[NoDeltas()])
     assert (await agent.run("go")).output == "ab"  # no listener, but the hook sees the stream
-    assert "PartDeltaEvent" in seen_by_hook
+    model_events = ["PartStartEvent", "FinalResultEvent", "PartDeltaEvent", "PartEndEvent"]
+    assert seen_by_hook == model_events
+    seen_by_hook.clear()
     async with agent.run_stream_events("go") as events:
         kinds = [type(e).__name__ async for e in events]
-    assert "PartDeltaEvent" not in kinds
-    assert kinds[-1] == "AgentRunResultEvent"
+    assert seen_by_hook == model_events  # the delta reached the hook, which dropped it
+    assert kinds == ["PartStartEvent", "FinalResultEvent", "PartEndEvent", "AgentRunResultEvent"]
 
 
 @pytest.mark.parametrize("hook", ["before_model_request", "before_tool_execute"])
@@ -256,3 +258,14 @@ def test_only_overridden_hooks_are_called(hook: str) -> None:
     combined = CombinedCapability([Only()])
     assert not combined.has_model_request_hooks
     assert not combined.has_tool_hooks
+
+    class Overriding(AbstractCapability):  # the control: a real override of the same hook is seen
+        pass
+
+    async def overridden(self: Any, ctx: RunContext[Any], **kwargs: Any) -> Any:
+        raise AssertionError("not called here")
+
+    setattr(Overriding, hook, overridden)
+    real = CombinedCapability([Only(), Overriding()])
+    is_model_hook = hook == "before_model_request"
+    assert (real.has_model_request_hooks, real.has_tool_hooks) == (is_model_hook, not is_model_hook)

@@ -33,7 +33,7 @@ async def test_full_run_with_a_tool(fake_llm_server: FakeLLMServer) -> None:
     assert first["max_tokens"] == 4096
     assert second["messages"][-1]["content"][0]["type"] == "tool_result"
     assert fake_llm_server.requests[0].headers["x-api-key"] == KEY
-    assert fake_llm_server.requests[0].headers["anthropic-version"]
+    assert fake_llm_server.requests[0].headers["anthropic-version"] == "2023-06-01"
     assert result.usage().requests == 2
 
 
@@ -42,16 +42,19 @@ async def test_full_run_streaming(fake_llm_server: FakeLLMServer) -> None:
         kinds = [type(e).__name__ async for e in events]
     assert kinds.count("FunctionToolCallEvent") == 1
     assert kinds[-1] == "AgentRunResultEvent"
-    assert all(r.json["stream"] is True for r in fake_llm_server.requests)
+    assert [r.json["stream"] for r in fake_llm_server.requests] == [True, True]
 
 
 async def test_overloaded_is_retried_and_errors_are_typed(fake_llm_server: FakeLLMServer) -> None:
     fake_llm_server.script(ErrorReply(529, {"type": "error", "error": {"type": "overloaded_error"}}))
     assert (await agent_for(fake_llm_server).run("go")).output == "done"
+    assert len(fake_llm_server.requests) == 3  # the 529, its retry, then the run's second request
     fake_llm_server.script(ErrorReply(401, {"type": "error", "error": {"type": "authentication_error"}}))
     with pytest.raises(ModelHTTPError) as info:
         await agent_for(fake_llm_server).run("go")
     assert info.value.status_code == 401
+    assert info.value.body == {"type": "error", "error": {"type": "authentication_error"}}
+    assert len(fake_llm_server.requests) == 4  # a 401 is not retried
     assert KEY not in str(info.value)
 
 
@@ -90,6 +93,7 @@ async def test_cancelling_mid_stream_leaves_no_connection(fake_llm_server: FakeL
                 seen += 1
                 if seen == 2:
                     break
+    assert seen == 2  # left mid-stream, not at its end
     with trio.fail_after(5):
         await fake_llm_server.wait_no_connections()
     assert (await agent.run("again")).output == "done"
@@ -111,7 +115,7 @@ async def test_truncated_stream_is_an_error(fake_llm_server: FakeLLMServer) -> N
         },
     )
     fake_llm_server.script(SSEReply([start]))
-    with pytest.raises(ModelAPIError) as info:
+    with pytest.raises(ModelAPIError, match=r"ended before the response was complete \(no `message_stop`\)") as info:
         async with agent_for(fake_llm_server).run_stream_events("go") as events:
             async for _ in events:
                 pass

@@ -63,7 +63,7 @@ async def test_full_run_streaming(fake_llm_server: FakeLLMServer) -> None:
     assert kinds.count("FunctionToolCallEvent") == 1
     assert kinds[-1] == "AgentRunResultEvent"
     assert "PartDeltaEvent" in kinds
-    assert all(r.json["stream"] is True for r in fake_llm_server.requests)
+    assert [r.json["stream"] for r in fake_llm_server.requests] == [True, True]
     async with agent.run_stream("Weather?") as result:
         assert await result.get_output() == "done"
 
@@ -138,6 +138,7 @@ async def test_cancelling_mid_stream_closes_the_connection_and_the_pool_is_reusa
                 deltas += 1
                 if deltas == 2:
                     break
+    assert deltas == 2  # left mid-stream, not at its end
     with trio.fail_after(5):
         await fake_llm_server.wait_no_connections()
     assert fake_llm_server.open_connections == 0

@@ -72,20 +72,22 @@ async def test_output_tool_schema_comes_from_the_type() -> None:
 async def test_scalar_output_is_wrapped_in_a_response_key() -> None:
     agent = Agent(scripted_model([ToolCallPart("final_result", {"response": [1, 2]}, "c")]), output_type=list[int])
     assert (await agent.run("x")).output == [1, 2]
-    params = agent._request_parameters(agent._output_schema)
+    params = agent._compiled().output.request_parameters
     assert params.output_tools[0].outer_typed_dict_key == "response"
 
 
 async def test_a_union_gets_one_tool_per_member_and_text_when_str_is_included() -> None:
-    agent = Agent(
-        scripted_model([ToolCallPart("final_result_Refusal", {"reason": "no"}, "c")]), output_type=[Weather, Refusal]
-    )
+    model = scripted_model([ToolCallPart("final_result_Refusal", {"reason": "no"}, "c")])
+    agent = Agent(model, output_type=[Weather, Refusal])
     assert (await agent.run("x")).output == Refusal(reason="no")
+    [info] = model.infos
+    assert [t.name for t in info.output_tools] == ["final_result_Weather", "final_result_Refusal"]
+    assert info.allow_text_output is False
     mixed = Agent(scripted_model([TextPart("plain text")]), output_type=Weather | str)
     result = await mixed.run("x")
     assert result.output == "plain text"
-    params = mixed._request_parameters(mixed._output_schema)
-    assert params.allow_text_output
+    params = mixed._compiled().output.request_parameters
+    assert params.allow_text_output is True
     assert [t.name for t in params.output_tools] == ["final_result"]
 
 
@@ -99,7 +101,10 @@ async def test_invalid_output_args_are_retried_then_accepted() -> None:
     retry = result.all_messages()[2].parts[0]
     assert isinstance(retry, RetryPromptPart)
     assert retry.tool_name == "final_result"
-    assert retry.content[0]["type"] == "missing"  # type: ignore[index]
+    assert retry.tool_call_id == "c1"
+    assert retry.content == [
+        {"type": "missing", "loc": ("temp_c",), "msg": "Field required", "input": {"city": "Paris"}}
+    ]
 
 
 async def test_text_when_a_tool_call_is_required_is_retried() -> None:
@@ -152,7 +157,7 @@ async def test_output_validator_exhausting_its_budget() -> None:
 
     with pytest.raises(UnexpectedModelBehavior, match=r"Exceeded maximum output retries \(1\)") as info:
         await agent.run("x")
-    assert isinstance(info.value.__cause__, ModelRetry)
+    assert info.value.__cause__ == ModelRetry("no")  # the validator's last refusal
     assert len(model.calls) == 2
 
 

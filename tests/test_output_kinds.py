@@ -23,9 +23,11 @@ from trio_agent import (
     UnexpectedModelBehavior,
     UserError,
 )
-from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
+from trio_agent.messages import ModelMessage, ModelResponse, RetryPromptPart, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, FunctionModel
 from trio_agent.models.test import TestModel
+from trio_agent.output import OutputObjectDefinition
+from trio_agent.tools import ToolDefinition
 
 
 @dataclass
@@ -69,9 +71,21 @@ async def test_structured_types_through_the_output_tool(output_type: Any, args: 
 
 
 async def test_testmodel_generates_valid_output_for_each_type() -> None:
-    for output_type in (Point, Movie, int, list[str], City | Country):
+    # with the default seed 0: ints are 0, strings 'a', arrays hold one item, and a union picks its first member
+    cases: list[tuple[Any, Any]] = [
+        (Point, Point(0, 0)),
+        (Movie, {"title": "a", "year": 0}),
+        (int, 0),
+        (list[str], ["a"]),
+        (City | Country, City(name="a")),
+    ]
+    outputs = []
+    for output_type, _ in cases:
         result = await Agent(TestModel(), output_type=output_type).run("x")
-        assert result.output is not None
+        outputs.append(result.output)
+    assert outputs == [expected for _, expected in cases]
+    assert type(outputs[0]) is Point
+    assert type(outputs[4]) is City
 
 
 async def test_a_union_of_models_and_the_tool_names() -> None:
@@ -95,8 +109,13 @@ async def test_tool_output_name_description_and_retry_budget() -> None:
     with pytest.raises(UnexpectedModelBehavior, match=r"Exceeded maximum output retries \(2\)"):
         await agent.run("x")
     assert len(model.calls) == 3
-    tool = agent._request_parameters(agent._output_schema).output_tools[0]
-    assert (tool.name, tool.description, tool.kind) == ("answer", "Give the city. A city.", "output")
+    answer_tool = ToolDefinition(
+        name="answer",
+        parameters_json_schema={"properties": {"name": {"type": "string"}}, "required": ["name"], "type": "object"},
+        description="Give the city. A city.",
+        kind="output",
+    )
+    assert [info.output_tools for info in model.infos] == [[answer_tool]] * 3  # what the model was offered
 
 
 async def test_native_output_sends_a_response_format_and_parses_json_text() -> None:
@@ -111,14 +130,12 @@ async def test_native_output_sends_a_response_format_and_parses_json_text() -> N
     assert result.output == City(name="Paris")
     mode, output_object, allow_text, output_tools = seen[0]
     assert (mode, allow_text, output_tools) == ("native", True, [])
-    assert output_object.name == "City"
-    assert output_object.description == "A city."
-    assert output_object.strict is True
-    assert output_object.json_schema == {
-        "properties": {"name": {"type": "string"}},
-        "required": ["name"],
-        "type": "object",
-    }
+    assert output_object == OutputObjectDefinition(
+        json_schema={"properties": {"name": {"type": "string"}}, "required": ["name"], "type": "object"},
+        name="City",
+        description="A city.",
+        strict=True,
+    )
 
 
 async def test_native_output_needs_a_model_that_supports_it() -> None:
@@ -142,9 +159,12 @@ async def test_invalid_json_text_is_retried_with_the_errors() -> None:
     model = scripted_model([TextPart('{"nome": "x"}')], [TextPart('{"name": "Rome"}')])
     result = await Agent(model, output_type=NativeOutput(City)).run("x")
     assert result.output == City(name="Rome")
-    retry = result.all_messages()[2].parts[0]
+    retry_request = result.all_messages()[2]
+    assert len(retry_request.parts) == 1
+    retry = retry_request.parts[0]
+    assert isinstance(retry, RetryPromptPart)
     assert retry.tool_name is None
-    assert [e["type"] for e in retry.content] == ["missing"]
+    assert retry.content == [{"type": "missing", "loc": ("name",), "msg": "Field required", "input": {"nome": "x"}}]
 
 
 async def test_prompted_output_puts_the_schema_in_the_instructions() -> None:
@@ -156,13 +176,16 @@ async def test_prompted_output_puts_the_schema_in_the_instructions() -> None:
 
     agent = Agent(FunctionModel(model), instructions="Be brief.", output_type=PromptedOutput(City))
     assert (await agent.run("x")).output == City(name="Oslo")
-    assert seen[0] is not None
-    assert seen[0].startswith("Be brief.\n\n")
-    assert '{"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}' in seen[0]
+    schema = '{"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}'
+    assert seen == [
+        "Be brief.\n\n"
+        "Respond with a JSON object that matches this JSON schema:\n\n"
+        f"{schema}\n\n"
+        "Reply with the JSON object only, with no text or Markdown fences around it."
+    ]
     custom = Agent(FunctionModel(model), output_type=PromptedOutput(City, template="Schema: {schema}"))
     await custom.run("x")
-    assert seen[-1] is not None
-    assert seen[-1].startswith("Schema: {")
+    assert seen[1:] == [f"Schema: {schema}"]
 
 
 async def test_text_output_function_with_context_and_retry() -> None:
@@ -199,10 +222,27 @@ async def test_output_functions_become_output_tools() -> None:
     agent = Agent(model, output_type=make_city)
     result = await agent.run("x")
     assert result.output == City(name="Lima")
-    tool = agent._request_parameters(agent._output_schema).output_tools[0]
-    assert tool.description == "Build the city."
-    assert tool.parameters_json_schema["properties"]["name"] == {"description": "its name", "type": "string"}
+    make_city_tool = ToolDefinition(
+        name="final_result",
+        parameters_json_schema={
+            "additionalProperties": False,
+            "properties": {"name": {"description": "its name", "type": "string"}},
+            "required": ["name"],
+            "type": "object",
+        },
+        description="Build the city.",
+        kind="output",
+    )
+    assert [info.output_tools for info in model.infos] == [[make_city_tool]] * 2  # what the model was offered
+    assert request_texts(result.all_messages()) == [
+        ["req:user-prompt:x"],
+        ['resp:tool-call:final_result({"name":"nowhere"})'],
+        ["req:retry-prompt:name a real city"],
+        ['resp:tool-call:final_result({"name":"lima"})'],
+        ["req:tool-return:Final result processed."],
+    ]
     retry = result.all_messages()[2].parts[0]
+    assert isinstance(retry, RetryPromptPart)
     assert (retry.content, retry.tool_name, retry.tool_call_id) == ("name a real city", "final_result", "c1")
 
 

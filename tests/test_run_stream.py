@@ -55,6 +55,7 @@ async def test_debounce_groups_updates(autojump_clock: trio.testing.MockClock) -
         texts = [t async for t in result.stream_text(debounce_by=0.1)]
     assert texts[-1] == "abcdef"
     assert len(texts) < 6  # updates 40 ms apart were grouped by the 100 ms debounce
+    assert texts == ["a", "abcd", "abcdef"]  # the first at once, then b-d and e-f each in one 100 ms window
 
 
 async def test_tool_calls_before_the_final_answer_run_first() -> None:

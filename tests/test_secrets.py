@@ -15,7 +15,7 @@ import httpx
 import pytest
 import trio
 
-from trio_agent import Agent, ModelAPIError, UnexpectedModelBehavior, UserError
+from trio_agent import Agent, ModelAPIError, ModelHTTPError, UnexpectedModelBehavior, UserError
 from trio_agent.models.anthropic import AnthropicModel
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers import RetryPolicy
@@ -78,6 +78,37 @@ PATHS: dict[str, tuple[Callable[[str, str], list[Reply]], bool]] = {
 SCRUBBED = {"status_401_text_body", "status_429_retried", "status_500_streamed", "non_json_body", "malformed_sse"}
 SCRUBBED |= {"sse_error_event", "sse_error_event_not_json", *(n for n in PATHS if n.startswith("status_"))}
 """Paths whose error text shows the echoed body: the key must be there as ``***``."""
+SCRUBBED_AS: dict[str, str | dict[str, str]] = {
+    **{n: "body: {'error': 'invalid key ***'}" for n in PATHS if n.startswith("status_") and n[7:].isdigit()},
+    "status_401_text_body": "body: invalid key ***",
+    "status_429_retried": "body: slow ***",
+    "status_500_streamed": "body: {'error': '***'}",
+    "non_json_body": "body:\n<html>***</html>",
+    "malformed_sse": "body:\n{not json ***}",
+    "sse_error_event": {
+        "openai": "mid-stream: {'message': 'invalid key ***', 'type': 'invalid_request_error'}",
+        "anthropic": "mid-stream: {'type': 'authentication_error', 'message': 'bad ***'}",
+    },
+    "sse_error_event_not_json": {
+        "openai": "sent a stream event that is not JSON, body:\n***",
+        "anthropic": "reported an error mid-stream: ***",
+    },
+}
+"""For each scrubbed path: how the error's text ends, the echoed key replaced by ``***`` (the text right after
+it there too, so no part of the key can remain)."""
+FAILS_WITH: dict[str, str | dict[str, str]] = {
+    "connection_refused": "ConnectError: all attempts to connect",
+    "timeout": "ReadTimeout",
+    "reset_mid_body": "RemoteProtocolError: peer closed connection without sending complete message body",
+    "sse_event_missing_fields": {
+        "openai": "stream ended before the response was complete",
+        "anthropic": "sent a 'content_block_start' event without the expected fields",
+    },
+    "truncated_stream": "stream ended before the response was complete",
+    "reset_mid_stream": "stream broke off before it was complete: RemoteProtocolError",
+    "non_sse_stream_reply": "sent a malformed event stream",
+}
+"""For the other paths: what the error says, which shows the path failed the way it is meant to."""
 WRONG_SHAPES = {  # bodies that end up in UnexpectedModelBehavior.body, so must be scrubbed there
     "wrong_shape_json": (lambda k, key: [JSONReply({"echo": key})], False),  # parse_response (both providers)
     "sse_event_not_an_object": (lambda k, key: [SSEReply([f'data: "{key}"\n\n'])], True),  # OpenAI _chunk
@@ -173,8 +204,14 @@ async def test_the_key_never_leaks(
 ) -> None:
     agent, run, error = await provoke(fake_llm_server, kind, name, PATHS[name])
     assert_no_key(KEYS[kind], everything(agent, run, error, caplog, recwarn))
-    if name in SCRUBBED:
-        assert "***" in str(error)  # the echoed key was there, and was scrubbed
+    assert set(SCRUBBED_AS) == SCRUBBED
+    assert set(PATHS) == set(SCRUBBED_AS) | set(FAILS_WITH)
+    if name in SCRUBBED:  # the echoed key was there, next to its marker text, and is now ``***``
+        expected = SCRUBBED_AS[name]
+        assert str(error).endswith(expected if isinstance(expected, str) else expected[kind]), str(error)
+    else:  # it failed the way it is meant to (so the key-free error is the one the path provokes)
+        expected = FAILS_WITH[name]
+        assert (expected if isinstance(expected, str) else expected[kind]) in str(error), str(error)
     if name != "connection_refused":
         assert fake_llm_server.requests, "the request never reached the server"
         assert any(r.name.startswith("httpcore") for r in caplog.records)  # the logs were really captured
@@ -183,38 +220,76 @@ async def test_the_key_never_leaks(
 
 
 @pytest.mark.parametrize(
-    ("name", "kind"),
-    [("wrong_shape_json", "openai"), ("wrong_shape_json", "anthropic"), ("sse_event_not_an_object", "openai")],
+    ("name", "kind", "body"),
+    [
+        ("wrong_shape_json", "openai", '{\n  "echo": "***"\n}'),
+        ("wrong_shape_json", "anthropic", '{\n  "echo": "***"\n}'),
+        ("sse_event_not_an_object", "openai", '"***"'),
+    ],
 )
 async def test_bodies_of_replies_with_the_wrong_shape_are_scrubbed(
     fake_llm_server: FakeLLMServer,
     kind: str,
     name: str,
+    body: str,
     caplog: pytest.LogCaptureFixture,
     recwarn: pytest.WarningsRecorder,
 ) -> None:
     agent, run, error = await provoke(fake_llm_server, kind, name, WRONG_SHAPES[name])
+    assert isinstance(error, UnexpectedModelBehavior)
+    assert error.body == body  # the body that echoed the key is kept, with the key scrubbed
     assert_no_key(KEYS[kind], everything(agent, run, error, caplog, recwarn))
 
 
 async def test_anthropic_scrubs_an_event_that_is_not_an_object(fake_llm_server: FakeLLMServer) -> None:
     _, _, error = await provoke(fake_llm_server, "anthropic", "x", WRONG_SHAPES["sse_event_not_an_object"])
+    assert isinstance(error, UnexpectedModelBehavior)
     assert "not a JSON object" in str(error)
+    assert error.body == '"***"'  # the event was the quoted key: it is kept, scrubbed
     assert_no_key(KEYS["anthropic"], exception_texts(error))
 
 
-@pytest.mark.parametrize("name", ["non_json_body", "malformed_sse"])
-async def test_the_suppressed_context_does_not_keep_the_raw_body(fake_llm_server: FakeLLMServer, name: str) -> None:
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception reachable through ``__cause__``/``__context__`` (suppressed ones included)."""
+    found: list[BaseException] = []
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        error = stack.pop()
+        if error is None or any(error is e for e in found):
+            continue
+        found.append(error)
+        stack += [error.__cause__, error.__context__]
+    return found
+
+
+def assert_chain_keeps_no_key(key: str, exc: BaseException) -> None:
+    """No exception in the chain holds ``key`` in any attribute (a ``JSONDecodeError``'s ``doc`` included)."""
+    for error in exception_chain(exc):
+        attributes = {name: getattr(error, name, None) for name in ("doc", "msg", "body", "args")}
+        attributes.update(vars(error))
+        assert_no_key(key, [repr(attributes)])
+
+
+@pytest.mark.parametrize(("name", "body"), [("non_json_body", "<html>***</html>"), ("malformed_sse", "{not json ***}")])
+async def test_the_suppressed_context_does_not_keep_the_raw_body(
+    fake_llm_server: FakeLLMServer, name: str, body: str
+) -> None:
     _, _, error = await provoke(fake_llm_server, "openai", name, PATHS[name])
-    assert KEYS["openai"] not in repr(getattr(error.__context__, "doc", None))
+    assert isinstance(error, UnexpectedModelBehavior)
+    assert "is not JSON" in str(error)  # a JSON decode of the raw body (which held the key) failed ...
+    assert error.body == body  # ... and the error keeps only the scrubbed body
+    assert_chain_keeps_no_key(KEYS["openai"], error)  # nor does any exception chained to it, even suppressed
 
 
 @pytest.mark.parametrize("kind", BOTH)
 async def test_a_key_straddling_the_preview_cut_is_not_partly_leaked(fake_llm_server: FakeLLMServer, kind: str) -> None:
     key = KEYS[kind]
     fake_llm_server.script(ErrorReply(401, "x" * (2000 - len(key) + 3) + key))
-    with trio.fail_after(10), pytest.raises(ModelAPIError) as info:
+    with trio.fail_after(10), pytest.raises(ModelHTTPError) as info:
         await make_agent(kind, fake_llm_server.base_url_anthropic, max_attempts=1).run("hello")
+    assert info.value.status_code == 401
+    # scrubbed before the cut: the whole key became ``***`` (cut first, the first part of the key would remain)
+    assert info.value.body == "x" * (2000 - len(key) + 3) + "***"
     assert_no_key(key[:-3], exception_texts(info.value))
 
 
@@ -226,6 +301,10 @@ async def test_a_successful_run_keeps_the_key_out_of_history_reprs_and_logs(
     result = await agent.run("hello")
     async with agent.run_stream("hello") as streamed:
         assert await streamed.get_output() == "done"
+    assert result.output == "done"
+    assert len(fake_llm_server.requests) == 2
+    for request in fake_llm_server.requests:  # the key was in play, in the headers of both requests
+        assert auth_header(kind, request.headers) == expected_auth_header(kind)
     texts = [result.all_messages_json().decode(), streamed.all_messages_json().decode(), repr(result.all_messages())]
     texts += [repr(agent), repr(agent.model), repr(getattr(agent.model, "provider", None)), str(agent.model)]
     assert_no_key(KEYS[kind], texts + log_texts(caplog) + [str(w.message) for w in recwarn.list])
@@ -248,7 +327,9 @@ def test_missing_keys_say_nothing_secret(monkeypatch: pytest.MonkeyPatch, capsys
     assert "OPENAI_API_KEY" in str(errors[0])  # they say what to set
     assert "ANTHROPIC_API_KEY" in str(errors[-1])
     texts = [text for error in errors for text in exception_texts(error)]
-    texts += [repr(OpenAIProvider()), repr(OpenAIChatModel("m")), repr(Agent("openai:gpt-4o"))]  # key from env
+    from_env = OpenAIProvider()
+    assert from_env.auth_headers()["authorization"] == f"Bearer {KEYS['openai']}"  # the key from env is in it
+    texts += [repr(from_env), repr(OpenAIChatModel("m")), repr(Agent("openai:gpt-4o"))]
     captured = capsys.readouterr()
     texts += [captured.out, captured.err]
     for key in KEYS.values():
@@ -256,9 +337,22 @@ def test_missing_keys_say_nothing_secret(monkeypatch: pytest.MonkeyPatch, capsys
     assert captured.out == captured.err == ""
 
 
+def auth_header(kind: str, headers: Any) -> str | None:
+    return headers.get("authorization" if kind == "openai" else "x-api-key")
+
+
+def expected_auth_header(kind: str) -> str:
+    return f"Bearer {KEYS[kind]}" if kind == "openai" else KEYS[kind]
+
+
 async def test_a_custom_http_client_sees_the_key_only_in_headers(fake_llm_server: FakeLLMServer) -> None:
     """With the caller's client, the key still travels only in the request headers, never in the URL."""
-    async with httpx.AsyncClient() as client:
+    sent: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request)
+
+    async with httpx.AsyncClient(event_hooks={"request": [record]}) as client:
         for kind in BOTH:
             url = fake_llm_server.base_url_anthropic
             provider: Any = (
@@ -270,6 +364,14 @@ async def test_a_custom_http_client_sees_the_key_only_in_headers(fake_llm_server
                 OpenAIChatModel("m", provider=provider) if kind == "openai" else AnthropicModel("m", provider=provider)
             )
             assert (await Agent(model).run("hi")).output == "done"
-    for request, key in zip(fake_llm_server.requests, KEYS.values(), strict=True):
+    assert len(sent) == 2  # the caller's client did send both requests
+    for request, kind in zip(sent, BOTH, strict=True):
+        key = KEYS[kind]
+        assert auth_header(kind, request.headers) == expected_auth_header(kind)
+        other_headers = [v for k, v in request.headers.items() if k not in ("authorization", "x-api-key")]
+        assert_no_key(key, [str(request.url), request.content.decode(), *other_headers])
+    for request, kind in zip(fake_llm_server.requests, BOTH, strict=True):
+        key = KEYS[kind]
+        assert auth_header(kind, request.headers) == expected_auth_header(kind)
         assert key not in request.path
         assert key.encode() not in request.body

@@ -24,6 +24,7 @@ async def test_provider_options_pass_through(fake_llm_server: FakeLLMServer) -> 
     model = fake_llm_server.openai_model(retry_policy=RetryPolicy(max_attempts=1))
     with pytest.raises(ModelHTTPError, match="500") as caught:
         await Agent(model).run("hi")
+    assert (caught.value.status_code, caught.value.body) == (500, {"error": {"message": "boom"}})
     assert "sk-fake-llm-server" not in str(caught.value)
     assert len(fake_llm_server.requests) == 1
 
@@ -52,7 +53,8 @@ async def test_the_context_manager_restores_the_flag(fake_llm_server: FakeLLMSer
     assert models_module.ALLOW_MODEL_REQUESTS is True
     with block_model_requests():
         assert models_module.ALLOW_MODEL_REQUESTS is False
-        with pytest.raises(UserError):
+        with pytest.raises(UserError, match="ALLOW_MODEL_REQUESTS"):
             await agent.run("hi")
+    assert fake_llm_server.requests == []
     assert models_module.ALLOW_MODEL_REQUESTS is True
     assert (await agent.run("hi")).output == "done"

@@ -55,7 +55,7 @@ def test_run_usage_counts_default_to_zero_and_request_usage_is_one_request() -> 
 
 @pytest.mark.parametrize("cls", [RequestUsage, RunUsage])
 def test_constructor_is_keyword_only(cls: type[Any]) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"__init__\(\) takes 1 positional argument but 2 were given"):
         cls(5)
 
 
@@ -191,7 +191,7 @@ def test_usage_limits_defaults() -> None:
     }
     assert [f.name for f in dataclasses.fields(UsageLimits)] == list(dataclasses.asdict(limits))
     assert not limits.has_token_limits()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"__init__\(\) takes 1 positional argument but 2 were given"):
         UsageLimits(3)  # type: ignore[misc]
 
 
@@ -359,7 +359,8 @@ def test_check_before_request_looks_at_the_request_limit_first() -> None:
 )
 def test_none_means_unbounded(check: str, usage: Any, limit: dict[str, int]) -> None:
     getattr(UsageLimits(request_limit=None), check)(usage)
-    with pytest.raises(UsageLimitExceeded):
+    [name] = limit
+    with pytest.raises(UsageLimitExceeded, match=rf"[eE]xceed(ed)? the `?{name}`? of 10\b"):  # that limit, no other
         getattr(UsageLimits(**{"request_limit": None, **limit}), check)(usage)
 
 

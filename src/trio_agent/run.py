@@ -2,7 +2,8 @@
 
 from ._engine.agent_run import AgentRun as AgentRun
 from ._engine.agent_run import GraphRunContext as GraphRunContext
+from ._engine.nodes import AgentNode as AgentNode
 from ._engine.result import AgentRunResult as AgentRunResult
 from ._engine.result import AgentRunResultEvent as AgentRunResultEvent
 
-__all__ = ["AgentRun", "AgentRunResult", "AgentRunResultEvent", "GraphRunContext"]
+__all__ = ["AgentNode", "AgentRun", "AgentRunResult", "AgentRunResultEvent", "GraphRunContext"]

@@ -10,7 +10,6 @@ output type flows: without ``output_type=`` a run's output is the agent's ``Outp
 
 from __future__ import annotations
 
-import functools
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -155,6 +154,14 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
         )
+        return await self._run(args, event_stream_handler, event_channel)
+
+    async def _run(
+        self,
+        args: RunArgs,
+        event_stream_handler: EventStreamHandler | None,
+        event_channel: trio.MemorySendChannel[Any] | None,
+    ) -> AgentRunResult[Any]:
         sink = ChannelSink(event_channel) if event_channel is not None else None
         driver = start_run(self._compiled(), args, sink=sink, stream_handler=event_stream_handler)
         try:
@@ -235,9 +242,8 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
                 "`Agent.run_sync()` cannot be called from inside a running trio loop (it would start a second "
                 "`trio.run` in this thread); use `await agent.run(...)` instead."
             )
-        run = functools.partial(
-            self.run,
-            user_prompt,
+        args = RunArgs(
+            user_prompt=user_prompt,
             output_type=output_type,
             message_history=message_history,
             deferred_tool_results=deferred_tool_results,
@@ -249,10 +255,8 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
             metadata=metadata,
             conversation_id=conversation_id,
             run_id=run_id,
-            event_stream_handler=event_stream_handler,
-            event_channel=event_channel,
         )
-        return trio.run(run)
+        return trio.run(self._run, args, event_stream_handler, event_channel)
 
     # -- iter -----------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
-from types import MappingProxyType
+from types import MappingProxyType, NoneType
 from typing import Any, Concatenate, overload
 
 import trio
@@ -38,8 +38,8 @@ DepsT = TypeVar("DepsT", default=None, contravariant=True)
 OutputT = TypeVar("OutputT", default=str, covariant=True)
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_NONE_TYPE: Any = type(None)
+PromptR = TypeVar("PromptR", bound="str | Awaitable[str | None] | None")
+"""What an instructions or system prompt function returns."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -110,7 +110,7 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         output_type: OutputSpec[OutputT] = str,  # type: ignore[assignment]
         instructions: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | None = None,
         system_prompt: str | Sequence[str] = (),
-        deps_type: type[DepsT] = _NONE_TYPE,
+        deps_type: type[DepsT] = NoneType,  # type: ignore[assignment]
         name: str | None = None,
         model_settings: ModelSettings | None = None,
         retries: int = 1,
@@ -310,19 +310,12 @@ class Agent(AbstractAgent[DepsT, OutputT]):
 
     @overload
     def instructions(
-        self, func: Callable[[RunContext[DepsT]], str | None], /
-    ) -> Callable[[RunContext[DepsT]], str | None]: ...
+        self, func: Callable[[RunContext[DepsT]], PromptR], /
+    ) -> Callable[[RunContext[DepsT]], PromptR]: ...
     @overload
-    def instructions(
-        self, func: Callable[[RunContext[DepsT]], Awaitable[str | None]], /
-    ) -> Callable[[RunContext[DepsT]], Awaitable[str | None]]: ...
-    @overload
-    def instructions(self, func: Callable[[], str | None], /) -> Callable[[], str | None]: ...
-    @overload
-    def instructions(self, func: Callable[[], Awaitable[str | None]], /) -> Callable[[], Awaitable[str | None]]: ...
+    def instructions(self, func: Callable[[], PromptR], /) -> Callable[[], PromptR]: ...
     @overload
     def instructions(self, /) -> Callable[[SystemPromptFunc[DepsT]], SystemPromptFunc[DepsT]]: ...
-
     def instructions(self, func: Callable[..., Any] | None = None, /) -> Any:
         """Register an instructions function (``(ctx) -> str | None`` or ``() -> ...``, sync or async), used
         bare or as ``@agent.instructions()``. Returns the function unchanged."""
@@ -336,21 +329,14 @@ class Agent(AbstractAgent[DepsT, OutputT]):
 
     @overload
     def system_prompt(
-        self, func: Callable[[RunContext[DepsT]], str | None], /
-    ) -> Callable[[RunContext[DepsT]], str | None]: ...
+        self, func: Callable[[RunContext[DepsT]], PromptR], /
+    ) -> Callable[[RunContext[DepsT]], PromptR]: ...
     @overload
-    def system_prompt(
-        self, func: Callable[[RunContext[DepsT]], Awaitable[str | None]], /
-    ) -> Callable[[RunContext[DepsT]], Awaitable[str | None]]: ...
-    @overload
-    def system_prompt(self, func: Callable[[], str | None], /) -> Callable[[], str | None]: ...
-    @overload
-    def system_prompt(self, func: Callable[[], Awaitable[str | None]], /) -> Callable[[], Awaitable[str | None]]: ...
+    def system_prompt(self, func: Callable[[], PromptR], /) -> Callable[[], PromptR]: ...
     @overload
     def system_prompt(
         self, /, *, dynamic: bool = False
     ) -> Callable[[SystemPromptFunc[DepsT]], SystemPromptFunc[DepsT]]: ...
-
     def system_prompt(self, func: Callable[..., Any] | None = None, /, *, dynamic: bool = False) -> Any:
         """Register a system prompt function; ``dynamic=True`` re-evaluates it when a history is continued.
         Returns the function unchanged."""

@@ -17,6 +17,7 @@ the block's body propagate unchanged (never wrapped in an ``ExceptionGroup``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Generic
@@ -29,7 +30,7 @@ from .._exceptions import RunCancelled
 from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter
 from .._run_context import RunContext
 from .._usage import RunUsage
-from .driver import Command, Driver, Failure, Outcome
+from .driver import Command, Driver, Failure, Outcome, hand_over
 from .enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
 from .nodes import AgentNode, End, FinalResult, NodeResult
 from .result import AgentRunResult
@@ -76,19 +77,22 @@ class AgentRun(Generic[DepsT, OutputT]):
         self,
         driver: Driver,
         commands: trio.MemorySendChannel[Command],
-        outcomes: trio.MemoryReceiveChannel[Outcome | Failure],
+        outcomes: trio.MemoryReceiveChannel[Outcome | Failure | None],
+        wake: trio.MemorySendChannel[Outcome | Failure | None],
     ) -> None:
         self._driver = driver
         self._commands = commands
         self._outcomes = outcomes
-        self._advancing = False
         self._yielded: NodeResult | None = None
         self._result: AgentRunResult[OutputT] | None = None
         self._run_hooks: IterRunHooks | None = None
         self._cancelled = False
         self._cancel_reason: str | None = None
         self._command: Command | None = None
-        self._wait_scope: trio.CancelScope | None = None
+        """The command in flight (one at a time)."""
+        self._waiting = False
+        """Whether the consumer waits for the outcome of :attr:`_command`."""
+        self._wake = wake
 
     # -- driving --------------------------------------------------------------------------------------
 
@@ -123,27 +127,25 @@ class AgentRun(Generic[DepsT, OutputT]):
         driver.check_can_advance()
         if self._run_hooks is not None and (short := self._run_hooks.short_circuit) is not None:
             return await self._settle(driver.end_early(short))
-        if self._advancing:
+        if self._command is not None:
             raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
-        self._advancing = True
-        command = Command(node, hooks, trio.CancelScope())
-        self._command = command
+        command = self._command = Command(node, hooks)
         try:
-            with trio.CancelScope() as self._wait_scope:
-                await trio.lowlevel.checkpoint_if_cancelled()  # (cheap: only yields if cancelled)
-                try:
-                    self._commands.send_nowait(command)  # the driver waits for it: no extra checkpoint
-                except trio.WouldBlock:
-                    await self._commands.send(command)  # it is still starting, or finishing an abandoned step
-                try:
-                    outcome = await self._outcomes.receive()
-                except BaseException:
-                    command.scope.cancel()
-                    raise
+            await trio.lowlevel.checkpoint_if_cancelled()  # (cheap: only yields if cancelled)
+            await hand_over(self._commands, command)
+            if self._cancelled:
+                raise self._cancellation()
+            self._waiting = True
+            try:
+                outcome = await self._outcomes.receive()
+            finally:
+                self._waiting = False
+        except BaseException:
+            driver.abandon(command)
+            raise
         finally:
-            self._advancing = False
-            self._command = self._wait_scope = None
-        if self._cancelled:
+            self._command = None
+        if self._cancelled or outcome is None:
             raise self._cancellation()
         if isinstance(outcome, Failure):
             raise outcome.error
@@ -165,10 +167,12 @@ class AgentRun(Generic[DepsT, OutputT]):
             return
         self._cancelled = True
         self._cancel_reason = reason
-        if self._command is not None:
-            self._command.scope.cancel()
-        if self._wait_scope is not None:
-            self._wait_scope.cancel()
+        command = self._command
+        if command is not None:
+            self._driver.abandon(command)
+            if self._waiting:
+                with contextlib.suppress(trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+                    self._wake.send_nowait(None)  # the consumer waits for the outcome: it gets "abandoned"
 
     @property
     def cancelled(self) -> bool:
@@ -263,8 +267,8 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
     """Own a nursery running the driver's ``serve`` and yield the :class:`AgentRun` that talks to it."""
     driver = make_driver()
     commands_send, commands_receive = trio.open_memory_channel[Command](0)
-    outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure](0)
-    run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive)
+    outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure | None](0)
+    run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive, outcomes_send)
     async with unwrapping_groups(), trio.open_nursery() as nursery:
         nursery.start_soon(driver.serve, commands_receive, outcomes_send)
         try:

@@ -37,9 +37,9 @@ The driver is driven in one of two ways:
   run's nursery. The consumer sends a :class:`Command` over a buffer-0 channel and receives the outcome
   over another; the outcome is committed by the consumer when it receives it. Each side hands over with
   ``send_nowait`` while the other waits in ``receive`` (which lock-step guarantees, with ``send`` as the
-  fallback), so a step costs two passes of trio's scheduler and no more. Each command carries a cancel
-  scope: if the consumer is cancelled while waiting, it cancels that scope, the driver abandons the step
-  (the outcome is never delivered, so never committed) and waits for the next command.
+  fallback), so a step costs two passes of trio's scheduler and no cancel scope. If the consumer stops
+  waiting (it was cancelled, or ``run.cancel`` was called), it *abandons* the command: the driver cancels
+  the step (its outcome is never delivered, so never committed) and waits for the next command.
 * *run-to-end* (``Agent.run``): :meth:`Driver.run_to_end` executes and commits step after step in the
   caller's task; there is no consumer to hand nodes to, so no channel and no extra task. Without
   capabilities, the steps work on the run's state itself rather than on a fork: a step that raises or is
@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import trio
 
@@ -69,8 +69,9 @@ from .steps.call_tools import run_call_tools
 from .steps.model_request import run_model_request
 from .steps.user_prompt import run_user_prompt
 
-__all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome"]
+__all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome", "hand_over"]
 
+T = TypeVar("T")
 Step = Callable[[RunConfig, RunState, Any], Awaitable[NodeResult]]
 
 STEPS: Mapping[type[AgentNode[Any, Any]], Step] = {
@@ -114,11 +115,30 @@ class Failure:
 
 @dataclasses.dataclass(slots=True)
 class Command:
-    """Run ``node`` (with node hooks if ``hooks``); ``scope`` lets the sender abandon the step."""
+    """Run ``node`` (with node hooks if ``hooks``). ``abandoned`` is set by a sender that no longer waits for
+    the outcome (it was cancelled, or the run was): the driver then drops the step, or skips it."""
 
     node: AgentNode[Any, Any]
     hooks: bool
-    scope: trio.CancelScope
+    abandoned: bool = False
+
+
+async def hand_over(channel: trio.MemorySendChannel[T], value: T) -> None:
+    """Send ``value`` over a buffer-0 channel whose receiver waits for it, or is about to.
+
+    At once if the receiver waits in ``receive`` (no checkpoint). If it does not, it is usually running in the
+    same scheduler pass and about to wait: one checkpoint lets it get there, after which lock-step hand-overs
+    stay in phase (each costs one pass). Failing that, ``send`` waits as usual. ``BrokenResourceError`` is
+    raised as by ``send``.
+    """
+    try:
+        channel.send_nowait(value)
+    except trio.WouldBlock:
+        await trio.lowlevel.checkpoint()
+        try:
+            channel.send_nowait(value)
+        except trio.WouldBlock:
+            await channel.send(value)
 
 
 def _step_for(node: AgentNode[Any, Any]) -> Step:
@@ -152,6 +172,8 @@ class Driver:
         self.closed = False
         self.busy = False
         """Whether :meth:`serve` is executing a command (so closing the run must cancel it)."""
+        self._serving: Command | None = None
+        self._scope = trio.CancelScope()
         self._pipelines = router is not None and router.has_pipelines
 
     # -- executing ------------------------------------------------------------------------------------
@@ -256,28 +278,45 @@ class Driver:
     async def serve(
         self,
         commands: trio.MemoryReceiveChannel[Command],
-        outcomes: trio.MemorySendChannel[Outcome | Failure],
+        outcomes: trio.MemorySendChannel[Outcome | Failure | None],
     ) -> None:
-        """The driver task of a lock-step run: execute each command's node and hand back the outcome."""
+        """The driver task of a lock-step run: execute each command's node and hand back the outcome.
+
+        Each command's step runs inside the driver's current cancel scope; :meth:`abandon` cancels that scope
+        (and the driver opens a new one), so an abandoned step costs a scope but a completed one does not.
+        """
         try:
-            async for command in commands:
-                with command.scope:
-                    self.busy = True
-                    try:
-                        result: Outcome | Failure = await self.execute(command.node, hooks=command.hooks)
-                    except Exception as error:
-                        result = Failure(error)
-                    finally:
-                        self.busy = False
-                    try:
-                        outcomes.send_nowait(result)  # the consumer is waiting for it: no extra checkpoint
-                    except trio.WouldBlock:
-                        await outcomes.send(result)  # it was cancelled meanwhile: its scope cancels this too
-                    except trio.BrokenResourceError:
-                        return  # the run's block exited without waiting for this outcome
+            while True:
+                with trio.CancelScope() as self._scope:
+                    async for command in commands:
+                        if command.abandoned:
+                            continue  # its sender was cancelled before this task even saw it
+                        self._serving = command
+                        self.busy = True
+                        try:
+                            result: Outcome | Failure = await self.execute(command.node, hooks=command.hooks)
+                        except Exception as error:
+                            result = Failure(error)
+                        try:
+                            await hand_over(outcomes, result)  # (cancelled if the consumer abandons it)
+                        except trio.BrokenResourceError:
+                            return  # the run's block exited without waiting for this outcome
+                        finally:
+                            self._serving = None
+                            self.busy = False
+                    return  # the run's block exited: no more commands
+                self._serving = None  # the step in flight was abandoned (nothing committed); serve on
+                self.busy = False
         finally:
             outcomes.close()
             commands.close()
+
+    def abandon(self, command: Command) -> None:
+        """The sender of ``command`` stopped waiting for its outcome: drop the step (if it has started, cancel
+        it; if not, the driver skips it)."""
+        command.abandoned = True
+        if self._serving is command:
+            self._scope.cancel()
 
     async def finish(self, result: AgentRunResult[Any]) -> None:
         """Announce the end of the run to the event sink (last event before the sink closes)."""

@@ -23,6 +23,7 @@ from typing_extensions import TypeVar
 
 from .._exception_groups import unwrapping_groups
 from .._exceptions import UserError
+from .._messages.deltas import apply_delta
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
 from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse
 from .._messages.parts import ModelResponsePart, TextPart, ToolCallPart
@@ -78,7 +79,7 @@ class StreamedRunResult(Generic[DepsT, OutputT]):
             self._parts[event.index] = event.part
         elif isinstance(event, PartDeltaEvent):
             part = self._parts[event.index]
-            self._parts[event.index] = event.delta.apply(part)  # type: ignore[arg-type, assignment]
+            self._parts[event.index] = apply_delta(part, event.delta)
         elif isinstance(event, FinalResultEvent):
             self._final = event
             self._generation += 1

@@ -15,7 +15,7 @@ import inspect
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import KW_ONLY
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, cast
 from urllib.parse import urlparse
 
 from .._lazy_pydantic import After, Tagged
@@ -98,7 +98,8 @@ class _FileSchema:
         from pydantic_core import core_schema
 
         schema = handler(source)
-        arguments = handler.resolve_ref_schema(schema)["schema"]
+        dataclass = cast("core_schema.DataclassSchema", handler.resolve_ref_schema(schema))
+        arguments = cast("core_schema.DataclassArgsSchema", dataclass["schema"])
         for field in arguments["fields"]:
             if field["name"].startswith("_"):
                 field["validation_alias"] = field["name"][1:]

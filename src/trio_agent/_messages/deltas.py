@@ -16,7 +16,7 @@ from .._lazy_pydantic import Tagged
 from .._repr import fields_eq, no_defaults_repr
 from .parts import BuiltinToolCallPart, TextPart, ThinkingPart, ToolCallPart
 
-__all__ = ["ModelResponsePartDelta", "TextPartDelta", "ThinkingPartDelta", "ToolCallPartDelta"]
+__all__ = ["ModelResponsePartDelta", "TextPartDelta", "ThinkingPartDelta", "ToolCallPartDelta", "apply_delta"]
 
 
 def _merge_details(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -159,3 +159,16 @@ ModelResponsePartDelta: TypeAlias = Annotated[
     TextPartDelta | ThinkingPartDelta | ToolCallPartDelta, Tagged("part_delta_kind")
 ]
 """A streamed update to a response part, told apart by ``part_delta_kind``."""
+
+
+def apply_delta(part: object, delta: TextPartDelta | ThinkingPartDelta | ToolCallPartDelta) -> Any:
+    """``delta.apply(part)`` for a part of unknown kind; ``ValueError`` if the delta does not fit the part."""
+    if isinstance(delta, TextPartDelta):
+        if isinstance(part, TextPart):
+            return delta.apply(part)
+    elif isinstance(delta, ThinkingPartDelta):
+        if isinstance(part, ThinkingPart | ThinkingPartDelta):
+            return delta.apply(part)
+    elif isinstance(part, ToolCallPart | BuiltinToolCallPart | ToolCallPartDelta):
+        return delta.apply(part)
+    raise ValueError(f"Cannot apply a {type(delta).__name__} to a {type(part).__name__}")

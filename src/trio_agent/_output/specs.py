@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias
+from typing import Any, Generic, Literal, TypeAlias
 
 from typing_extensions import TypeAliasType, TypeVar
 
 from .._repr import no_defaults_repr
-
-if TYPE_CHECKING:
-    from .._run_context import RunContext
+from .._run_context import RunContext
 
 __all__ = [
     "NativeOutput",
@@ -142,22 +140,26 @@ class TextOutput(Generic[T]):
 
 OutputTypeOrFunction = TypeAliasType(
     "OutputTypeOrFunction",
-    "type[T_co] | Callable[..., Awaitable[T_co]] | Callable[..., T_co]",
+    type[T_co] | Callable[..., Awaitable[T_co]] | Callable[..., T_co],
     type_params=(T_co,),
 )
 """An output type, or an *output function* whose arguments the model supplies and whose return is the output."""
 
 TextOutputFunc = TypeAliasType(
     "TextOutputFunc",
-    "Callable[[RunContext[Any], str], Awaitable[T_co] | T_co] | Callable[[str], Awaitable[T_co] | T_co]",
+    Callable[[RunContext[Any], str], Awaitable[T_co] | T_co] | Callable[[str], Awaitable[T_co] | T_co],
     type_params=(T_co,),
 )
 """``TextOutput``'s function: ``(text)`` or ``(ctx, text)``, sync or async, returning the output."""
 
 OutputSpec = TypeAliasType(
     "OutputSpec",
-    "OutputTypeOrFunction[T_co] | ToolOutput[T_co] | NativeOutput[T_co] | PromptedOutput[T_co] | TextOutput[T_co] "
-    "| Sequence[OutputTypeOrFunction[T_co] | ToolOutput[T_co] | TextOutput[T_co]]",
+    OutputTypeOrFunction[T_co]
+    | ToolOutput[T_co]
+    | NativeOutput[T_co]
+    | PromptedOutput[T_co]
+    | TextOutput[T_co]
+    | Sequence[OutputTypeOrFunction[T_co] | ToolOutput[T_co] | TextOutput[T_co]],
     type_params=(T_co,),
 )
 """What ``output_type=`` accepts; a run's output is a ``T_co``.

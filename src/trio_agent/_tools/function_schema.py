@@ -12,11 +12,14 @@ import dataclasses
 import inspect
 import typing
 from collections.abc import Callable
-from typing import Any, get_origin
+from typing import TYPE_CHECKING, Any, get_origin
 
 import pydantic
 import typing_extensions
 from pydantic_core import SchemaValidator
+
+if TYPE_CHECKING:
+    from pydantic.plugin._schema_validator import PluggableSchemaValidator
 
 from .._callables import is_async_callable
 from .._exceptions import UserError
@@ -48,7 +51,7 @@ class FunctionSchema:
     is_async: bool
     json_schema: dict[str, Any]
     description: str | None
-    validator: SchemaValidator
+    validator: SchemaValidator | PluggableSchemaValidator
     positional: tuple[str, ...] = ()
     """Positional-only parameters, passed by position (in order)."""
     single_argument: str | None = None
@@ -117,7 +120,7 @@ def function_schema(
             is_async=is_async,
             json_schema=schema,
             description=description,
-            validator=adapter.validator,  # type: ignore[arg-type]
+            validator=adapter.validator,
             single_argument=params[0].name,
         )
 
@@ -147,7 +150,7 @@ def function_schema(
         is_async=is_async,
         json_schema=dict(sorted(schema.items())),
         description=docs.description,
-        validator=model.__pydantic_validator__,  # type: ignore[arg-type]
+        validator=model.__pydantic_validator__,
         positional=tuple(p.name for p in params if p.kind is inspect.Parameter.POSITIONAL_ONLY),
     )
 

@@ -57,8 +57,8 @@ def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
     for message in messages:
         parts = message.parts
         # (the memo `_message_tokens` leaves, read inline: this runs for every message on every request)
-        if getattr(message, "_estimate_parts", None) is parts and message._estimate_count == len(parts):  # type: ignore[union-attr]
-            tokens: int = message._estimate_tokens  # type: ignore[union-attr]
+        if getattr(message, "_estimate_parts", None) is parts and message._estimate_count == len(parts):  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+            tokens: int = message._estimate_tokens  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
         else:
             tokens = _message_tokens(message)
         if isinstance(message, ModelRequest):
@@ -95,7 +95,7 @@ def _message_tokens(message: ModelMessage) -> int:
                 tokens += 1 + estimate_string_tokens(rpart.args_as_json_str())
             elif isinstance(rpart, BuiltinToolReturnPart):
                 tokens += estimate_string_tokens(str(rpart.content))
-    message._estimate_parts = parts  # type: ignore[union-attr]
-    message._estimate_count = len(parts)  # type: ignore[union-attr]
-    message._estimate_tokens = tokens  # type: ignore[union-attr]
+    message._estimate_parts = parts  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+    message._estimate_count = len(parts)  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+    message._estimate_tokens = tokens  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
     return tokens

@@ -7,7 +7,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import trio
 
@@ -147,8 +147,9 @@ class FunctionModel(Model):
                 "pass `function=` too, or drive the run with events (`run_stream_events`, `event_channel=`)."
             )
         info = self._agent_info(messages, settings, params)
+        response: object
         if self._is_async:
-            response = await function(messages, info)  # type: ignore[misc]
+            response = await cast("Callable[..., Awaitable[ModelResponse]]", function)(messages, info)
         else:
             response = await trio.to_thread.run_sync(function, messages, info, abandon_on_cancel=True)
             if inspect.isawaitable(response):

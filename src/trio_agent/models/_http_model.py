@@ -12,7 +12,7 @@ from abc import abstractmethod
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import trio
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from ..providers._http import HTTPProvider
 
 __all__ = ["HTTPModel", "HTTPStreamedResponse", "map_finish_reason"]
+
+ProviderT = TypeVar("ProviderT", bound="HTTPProvider")
 
 
 def map_finish_reason(known: Mapping[str, FinishReason], raw: Any, details: dict[str, Any]) -> FinishReason | None:
@@ -72,18 +74,18 @@ class HTTPStreamedResponse(StreamedResponse):
         return self._timestamp
 
 
-class HTTPModel(Model):
+class HTTPModel(Model, Generic[ProviderT]):
     """A model behind an HTTP API: each request is one POST to ``path`` through ``provider``."""
 
     path: ClassVar[str]
     """Where requests go, relative to the provider's base URL."""
-    provider: HTTPProvider
+    provider: ProviderT
 
     def __init__(
         self,
         model_name: str,
         *,
-        provider: HTTPProvider,
+        provider: ProviderT,
         settings: ModelSettings | None = None,
         profile: ModelProfile | None = None,
     ) -> None:

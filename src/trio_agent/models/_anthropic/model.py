@@ -21,7 +21,7 @@ __all__ = ["AnthropicModel"]
 _PROFILE = ModelProfile(supports_json_schema_output=False, default_structured_output_mode="tool")
 
 
-class AnthropicModel(HTTPModel):
+class AnthropicModel(HTTPModel[AnthropicProvider]):
     """A model behind the Anthropic Messages API (``POST /v1/messages``).
 
     Args:
@@ -35,7 +35,6 @@ class AnthropicModel(HTTPModel):
     """
 
     path = "v1/messages"
-    provider: AnthropicProvider
 
     def __init__(
         self,

@@ -21,7 +21,7 @@ __all__ = ["OpenAIChatModel"]
 _PROFILE = ModelProfile(supports_json_schema_output=True, supports_json_object_output=True)
 
 
-class OpenAIChatModel(HTTPModel):
+class OpenAIChatModel(HTTPModel[OpenAIProvider]):
     """A model behind an OpenAI-compatible ``/chat/completions`` endpoint.
 
     Args:
@@ -34,7 +34,6 @@ class OpenAIChatModel(HTTPModel):
     """
 
     path = "chat/completions"
-    provider: OpenAIProvider
 
     def __init__(
         self,
