@@ -8,6 +8,7 @@ run in turn, and t = 0 interrupts it before anything happened.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import trio
@@ -181,3 +182,46 @@ async def test_a_blocked_sync_tool_does_not_block_cancellation() -> None:
     release.set()
     assert scope.cancelled_caught
     assert task_names() == before
+
+
+async def test_an_abandoned_sync_tool_thread_runs_on_holding_its_slot_until_it_notices() -> None:
+    """Python cannot stop a thread: a cancelled sync tool's thread runs on, keeps its limiter slot, and its result
+    is discarded; ``trio.from_thread.check_cancelled()`` lets the tool notice and stop."""
+    started, proceed, stopped = threading.Event(), threading.Event(), threading.Event()
+    checks: list[str] = []
+
+    async def model_fn(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[ToolCallPart("polling", {}, "c1")])
+
+    limiter = trio.CapacityLimiter(1)
+    agent = Agent(FunctionModel(model_fn), thread_limiter=limiter)
+
+    @agent.tool_plain
+    def polling() -> str:
+        started.set()
+        proceed.wait(5)
+        try:
+            while True:
+                trio.from_thread.check_cancelled()  # raises Cancelled once the run has abandoned this thread
+                checks.append("running")
+                time.sleep(0.005)
+        finally:
+            stopped.set()
+
+    with capture_run_messages() as messages, trio.move_on_after(5) as scope:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(agent.run, "go")
+            await trio.to_thread.run_sync(started.wait)
+            nursery.cancel_scope.cancel()
+    assert not scope.cancelled_caught
+    assert limiter.borrowed_tokens == 1  # the thread still holds its slot after the run is gone
+    proceed.set()
+    await trio.to_thread.run_sync(stopped.wait, 5)
+    for _ in range(100):
+        if limiter.borrowed_tokens == 0:
+            break
+        await trio.sleep(0.01)
+    assert limiter.borrowed_tokens == 0  # released once the thread actually returned
+    assert stopped.is_set()
+    assert checks == []  # its first check raised: it had been abandoned
+    assert [type(m).__name__ for m in messages] == ["ModelRequest", "ModelResponse"]  # no tool return recorded

@@ -370,3 +370,17 @@ def test_cost_limit_ignores_an_unknown_cost() -> None:
     limits.check_before_request(RunUsage(input_tokens=10**6))
     with raises_starting_with("Exceeded the `cost_limit` of 1"):
         limits.check_cost(RunUsage(cost=Decimal("1.01")))
+
+
+@pytest.mark.parametrize("cls", [RequestUsage, RunUsage])
+def test_copies_carry_every_field_and_own_their_details(cls: type[Any]) -> None:
+    values: dict[str, Any] = {}
+    for index, field in enumerate(dataclasses.fields(cls), start=1):
+        values[field.name] = {"reasoning_tokens": index} if field.name == "details" else index
+    values["cost"] = Decimal("1.5")
+    usage = cls(**values)
+    clone = usage._copy()
+    assert type(clone) is cls
+    assert {f.name: getattr(clone, f.name) for f in dataclasses.fields(cls)} == values
+    clone.details["reasoning_tokens"] += 1
+    assert usage.details == values["details"]  # the copy's details are its own

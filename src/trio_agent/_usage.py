@@ -37,16 +37,6 @@ def _upgrade_legacy_keys(value: Any) -> Any:
     return value
 
 
-_copied: dict[type, tuple[str, ...]] = {}
-
-
-def _copied_fields(cls: type) -> tuple[str, ...]:
-    names = _copied.get(cls)
-    if names is None:
-        names = _copied[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name != "details")
-    return names
-
-
 def _truthy_repr(self: Any) -> str:
     shown = ", ".join(f"{f.name}={v!r}" for f in dataclasses.fields(self) if (v := getattr(self, f.name)))
     return f"{type(self).__qualname__}({shown})"
@@ -101,12 +91,18 @@ class _Usage:
             self.cost = (self.cost or Decimal(0)) + other.cost
 
     def _copy(self) -> Any:
-        # Field by field, not through ``__dict__``: touching ``__dict__`` makes CPython build a dict for both
-        # instances, and every forked step copies its usage (see ``RunState.fork``).
+        # Field by field, written out, not through ``__dict__``: touching ``__dict__`` makes CPython build a dict
+        # for both instances, and every forked step copies its usage (see ``RunState.fork``).
         clone = object.__new__(type(self))
-        for name in _copied_fields(type(self)):
-            setattr(clone, name, getattr(self, name))
+        clone.input_tokens = self.input_tokens
+        clone.cache_write_tokens = self.cache_write_tokens
+        clone.cache_read_tokens = self.cache_read_tokens
+        clone.output_tokens = self.output_tokens
+        clone.input_audio_tokens = self.input_audio_tokens
+        clone.cache_audio_read_tokens = self.cache_audio_read_tokens
+        clone.output_audio_tokens = self.output_audio_tokens
         clone.details = dict(self.details) if self.details else {}
+        clone.cost = self.cost
         return clone
 
     @classmethod
@@ -139,6 +135,12 @@ class RunUsage(_Usage):
     """Model requests made (a retried or streamed request counts once)."""
     tool_calls: int = 0
     """Function tools executed successfully."""
+
+    def _copy(self) -> Any:
+        clone = super()._copy()
+        clone.requests = self.requests
+        clone.tool_calls = self.tool_calls
+        return clone
 
     def incr(self, other: _Usage) -> None:
         if isinstance(other, RunUsage):

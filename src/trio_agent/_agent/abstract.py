@@ -320,7 +320,8 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
         Arguments as for :meth:`run`; with ``event_channel``, the run also sends its events there.
 
         Resource handling: the block owns the run (see :mod:`trio_agent._engine.agent_run`): leaving it cancels
-        whatever the run is still doing; nothing the run started outlives it.
+        whatever the run is still doing; nothing the run started outlives it but the worker thread of a sync
+        tool, which runs on until its function returns (see :class:`~trio_agent.Tool`).
         """
         args = RunArgs(
             user_prompt=user_prompt,

@@ -1,0 +1,12 @@
+"""The ``trio-agent`` command line (``trio-agent``, ``python -m trio_agent``).
+
+* :mod:`.main`: argument parsing and the three commands (one-shot prompt, ``chat``, ``demo``), Ctrl-C as trio
+  cancellation.
+* :mod:`.display`: how a run is shown: a live rich display, or JSON lines for machines (rich is imported only
+  here, and only when the command line runs).
+* :mod:`.demo`: the demo's travel assistant and the scripted model that plays it offline.
+"""
+
+from .main import main as main
+
+__all__ = ["main"]

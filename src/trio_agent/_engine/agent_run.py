@@ -3,7 +3,8 @@
 Resource handling: the block owns a nursery holding the run's single driver task and the two buffer-0
 channels between it and you. Leaving the block, however it is left, closes the channels, refuses further
 ``enqueue`` calls and cancels the driver (and so any model request or tool still in flight); nothing the run
-started outlives the block.
+started outlives the block, except the worker thread of a sync tool, which Python cannot stop: it runs on until
+its function returns, and its result is discarded.
 
 Cancellation: ``run.cancel(reason)`` ends the run with :class:`RunCancelled` (see its docstring); a trio cancel
 scope around the block, or around one ``next`` call, cancels as trio does (the interrupted step changes
@@ -25,7 +26,7 @@ from typing import Any, Generic
 import trio
 from typing_extensions import TypeVar
 
-from .._exception_groups import unwrapping_groups
+from .._exception_groups import single_exception
 from .._exceptions import RunCancelled
 from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter
 from .._run_context import RunContext
@@ -269,19 +270,28 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
     commands_send, commands_receive = trio.open_memory_channel[Command](0)
     outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure | None](0)
     run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive, outcomes_send)
-    async with unwrapping_groups(), trio.open_nursery() as nursery:
-        nursery.start_soon(driver.serve, commands_receive, outcomes_send)
-        try:
-            capability = driver.config.spec.capability
-            if capability is not None and capability.has_run_hooks:
-                run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
-                await run._run_hooks.start(nursery)
-            yield run
-        finally:
-            driver.close()
-            commands_send.close()  # an idle driver sees the end of its commands and returns
-            outcomes_receive.close()
-            if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
-                nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
+    try:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(driver.serve, commands_receive, outcomes_send)
+            try:
+                capability = driver.config.spec.capability
+                if capability is not None and capability.has_run_hooks:
+                    run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
+                    await run._run_hooks.start(nursery)
+                yield run
+            finally:
+                driver.close()
+                commands_send.close()  # an idle driver sees the end of its commands and returns
+                outcomes_receive.close()
+                if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
+                    nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
+    except BaseExceptionGroup as group:  # (as `unwrapping_groups`, inline: this block is on every run's path)
+        single = single_exception(group)
+        if single is None:
+            raise
+    else:
+        single = None
+    if single is not None:
+        raise single  # outside the ``except``: the exception keeps its own context and traceback
     if run.cancelled:
         raise run._cancellation()

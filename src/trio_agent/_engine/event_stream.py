@@ -2,7 +2,8 @@
 
 Resource handling: the block owns a nursery with one task running the agent to completion. Leaving the block,
 however it is left, stops listening and cancels the run if it is still going (so the model stream and any
-tool in flight are cancelled too); nothing outlives the block.
+tool in flight are cancelled too); nothing outlives the block but the worker thread of a sync tool, which runs
+on until its function returns (its result discarded).
 
 Error handling: an exception raised by the run (a tool's error, ``UnexpectedModelBehavior``, ...) cancels the
 body and is raised from the ``async with`` as itself.

@@ -47,8 +47,11 @@ class Tool(Generic[DepsT]):
 
     Args:
         function: The tool's implementation, sync or async. Sync functions run in a worker thread (through a
-            capacity limiter), so they never block the run; if the run is cancelled the thread's result is
-            abandoned.
+            capacity limiter), so they never block the run. Python cannot stop a thread: if the step is
+            cancelled, the run stops waiting at once but the thread runs on until the function returns, holding
+            its limiter slot until then; what it returns or raises is discarded. A long sync tool can call
+            ``trio.from_thread.check_cancelled()`` now and then: it raises ``trio.Cancelled`` once the run has
+            abandoned the thread, so the tool can stop early.
         takes_ctx: Whether the first parameter is the :class:`RunContext`; detected from the annotation if
             ``None``.
         max_retries: How many failed attempts (invalid arguments, ``ModelRetry``) are sent back to the model

@@ -1,7 +1,15 @@
 """The model interface and model resolution.
 
 Offline models for tests and demos live in :mod:`trio_agent.models.test` (``TestModel``) and
-:mod:`trio_agent.models.function` (``FunctionModel``).
+:mod:`trio_agent.models.function` (``FunctionModel``); the HTTP adapters in :mod:`trio_agent.models.openai` and
+:mod:`trio_agent.models.anthropic`.
+
+Layout: ``_model`` (the :class:`Model` interface, request parameters, profiles), ``_streamed`` and
+``_parts_manager`` (streamed responses assembled from provider fragments), ``_infer`` (``'provider:model'``
+names), ``_http_model`` (the request flow every HTTP adapter shares), one package per HTTP adapter (``_openai/``,
+``_anthropic/``: model, request mapping, response reading), and the offline models (``_function``,
+``_test_model``, with ``_estimate`` and ``_json_test_data``). Transport, retries and keys are the providers'
+(:mod:`trio_agent.providers`).
 """
 
 from ._infer import KnownModelName as KnownModelName

@@ -1,0 +1,140 @@
+"""The engine's one entrance: an agent compiles into an immutable spec, once, and again only when it changes or
+inside ``override``; the engine never imports the agent."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import scripted_model
+from trio_agent import Agent, RunContext
+from trio_agent.messages import TextPart, ToolCallPart
+from trio_agent.models.test import TestModel
+
+ENGINE = Path(__file__).parent.parent / "src" / "trio_agent" / "_engine"
+
+
+def test_the_spec_is_compiled_once_and_shared_by_runs() -> None:
+    agent = Agent(TestModel())
+    first = agent._compiled()
+    agent.run_sync("a")
+    agent.run_sync("b")
+    assert agent._compiled() is first
+
+
+async def test_changing_the_agent_compiles_a_new_spec_for_later_runs() -> None:
+    model = scripted_model([TextPart("one")], [TextPart("two")], [TextPart("three")])
+    agent = Agent(model, instructions="Be brief.")
+    before = agent._compiled()
+    await agent.run("a")
+
+    @agent.tool_plain
+    def lookup(city: str) -> str:
+        return city
+
+    @agent.instructions
+    def dynamic() -> str:
+        return "And kind."
+
+    assert agent._compiled() is not before
+    assert set(before.tools) == set()  # the old spec is immutable: runs already started keep seeing it
+    await agent.run("b")
+    assert [t.name for t in model.infos[1].function_tools] == ["lookup"]
+    assert model.infos[1].instructions == "Be brief.\n\nAnd kind."
+
+    agent.model_settings = {"temperature": 0.5}
+    agent.metadata = {"team": "a"}
+    result = await agent.run("c")
+    assert model.infos[2].model_settings == {"temperature": 0.5}
+    assert result.metadata == {"team": "a"}
+
+
+def test_a_spec_refuses_changes() -> None:
+    spec = Agent(TestModel())._compiled()
+    with pytest.raises(AttributeError):
+        spec.tools = {}  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        spec.tools["x"] = None  # type: ignore[index]
+
+
+async def test_run_config_refuses_changes() -> None:
+    agent = Agent(TestModel())
+    async with agent.iter("x") as run:
+        config = run.ctx.deps
+        with pytest.raises(AttributeError, match="immutable"):
+            config.deps = 1
+
+
+async def test_override_replaces_configuration_inside_the_block_only() -> None:
+    model = scripted_model([TextPart("real")], [TextPart("after")])
+    agent = Agent(model, name="agent", instructions="Real.", metadata={"env": "prod"}, model_settings={"seed": 1})
+
+    @agent.tool_plain
+    def real_tool() -> str:
+        return "real"
+
+    def fake_tool() -> str:
+        return "fake"
+
+    fake = scripted_model([ToolCallPart("fake_tool", {}, "c1")], [TextPart("fake")])
+    with agent.override(
+        model=fake,
+        name="test",
+        instructions="Fake.",
+        tools=[fake_tool],
+        metadata={"env": "test"},
+        model_settings={"seed": 2},
+    ):
+        result = await agent.run("x", model=model)  # an override wins over the run's own model
+        assert agent._compiled().name == "test"
+    assert result.output == "fake"
+    assert result.metadata == {"env": "test"}
+    assert [t.name for t in fake.infos[0].function_tools] == ["fake_tool"]
+    assert (fake.infos[0].instructions, fake.infos[0].model_settings) == ("Fake.", {"seed": 2})
+    assert result.all_messages()[2].parts[0].content == "fake"  # type: ignore[union-attr]
+
+    after = await agent.run("y")
+    assert after.output == "real"
+    assert [t.name for t in model.infos[0].function_tools] == ["real_tool"]
+    assert (model.infos[0].instructions, model.infos[0].model_settings) == ("Real.", {"seed": 1})
+    assert agent._compiled().name == "agent"
+
+
+async def test_override_deps_replace_the_run_deps() -> None:
+    agent = Agent(scripted_model([TextPart("a")]), deps_type=str)
+
+    @agent.instructions
+    def who(ctx: RunContext[str]) -> str:
+        return ctx.deps
+
+    with agent.override(deps="stub"):
+        result = await agent.run("x", deps="real")
+    assert result.all_messages()[0].instructions == "stub"  # type: ignore[union-attr]
+
+
+def _imported_modules(path: Path) -> set[str]:
+    package = "trio_agent._engine" + "".join("." + p for p in path.relative_to(ENGINE).parent.parts)
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                modules.add(".".join([*base, node.module] if node.module else base))
+            elif node.module:
+                modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_the_engine_imports_no_agent() -> None:
+    paths = sorted(ENGINE.rglob("*.py"))
+    assert len(paths) > 15
+    importers = {
+        str(path.relative_to(ENGINE)): sorted(m for m in _imported_modules(path) if m.startswith("trio_agent._agent"))
+        for path in paths
+    }
+    assert {name: mods for name, mods in importers.items() if mods} == {}
+    assert "trio_agent._engine.spec" in _imported_modules(ENGINE / "setup.py")  # (the import resolution works)
