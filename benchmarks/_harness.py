@@ -12,6 +12,8 @@ from typing import Any
 
 import trio
 
+from trio_agent._engine.driver import hand_over_late
+
 
 def measure(body: Callable[[], Awaitable[None]], *, iterations: int, warmup: int, rounds: int = 5) -> dict[str, float]:
     """Run ``body`` ``warmup`` times, then ``rounds`` x ``iterations`` times; return per-call wall/CPU medians."""
@@ -31,8 +33,10 @@ def measure(body: Callable[[], Awaitable[None]], *, iterations: int, warmup: int
     return trio.run(main)
 
 
-def agent_bodies(agent: Any, prompt: str) -> dict[str, Callable[[], Awaitable[None]]]:
-    """One complete run of ``agent``, driven by ``agent.run`` ("run") or by ``async for`` over ``agent.iter``."""
+def agent_bodies(agent: Any, prompt: str, steps: int = 3) -> dict[str, Callable[[], Awaitable[None]]]:
+    """One complete run of ``agent``, driven by ``agent.run`` ("run") or by ``async for`` over ``agent.iter``;
+    and ("floor") what ``iter``'s shape costs in trio alone for a run of ``steps`` steps: a nursery with one
+    driver task, two buffer-0 memory channels, and one lock-step hand-over each way per step, no engine."""
 
     async def via_run() -> None:
         await agent.run(prompt)
@@ -42,7 +46,27 @@ def agent_bodies(agent: Any, prompt: str) -> dict[str, Callable[[], Awaitable[No
             async for _ in run:
                 pass
 
-    return {"run": via_run, "iter": via_iter}
+    async def serve(commands: trio.MemoryReceiveChannel[int], outcomes: trio.MemorySendChannel[int]) -> None:
+        async for command in commands:
+            try:
+                outcomes.send_nowait(command)
+            except trio.WouldBlock:
+                await hand_over_late(outcomes, command)
+
+    async def floor() -> None:
+        commands_send, commands_receive = trio.open_memory_channel[int](0)
+        outcomes_send, outcomes_receive = trio.open_memory_channel[int](0)
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(serve, commands_receive, outcomes_send)
+            for step in range(steps):
+                try:
+                    commands_send.send_nowait(step)
+                except trio.WouldBlock:
+                    await hand_over_late(commands_send, step)
+                await outcomes_receive.receive()
+            commands_send.close()
+
+    return {"run": via_run, "iter": via_iter, "floor": floor}
 
 
 def current_rss_kb() -> int:

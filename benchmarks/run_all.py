@@ -15,18 +15,14 @@ from typing import Any
 
 HERE = Path(__file__).parent
 GROUPS: list[list[list[str]]] = [
-    [["w1_single_turn.py", "run"]],
-    [["w1_single_turn.py", "iter"]],
-    [["w2_tool_loop.py", "run"]],
-    [["w2_tool_loop.py", "iter"]],
+    [["w1_single_turn.py", "run"], ["w1_single_turn.py", "iter"], ["w1_single_turn.py", "floor"]],
+    [["w2_tool_loop.py", "run"], ["w2_tool_loop.py", "iter"], ["w2_tool_loop.py", "floor"]],
     [["w3_parallel_tools.py"]],
     [["w4_stream_deltas.py"]],
     [["w5_concurrent_runs.py", "100"]],
     [["w5_concurrent_runs.py", "1000"]],
-    [["w5_concurrent_runs.py", "10000"]],
-    [["w5_concurrent_runs.py", "10000", "nogc"]],
-    [["w5_concurrent_runs.py", "10000", "bare"]],
-    [["w5_concurrent_runs.py", "10000", "nogc", "bare"]],
+    [["w5_concurrent_runs.py", "10000"], ["w5_concurrent_runs.py", "10000", "bare"]],
+    [["w5_concurrent_runs.py", "10000", "nogc"], ["w5_concurrent_runs.py", "10000", "nogc", "bare"]],
     *[
         [["w6_http.py", kind, mode, c] for kind in ("agent", "bare")]
         for mode in ("plain", "stream")

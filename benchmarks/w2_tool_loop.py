@@ -29,7 +29,7 @@ def main() -> None:
 
     mode = sys.argv[1] if len(sys.argv) > 1 else "run"
 
-    figures = measure(agent_bodies(agent, "go")[mode], iterations=500, warmup=100)
+    figures = measure(agent_bodies(agent, "go", steps=1 + 2 * TURNS)[mode], iterations=500, warmup=100)
     emit(
         f"W2 five-turn tool loop ({mode})",
         us_per_model_turn=round(figures["wall_us"] / TURNS, 1),

@@ -1,7 +1,7 @@
 """The ``trio-agent`` command line: a one-shot prompt, an interactive chat, or the demo, streamed live.
 
 ``main`` is the console script (``trio-agent``, ``python -m trio_agent``); ``main_async`` is the same command
-inside a running trio loop. rich is imported only when a command runs (by ``_cli_display``), never by
+inside a running trio loop. rich is imported only when a command runs (by :mod:`.display`), never by
 ``import trio_agent``.
 
 Ctrl-C: a task listens for SIGINT (``trio.open_signal_receiver``) and cancels the innermost active cancel scope

@@ -28,14 +28,13 @@ from typing_extensions import TypeVar
 
 from .._exception_groups import single_exception
 from .._exceptions import RunCancelled
-from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter
 from .._run_context import RunContext
-from .._usage import RunUsage
-from .driver import Command, Driver, Failure, Outcome, hand_over
+from .driver import Command, Driver, Failure, Outcome, hand_over_late
 from .enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
 from .nodes import AgentNode, End, FinalResult, NodeResult
 from .result import AgentRunResult
 from .run_hooks import IterRunHooks
+from .run_view import RunView
 from .state import RunState
 
 __all__ = ["AgentRun", "GraphRunContext", "open_agent_run"]
@@ -65,7 +64,7 @@ class GraphRunContext:
         return self._driver.config.run_context(self._driver.state)
 
 
-class AgentRun(Generic[DepsT, OutputT]):
+class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
     """A stateful, async-iterable agent run; obtained from ``async with agent.iter(...) as run``.
 
     ``async for node in run`` yields each node *before* it runs, starting with the ``UserPromptNode`` and
@@ -132,8 +131,13 @@ class AgentRun(Generic[DepsT, OutputT]):
             raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
         command = self._command = Command(node, hooks)
         try:
-            await trio.lowlevel.checkpoint_if_cancelled()  # (cheap: only yields if cancelled)
-            await hand_over(self._commands, command)
+            try:
+                self._commands.send_nowait(command)  # the driver waits for it
+            except trio.WouldBlock:
+                await hand_over_late(self._commands, command)  # it is starting, or dropping an abandoned step
+            except trio.BrokenResourceError:
+                await trio.lowlevel.checkpoint_if_cancelled()  # the driver was cancelled: say so if we were too
+                raise
             if self._cancelled:
                 raise self._cancellation()
             self._waiting = True
@@ -150,7 +154,10 @@ class AgentRun(Generic[DepsT, OutputT]):
             raise self._cancellation()
         if isinstance(outcome, Failure):
             raise outcome.error
-        return await self._settle(driver.commit(outcome))
+        next_node = driver.commit(outcome)
+        if isinstance(next_node, End):
+            await self._settle(next_node)
+        return next_node
 
     def cancel(self, reason: str | None = None) -> None:
         """Cancel the run: the step in flight (if any) is abandoned without changing the run, and the step's
@@ -205,49 +212,9 @@ class AgentRun(Generic[DepsT, OutputT]):
         return self._driver.next_node
 
     @property
-    def result(self) -> AgentRunResult[OutputT] | None:
-        """The run's result once it has ended, else ``None``."""
-        return self._result
-
-    @property
-    def metadata(self) -> dict[str, Any] | None:
-        return self._driver.config.metadata
-
-    @property
-    def run_id(self) -> str:
-        return self._driver.config.run_id
-
-    @property
-    def conversation_id(self) -> str:
-        return self._driver.config.conversation_id
-
-    @property
     def pending_messages(self) -> list[PendingMessage]:
         """Every enqueued, not yet delivered item, in order (a snapshot)."""
         return list(self._driver.mailbox.collect())
-
-    def all_messages(self) -> list[ModelMessage]:
-        """The conversation so far, history passed in included; a valid history to resume from."""
-        return self._driver.history()
-
-    def all_messages_json(self, *, output_tool_return_content: str | None = None) -> bytes:
-        """:meth:`all_messages` as JSON bytes."""
-        if output_tool_return_content is None:
-            return ModelMessagesTypeAdapter.dump_json(self.all_messages())
-        if self._result is None:
-            raise ValueError("`output_tool_return_content` needs a run that has ended with an output tool call.")
-        return self._result.all_messages_json(output_tool_return_content=output_tool_return_content)
-
-    def new_messages(self) -> list[ModelMessage]:
-        """The messages this run produced so far."""
-        return self._driver.history()[self._driver.state.new_message_index :]
-
-    def new_messages_json(self) -> bytes:
-        return ModelMessagesTypeAdapter.dump_json(self.new_messages())
-
-    def usage(self) -> RunUsage:
-        """Usage of the run so far."""
-        return self._driver.state.usage
 
     def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
         """Inject content into the conversation; returns its enqueue id (``None`` if called with nothing).

@@ -69,7 +69,7 @@ from .steps.call_tools import run_call_tools
 from .steps.model_request import run_model_request
 from .steps.user_prompt import run_user_prompt
 
-__all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome", "hand_over"]
+__all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome", "hand_over_late"]
 
 T = TypeVar("T")
 Step = Callable[[RunConfig, RunState, Any], Awaitable[NodeResult]]
@@ -123,22 +123,19 @@ class Command:
     abandoned: bool = False
 
 
-async def hand_over(channel: trio.MemorySendChannel[T], value: T) -> None:
-    """Send ``value`` over a buffer-0 channel whose receiver waits for it, or is about to.
+async def hand_over_late(channel: trio.MemorySendChannel[T], value: T) -> None:
+    """Hand ``value`` over a buffer-0 channel after ``send_nowait`` found its receiver not waiting yet.
 
-    At once if the receiver waits in ``receive`` (no checkpoint). If it does not, it is usually running in the
-    same scheduler pass and about to wait: one checkpoint lets it get there, after which lock-step hand-overs
-    stay in phase (each costs one pass). Failing that, ``send`` waits as usual. ``BrokenResourceError`` is
+    In lock-step the receiver is usually running in the same scheduler pass and about to wait: one checkpoint
+    lets it get there, after which the two tasks hand over in phase (each hand-over costing one pass, with
+    ``send_nowait`` succeeding at once). Failing that, ``send`` waits as usual. ``BrokenResourceError`` is
     raised as by ``send``.
     """
+    await trio.lowlevel.checkpoint()
     try:
         channel.send_nowait(value)
     except trio.WouldBlock:
-        await trio.lowlevel.checkpoint()
-        try:
-            channel.send_nowait(value)
-        except trio.WouldBlock:
-            await channel.send(value)
+        await channel.send(value)
 
 
 def _step_for(node: AgentNode[Any, Any]) -> Step:
@@ -173,8 +170,11 @@ class Driver:
         self.busy = False
         """Whether :meth:`serve` is executing a command (so closing the run must cancel it)."""
         self._serving: Command | None = None
-        self._scope = trio.CancelScope()
+        self._scope: trio.CancelScope | None = None
+        """The cancel scope :meth:`serve` runs its current command in (lock-step runs only)."""
         self._pipelines = router is not None and router.has_pipelines
+        self._plain = router is None and config.spec.capability is None
+        """No capability, nobody listening to events: a step is just its step function on a fork."""
 
     # -- executing ------------------------------------------------------------------------------------
 
@@ -189,11 +189,8 @@ class Driver:
             await router.sink.flush()  # a listener that stopped reading stops the run here
         state = self.state.fork() if fork else self.state
         try:
-            capability = self.config.spec.capability
-            if hooks and capability is not None:
-                result = await capability.run_node(
-                    self.config.run_context(state), node, lambda inner: self._step(state, inner)
-                )
+            if hooks and self.config.spec.capability is not None:
+                result = await self._hooked_step(state, node)
             elif self._pipelines:
                 result = await self._step(state, node)
             else:
@@ -203,6 +200,11 @@ class Driver:
                 self.capture[:] = state.messages
             raise
         return Outcome(state, result)
+
+    async def _hooked_step(self, state: RunState, node: AgentNode[Any, Any]) -> NodeResult:
+        capability = self.config.spec.capability
+        assert capability is not None
+        return await capability.run_node(self.config.run_context(state), node, lambda inner: self._step(state, inner))
 
     async def _step(self, state: RunState, node: AgentNode[Any, Any]) -> NodeResult:
         step = _step_for(node)
@@ -261,12 +263,25 @@ class Driver:
         """Execute and commit steps in the calling task until the run ends (``Agent.run``), inside the run
         hooks if there are any; then announce the result to the event sink."""
         capability = self.config.spec.capability
-        if capability is not None and capability.has_run_hooks:
-            result = await run_with_hooks(capability, self.config.run_context(self.state), self._steps_to_end)
-        else:
-            result = await self._steps_to_end()
-        await self.finish(result)
-        return result
+        if capability is not None or self.router is not None:
+            if capability is not None and capability.has_run_hooks:
+                result = await run_with_hooks(capability, self.config.run_context(self.state), self._steps_to_end)
+            else:
+                result = await self._steps_to_end()
+            await self.finish(result)
+            return result
+        # The plain path (no capability, nobody listening to events): the steps work on the state itself and
+        # are awaited right here, so a live run holds two frames fewer (see the module docstring).
+        config, state = self.config, self.state
+        node = self.next_node
+        try:
+            while not isinstance(node, End):
+                node = self.commit(Outcome(state, await _step_for(node)(config, state, node)))
+        except Exception:
+            if self.capture is not None:
+                self.capture[:] = state.messages
+            raise
+        return self.result(node)
 
     async def _steps_to_end(self) -> AgentRunResult[Any]:
         fork = self.config.spec.capability is not None
@@ -293,12 +308,25 @@ class Driver:
                             continue  # its sender was cancelled before this task even saw it
                         self._serving = command
                         self.busy = True
+                        result: Outcome | Failure
+                        if self._plain:  # the common case, without `execute` (one coroutine less per step)
+                            node, state = command.node, self.state.fork()
+                            try:
+                                result = Outcome(state, await _step_for(node)(self.config, state, node))
+                            except Exception as error:
+                                if self.capture is not None:
+                                    self.capture[:] = state.messages
+                                result = Failure(error)
+                        else:
+                            try:
+                                result = await self.execute(command.node, hooks=command.hooks)
+                            except Exception as error:
+                                result = Failure(error)
                         try:
-                            result: Outcome | Failure = await self.execute(command.node, hooks=command.hooks)
-                        except Exception as error:
-                            result = Failure(error)
-                        try:
-                            await hand_over(outcomes, result)  # (cancelled if the consumer abandons it)
+                            try:
+                                outcomes.send_nowait(result)  # the consumer waits for it
+                            except trio.WouldBlock:
+                                await hand_over_late(outcomes, result)  # (cancelled if the consumer abandons it)
                         except trio.BrokenResourceError:
                             return  # the run's block exited without waiting for this outcome
                         finally:
@@ -315,7 +343,7 @@ class Driver:
         """The sender of ``command`` stopped waiting for its outcome: drop the step (if it has started, cancel
         it; if not, the driver skips it)."""
         command.abandoned = True
-        if self._serving is command:
+        if self._serving is command and self._scope is not None:
             self._scope.cancel()
 
     async def finish(self, result: AgentRunResult[Any]) -> None:

@@ -2,9 +2,9 @@
 
 A step of a run that can be observed or resumed between steps (``agent.iter``, or any run with capabilities)
 never touches the committed :class:`RunState`: it works on :meth:`RunState.fork`, a copy whose lists and
-counters it may change freely. When the step completes, the fork *becomes* the run's state (see ``_driver``);
+counters it may change freely. When the step completes, the fork *becomes* the run's state (see :mod:`.driver`);
 if it is cancelled or fails, the fork is dropped and the run is exactly as before the step. (``agent.run``
-without capabilities, where a failed step ends the run, works on the state itself: see ``_driver``.)
+without capabilities, where a failed step ends the run, works on the state itself: see :mod:`.driver`.)
 """
 
 from __future__ import annotations

@@ -25,13 +25,13 @@ from .._exception_groups import unwrapping_groups
 from .._exceptions import UserError
 from .._messages.deltas import apply_delta
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
-from .._messages.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse
+from .._messages.messages import ModelResponse
 from .._messages.parts import ModelResponsePart, TextPart, ToolCallPart
 from .._sentinels import NOTHING_YET
-from .._usage import RunUsage
 from .driver import Driver
 from .event_stream import run_then_close
 from .result import AgentRunResult, AgentRunResultEvent
+from .run_view import RunView
 from .sinks import BatchingSink, EventSink, EventStream
 
 __all__ = ["StreamedRunResult", "open_streamed_run"]
@@ -41,7 +41,7 @@ OutputT = TypeVar("OutputT", default=str)
 T = TypeVar("T")
 
 
-class StreamedRunResult(Generic[DepsT, OutputT]):
+class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     """The result of ``run_stream``: the final answer as it streams, then the run's result.
 
     The ``stream_*`` methods and :meth:`get_output` read the same event stream: use one of them at a time.
@@ -151,46 +151,14 @@ class StreamedRunResult(Generic[DepsT, OutputT]):
 
     # -- after the end --------------------------------------------------------------------------------
 
-    @property
-    def result(self) -> AgentRunResult[OutputT] | None:
-        """The run's result, once it has ended."""
-        return self._result
-
     def _ended(self) -> AgentRunResult[OutputT]:
         if self._result is None:
             raise UserError("The run has not ended yet: read the stream to its end, or `await get_output()` first.")
         return self._result
 
-    def usage(self) -> RunUsage:
-        """Usage of the run so far."""
-        return self._driver.state.usage
-
-    def all_messages(self) -> list[ModelMessage]:
-        return self._driver.history()
-
-    def all_messages_json(self) -> bytes:
-        return ModelMessagesTypeAdapter.dump_json(self.all_messages())
-
-    def new_messages(self) -> list[ModelMessage]:
-        return self._driver.history()[self._driver.state.new_message_index :]
-
-    def new_messages_json(self) -> bytes:
-        return ModelMessagesTypeAdapter.dump_json(self.new_messages())
-
     def timestamp(self) -> datetime:
+        """The timestamp of the run's last response (once the run has ended)."""
         return self._ended().timestamp()
-
-    @property
-    def run_id(self) -> str:
-        return self._driver.config.run_id
-
-    @property
-    def conversation_id(self) -> str:
-        return self._driver.config.conversation_id
-
-    @property
-    def metadata(self) -> dict[str, Any] | None:
-        return self._driver.config.metadata
 
 
 class _Stream(AsyncIterator[T]):

@@ -1,7 +1,7 @@
 """From a Python function to a tool: its JSON schema, an argument validator, and how to call it.
 
 The schema comes from the type hints (pydantic); the description and the parameter descriptions from the
-docstring (see ``_docstrings``). A first parameter annotated ``RunContext`` receives the run context and is
+docstring (see :mod:`.docstrings`). A first parameter annotated ``RunContext`` receives the run context and is
 left out of the schema. A function whose only parameter is model-like (a pydantic model, a dataclass or a
 TypedDict) is presented with that model's schema, unwrapped.
 """

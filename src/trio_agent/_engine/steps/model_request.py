@@ -50,11 +50,7 @@ async def run_model_request(
     capability = spec.capability
     if capability is not None and capability.has_model_request_hooks:
         try:
-            response = await capability.run_model_request(
-                config.run_context(state),
-                _request_context(config, messages, params),
-                lambda rc: _call_model(config, state, rc),
-            )
+            response = await _hooked_request(config, state, messages, params)
         except ModelRetry as exc:
             return retry_node(config, state, exc.message, exc)
     elif config.emit is None:
@@ -62,6 +58,18 @@ async def run_model_request(
     else:
         response = await _call_model(config, state, _request_context(config, messages, params))
     return _record_response(config, state, response)
+
+
+async def _hooked_request(
+    config: RunConfig, state: RunState, messages: list[ModelMessage], params: ModelRequestParameters
+) -> ModelResponse:
+    """The model call inside the capabilities' model-request hooks (a function of its own: the closure it
+    needs would otherwise cost every request two cells)."""
+    capability = config.spec.capability
+    assert capability is not None
+    return await capability.run_model_request(
+        config.run_context(state), _request_context(config, messages, params), lambda rc: _call_model(config, state, rc)
+    )
 
 
 def _request_context(

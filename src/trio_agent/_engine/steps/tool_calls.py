@@ -7,14 +7,14 @@ model emitted the calls; result events are emitted as calls complete. If a tool 
 unchanged; an ``ExceptionGroup`` is raised only when several tools failed at once.
 
 A call can also be *answered* instead of executed: when a run resumes with ``deferred_tool_results``, each
-call maps to an approval (run it), a denial, or an externally computed result (see ``_deferred``).
+call maps to an approval (run it), a denial, or an externally computed result (see :mod:`trio_agent._tools.deferred`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
 import trio
@@ -36,6 +36,10 @@ from ..._tools.deferred import ToolApproved, ToolDenied
 from ..config import RunConfig
 from ..state import RunState
 from .retries import check_tool_budget
+
+if TYPE_CHECKING:
+    from ..._run_context import RunContext
+    from ..._tools.tool import Tool
 
 __all__ = ["Deferral", "ToolBatch", "run_function_calls"]
 
@@ -207,22 +211,17 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
             if tool.takes_ctx or hooked
             else None
         )
-
-        async def execute(arguments: dict[str, Any]) -> Any:
-            return await tool.call(arguments, ctx, limiter=spec.thread_limiter)
-
-        async def run() -> Any:
-            if capability is not None and hooked:
-                assert ctx is not None
-                return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
-            return await execute(kwargs)
-
+        if hooked:
+            assert ctx is not None
+            execution = _hooked_call(config, tool, call, kwargs, ctx)
+        else:
+            execution = tool.call(kwargs, ctx, limiter=spec.thread_limiter)
         timeout = tool.timeout if tool.timeout is not None else spec.tool_timeout
         if timeout is None:
-            result = await run()
+            result = await execution
         else:
             with trio.move_on_after(timeout):
-                return _success(state, call, await run())
+                return _success(state, call, await execution)
             raise ModelRetry(f"Timed out after {timeout} seconds.")
     except (pydantic.ValidationError, ModelRetry) as exc:
         check_tool_budget(name, retry, max_retries, exc)
@@ -236,6 +235,20 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
     except ApprovalRequired as exc:
         return _Outcome(None, deferral=Deferral(call, "unapproved", exc.metadata))
     return _success(state, call, result)
+
+
+async def _hooked_call(
+    config: RunConfig, tool: Tool[Any], call: ToolCallPart, kwargs: dict[str, Any], ctx: RunContext[Any]
+) -> Any:
+    """The tool call inside the capabilities' tool-execution hooks."""
+    capability = config.spec.capability
+    assert capability is not None
+    limiter = config.spec.thread_limiter
+
+    async def execute(arguments: dict[str, Any]) -> Any:
+        return await tool.call(arguments, ctx, limiter=limiter)
+
+    return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
 
 
 def _success(state: RunState, call: ToolCallPart, result: Any) -> _Outcome:
