@@ -1,10 +1,7 @@
 """The engine's one entrance: an agent compiles into an immutable spec, once, and again only when it changes or
-inside ``override``; the engine never imports the agent."""
+inside ``override`` (that the engine never imports the agent is checked in ``test_layout``)."""
 
 from __future__ import annotations
-
-import ast
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +9,6 @@ from conftest import scripted_model
 from trio_agent import Agent, RunContext
 from trio_agent.messages import TextPart, ToolCallPart
 from trio_agent.models.test import TestModel
-
-ENGINE = Path(__file__).parent.parent / "src" / "trio_agent" / "_engine"
 
 
 def test_the_spec_is_compiled_once_and_shared_by_runs() -> None:
@@ -112,29 +107,3 @@ async def test_override_deps_replace_the_run_deps() -> None:
     with agent.override(deps="stub"):
         result = await agent.run("x", deps="real")
     assert result.all_messages()[0].instructions == "stub"  # type: ignore[union-attr]
-
-
-def _imported_modules(path: Path) -> set[str]:
-    package = "trio_agent._engine" + "".join("." + p for p in path.relative_to(ENGINE).parent.parts)
-    modules: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                modules.add(".".join([*base, node.module] if node.module else base))
-            elif node.module:
-                modules.add(node.module)
-        elif isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-    return modules
-
-
-def test_the_engine_imports_no_agent() -> None:
-    paths = sorted(ENGINE.rglob("*.py"))
-    assert len(paths) > 15
-    importers = {
-        str(path.relative_to(ENGINE)): sorted(m for m in _imported_modules(path) if m.startswith("trio_agent._agent"))
-        for path in paths
-    }
-    assert {name: mods for name, mods in importers.items() if mods} == {}
-    assert "trio_agent._engine.spec" in _imported_modules(ENGINE / "setup.py")  # (the import resolution works)
