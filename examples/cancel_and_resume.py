@@ -103,19 +103,20 @@ async def main(model: Model, chapter_seconds: float = 1.0) -> str:
     say(f"chapters read so far: {library.reads}")
 
     say("2. resumed, then stopped with run.cancel(reason) from a sibling task")
-    try:
-        async with agent.iter(message_history=history, model=model, deps=library) as run, trio.open_nursery() as n:
+    async with trio.open_nursery() as n:  # (outside the run's block: RunCancelled leaves the block as itself)
+        try:
+            async with agent.iter(message_history=history, model=model, deps=library) as run:
 
-            async def stop_button() -> None:
-                await trio.sleep(1.5 * chapter_seconds)
-                run.cancel("user pressed stop")
+                async def stop_button() -> None:
+                    await trio.sleep(1.5 * chapter_seconds)
+                    run.cancel("user pressed stop")
 
-            n.start_soon(stop_button)
-            await drive(run, say, reported)
-            n.cancel_scope.cancel()  # the run ended before the button was pressed
-    except RunCancelled as exc:
-        history = exc.messages  # the completed steps: the interrupted one left nothing
-        say(f"RunCancelled({exc.reason!r}); history ({len(history)} messages): {kinds(history)}")
+                n.start_soon(stop_button)
+                await drive(run, say, reported)
+                n.cancel_scope.cancel()  # the run ended before the button was pressed
+        except RunCancelled as exc:
+            history = exc.messages  # the completed steps: the interrupted one left nothing
+            say(f"RunCancelled({exc.reason!r}); history ({len(history)} messages): {kinds(history)}")
     if run.result is not None:
         return finish(run.result)
     say(f"chapters read so far: {library.reads}")

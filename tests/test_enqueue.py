@@ -10,7 +10,17 @@ import trio
 import trio.testing
 
 from conftest import request_texts, scripted_model
-from trio_agent import Agent, CallToolsNode, End, ModelRequestNode, RunContext, UserError, UserPromptNode
+from trio_agent import (
+    Agent,
+    AgentRun,
+    CallToolsNode,
+    End,
+    ModelRequestNode,
+    RunCancelled,
+    RunContext,
+    UserError,
+    UserPromptNode,
+)
 from trio_agent._engine.enqueue import build_enqueued_messages
 from trio_agent.messages import (
     ImageUrl,
@@ -293,3 +303,68 @@ async def test_pending_messages_do_not_leak_between_redirect_and_end() -> None:
     assert calls[1][-1].parts[-1].content == "late"
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", late)  # accepted
     assert run.pending_messages == []  # delivered, nothing left behind
+
+
+async def test_a_thread_gets_its_answer_while_the_trio_thread_is_busy() -> None:
+    """``enqueue`` and ``cancel`` from a plain thread return without waiting for the run's trio thread, which
+    here is blocked until the thread reports that both calls returned (a call that waited would deadlock)."""
+    model = scripted_model([TextPart("a")], [TextPart("b")])
+    both_returned = threading.Event()
+    answers: list[object] = []
+
+    def steer(run: AgentRun[None, str]) -> None:
+        answers.append(run.enqueue("while trio was busy"))
+        with pytest.raises(UserError, match="must end with a ModelRequest"):
+            run.enqueue(ModelResponse(parts=[TextPart("a lone response")]))  # refused at once, in this thread
+        run.cancel("from a thread")
+        both_returned.set()
+
+    with pytest.raises(RunCancelled) as info:
+        async with Agent(model).iter("q") as run:
+            thread = threading.Thread(target=steer, args=(run,))
+            thread.start()
+            assert both_returned.wait(10), "a steering call waited for the busy trio thread"  # blocks trio
+            thread.join()  # a trio thread joining the steering thread: no deadlock
+            async for _ in run:
+                pass
+    assert info.value.reason == "from a thread"
+    [enqueue_id] = answers
+    assert [p.enqueue_id for p in run.pending_messages] == [enqueue_id]  # accepted, never delivered, not lost
+
+
+async def test_a_full_mailbox_refuses_a_thread_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trio_agent._engine.mailbox as mailbox
+
+    monkeypatch.setattr(mailbox, "DEFAULT_CAPACITY", 1)
+    errors: list[BaseException] = []
+    async with Agent(scripted_model([TextPart("x")])).iter("q") as run:
+        first = run.enqueue("one")
+
+        def refused() -> None:
+            try:
+                run.enqueue("two")
+            except UserError as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=refused)
+        thread.start()
+        thread.join()  # the trio thread blocks: the refusal did not need it
+        async for _ in run:
+            pass
+    [error] = errors
+    assert str(error).startswith("The run's enqueue queue is full (1 items waiting")
+    assert first is not None
+
+
+async def test_steering_from_the_thread_of_another_trio_run() -> None:
+    model = scripted_model([TextPart("a")], [TextPart("b")])
+    async with Agent(model).iter("q") as run:
+
+        async def other_run() -> str | None:
+            return run.enqueue("from another trio.run")
+
+        enqueue_id = await trio.to_thread.run_sync(trio.run, other_run)
+        assert [p.enqueue_id for p in run.pending_messages] == [enqueue_id]
+        async for _ in run:
+            pass
+    assert [p.content for p in model.calls[0][0].parts] == ["q", "from another trio.run"]

@@ -35,16 +35,17 @@ def slow_agent() -> tuple[Agent[None, str], list[str]]:
 async def test_cancel_from_a_sibling_task_interrupts_the_step(autojump_clock: trio.testing.MockClock) -> None:
     agent, started = slow_agent()
     before = task_names()
-    with pytest.raises(RunCancelled) as info:
-        async with agent.iter("go") as run, trio.open_nursery() as nursery:
+    async with trio.open_nursery() as nursery:  # (outside the run's block: RunCancelled leaves it as itself)
+        with pytest.raises(RunCancelled) as info:
+            async with agent.iter("go") as run:
 
-            async def canceller() -> None:
-                await trio.sleep(15)  # mid-way through the second model call
-                run.cancel("user pressed stop")
+                async def canceller() -> None:
+                    await trio.sleep(15)  # mid-way through the second model call
+                    run.cancel("user pressed stop")
 
-            nursery.start_soon(canceller)
-            async for _ in run:
-                pass
+                nursery.start_soon(canceller)
+                async for _ in run:
+                    pass
     assert info.value.reason == "user pressed stop"
     assert str(info.value) == "The run was cancelled: user pressed stop"
     messages = info.value.messages
@@ -63,16 +64,16 @@ async def test_cancel_from_a_thread() -> None:
         raise AssertionError("unreachable")
 
     agent = Agent(FunctionModel(never_answers))  # the step can only end by the cancel: no race with the thread
-    with pytest.raises(RunCancelled) as info:
-        async with agent.iter("go") as run:
-            node = await run.next(run.next_node)  # type: ignore[arg-type]
+    async with trio.open_nursery() as nursery:
+        with pytest.raises(RunCancelled) as info:
+            async with agent.iter("go") as run:
+                node = await run.next(run.next_node)  # type: ignore[arg-type]
 
-            async def cancel_from_thread() -> None:
-                thread = threading.Thread(target=run.cancel, args=("from a thread",))
-                thread.start()
-                await trio.to_thread.run_sync(thread.join)
+                async def cancel_from_thread() -> None:
+                    thread = threading.Thread(target=run.cancel, args=("from a thread",))
+                    thread.start()
+                    await trio.to_thread.run_sync(thread.join)
 
-            async with trio.open_nursery() as nursery:
                 nursery.start_soon(cancel_from_thread)
                 await run.next(node)
     assert info.value.reason == "from a thread"

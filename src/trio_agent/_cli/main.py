@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from .._exception_groups import single_exception, unwrapping_groups
+from .._exception_groups import collapse, unwrapping_groups
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -278,7 +278,7 @@ async def main_async(
 
 def _is_interrupt(exc: BaseException) -> bool:
     if isinstance(exc, BaseExceptionGroup):
-        exc = single_exception(exc) or exc
+        exc = collapse(exc.exceptions)
     return isinstance(exc, KeyboardInterrupt)
 
 

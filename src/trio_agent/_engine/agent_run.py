@@ -26,7 +26,7 @@ from typing import Any, Generic
 import trio
 from typing_extensions import TypeVar
 
-from .._exception_groups import single_exception
+from .._exception_groups import collapse, reraise
 from .._exceptions import RunCancelled
 from .._run_context import RunContext
 from .driver import Command, Driver, Failure, Outcome, hand_over_late
@@ -153,7 +153,7 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
         if self._cancelled or outcome is None:
             raise self._cancellation()
         if isinstance(outcome, Failure):
-            raise outcome.error
+            reraise(outcome.error)
         next_node = driver.commit(outcome)
         if isinstance(next_node, End):
             await self._settle(next_node)
@@ -165,10 +165,11 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
         carrying ``reason`` and the completed history.
 
         Level-triggered: once cancelled, the run stays cancelled; cancelling an ended run does nothing (its
-        result stands). Safe from any task, and from any thread (the call then waits until the run's trio
-        thread has taken it).
+        result stands). Safe from any task and from any thread, and never waits: from another thread the
+        cancellation takes effect as soon as the run's trio thread next runs. Raises ``UserError`` if the
+        ``trio.run`` that owned the run has finished.
         """
-        self._driver.mailbox.call_in_trio(self._cancel, reason)
+        self._driver.mailbox.call_soon(self._cancel, reason)
 
     def _cancel(self, reason: str | None) -> None:
         if self._cancelled or self._driver.ended:
@@ -253,12 +254,10 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
                 if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
                     nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
     except BaseExceptionGroup as group:  # (as `unwrapping_groups`, inline: this block is on every run's path)
-        single = single_exception(group)
-        if single is None:
-            raise
+        chosen: BaseException | None = collapse(group.exceptions)
     else:
-        single = None
-    if single is not None:
-        raise single  # outside the ``except``: the exception keeps its own context and traceback
+        chosen = None
+    if chosen is not None:
+        reraise(chosen)
     if run.cancelled:
         raise run._cancellation()

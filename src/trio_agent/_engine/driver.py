@@ -108,9 +108,10 @@ class Outcome:
 
 @dataclasses.dataclass(slots=True)
 class Failure:
-    """A step that raised; the run's state is unchanged."""
+    """A step that raised; the run's state is unchanged. The consumer raises ``error`` from its ``next`` call:
+    a ``KeyboardInterrupt`` in the driver task arrives there as itself, as in ``agent.run``."""
 
-    error: Exception
+    error: BaseException
 
 
 @dataclasses.dataclass(slots=True)
@@ -221,12 +222,11 @@ class Driver:
         state = self.state = outcome.state
         node = outcome.node
         if isinstance(node, End):
-            pending = self.mailbox.collect()
+            pending = self.mailbox.end_or_collect(_ENDED)  # (one locked decision: threads enqueue meanwhile)
             if pending:
                 node = redirect(self.config, state, pending)
             else:
                 self.ended = True
-                self.mailbox.close(_ENDED)
         if state.delivered:
             self.mailbox.remove(state.delivered)
             state.delivered = ()
@@ -313,14 +313,18 @@ class Driver:
                             node, state = command.node, self.state.fork()
                             try:
                                 result = Outcome(state, await _step_for(node)(self.config, state, node))
-                            except Exception as error:
+                            except trio.Cancelled:
+                                raise
+                            except BaseException as error:  # KeyboardInterrupt too: it arrives as itself
                                 if self.capture is not None:
                                     self.capture[:] = state.messages
                                 result = Failure(error)
                         else:
                             try:
                                 result = await self.execute(command.node, hooks=command.hooks)
-                            except Exception as error:
+                            except trio.Cancelled:
+                                raise
+                            except BaseException as error:
                                 result = Failure(error)
                         try:
                             try:

@@ -69,7 +69,7 @@ class EventRouter:
         """Route the events emitted inside the block through a pipeline of the hooks and the handler."""
         send, receive = trio.open_memory_channel[Any](0)
         async with unwrapping_groups(), trio.open_nursery() as nursery:
-            nursery.start_soon(self._consume, ctx, receive)
+            nursery.start_soon(self._consume, ctx, receive, nursery.cancel_scope)
             self._node_send = send
             try:
                 yield
@@ -77,26 +77,51 @@ class EventRouter:
                 self._node_send = None
                 send.close()
 
-    async def _consume(self, ctx: RunContext[Any], receive: trio.MemoryReceiveChannel[Any]) -> None:
-        async with receive:
-            stream: AsyncIterable[Any] = receive
-            for capability in reversed(self._wrappers):  # the first capability sees the outermost stream
-                stream = capability.wrap_run_event_stream(ctx, stream=stream)
-            if self.sink is not None:
-                stream = _forwarded(stream, self.sink)
-            async with aclosing(_as_generator(stream)) as events:
-                if self._handler is not None:
-                    await self._handler(ctx, events)
-                async for _ in events:  # whatever the handler left unread still reaches the sink
-                    pass
+    async def _consume(
+        self, ctx: RunContext[Any], receive: trio.MemoryReceiveChannel[Any], node_scope: trio.CancelScope
+    ) -> None:
+        with receive:  # (closed synchronously: a checkpoint here would let a Cancelled replace the error)
+            try:
+                stream: AsyncIterable[Any] = receive
+                for capability in reversed(self._wrappers):  # the first capability sees the outermost stream
+                    stream = capability.wrap_run_event_stream(ctx, stream=stream)
+                if self.sink is not None:
+                    stream = _forwarded(stream, self.sink)
+                async with aclosing(_as_generator(stream)) as events:
+                    if self._handler is not None:
+                        await self._handler(ctx, events)
+                    async for _ in events:  # what the handler left unread still goes through the hooks
+                        pass
+                async for event in receive:  # the handler closed the pipeline: the rest goes to the sink as is
+                    if self.sink is not None:
+                        await self.sink.emit(event)
+            except BaseException:
+                # Stop the node before closing the channel, so that the event the node is sending raises
+                # Cancelled (absorbed by the node's nursery), not BrokenResourceError: the hook's or the
+                # handler's error is then the node's only error.
+                node_scope.cancel()
+                raise
 
 
-async def _forwarded(stream: AsyncIterable[Any], sink: EventSink) -> AsyncIterator[Any]:
-    async for event in stream:
-        await sink.emit(event)
-        yield event
+async def _forwarded(stream: AsyncIterable[Any], sink: EventSink) -> AsyncGenerator[Any, None]:
+    try:
+        async for event in stream:
+            await sink.emit(event)
+            yield event
+    finally:
+        await _close(stream)
 
 
 async def _as_generator(stream: AsyncIterable[Any]) -> AsyncGenerator[Any, None]:
-    async for event in stream:
-        yield event
+    try:
+        async for event in stream:
+            yield event
+    finally:
+        await _close(stream)
+
+
+async def _close(stream: AsyncIterable[Any]) -> None:
+    """Close an inner stream of the pipeline (a hook's async generator) when the one around it closes."""
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None and not isinstance(stream, trio.MemoryReceiveChannel):
+        await aclose()

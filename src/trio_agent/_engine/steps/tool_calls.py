@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 import trio
 
-from ..._exception_groups import unwrapping_groups
+from ..._exception_groups import collapse, reraise, unwrapping_groups
 from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry
 from ..._messages.events import FunctionToolCallEvent, FunctionToolResultEvent
 from ..._messages.messages import ToolReturn
@@ -139,22 +139,20 @@ async def _run_segment(
         return
     if not indices:
         return
-    errors: list[Exception] = []
+    errors: dict[int, Exception] = {}
     async with unwrapping_groups(), trio.open_nursery() as nursery:  # a lone KeyboardInterrupt stays itself
 
         async def run(index: int) -> None:
             try:
                 outcomes[index] = await _run_and_report(config, state, calls[index], answers[index])
             except Exception as exc:
-                errors.append(exc)
+                errors[index] = exc
                 nursery.cancel_scope.cancel()
 
         for index in indices:
             nursery.start_soon(run, index)
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise ExceptionGroup(f"{len(errors)} tools failed while running concurrently", errors)
+    if errors:  # the first failing call in the model's order stands for all (see `_exception_groups`)
+        reraise(collapse([errors[index] for index in sorted(errors)]))
 
 
 async def _run_and_report(config: RunConfig, state: RunState, call: ToolCallPart, answer: Any) -> _Outcome:
