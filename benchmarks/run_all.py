@@ -19,6 +19,7 @@ GROUPS: list[list[list[str]]] = [
     [["w2_tool_loop.py", "run"], ["w2_tool_loop.py", "iter"], ["w2_tool_loop.py", "floor"]],
     [["w3_parallel_tools.py"]],
     [["w4_stream_deltas.py"]],
+    [["w4_stream_deltas.py", "40000"]],
     [["w5_concurrent_runs.py", "100"]],
     [["w5_concurrent_runs.py", "1000"]],
     [["w5_concurrent_runs.py", "10000"], ["w5_concurrent_runs.py", "10000", "bare"]],

@@ -105,7 +105,7 @@ async def test_a_tool_error_keeps_its_own_chain_and_nothing_else(entry: str) -> 
     @agent.tool_plain
     def fails() -> str:
         try:
-            {}["missing"]  # noqa: B018
+            {}["missing"]
         except KeyError as exc:
             raise ToolError("the tool failed") from exc
         return "unreachable"
@@ -174,9 +174,7 @@ async def test_two_tools_exhausting_their_retries_raise_the_first_with_the_other
     with pytest.raises(ToolError) as info:
         await ENTRY_POINTS[entry](agent)
     assert str(info.value) == "first"
-    assert info.value.__notes__ == [
-        "Another task of the same run failed at the same time: ToolError('second')"
-    ]
+    assert info.value.__notes__ == ["Another task of the same run failed at the same time: ToolError('second')"]
 
 
 async def test_parallel_retry_exhaustion_is_an_unexpected_model_behavior() -> None:

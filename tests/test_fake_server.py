@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
@@ -190,6 +191,23 @@ async def test_scripted_replies_are_consumed_in_order(fake_llm_server: FakeLLMSe
     assert (scripted.status_code, scripted.headers["x-id"], scripted.json()) == (201, "9", {"ok": True})
     assert default.json()["content"] == [{"type": "text", "text": "done"}]
     assert fake_llm_server.pending_replies == 0
+
+
+async def test_raw_replies_send_any_bytes_with_any_headers(fake_llm_server: FakeLLMServer) -> None:
+    zipped = gzip.compress(b'{"ok": true}')
+    fake_llm_server.script(
+        RawReply(200, zipped, "application/json", headers={"content-encoding": "gzip", "x-id": "1"}),
+        RawReply(200, b"not gzip", "application/json", headers={"Content-Encoding": "gzip"}),
+    )
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+        good = await client.post("/chat/completions", json=chat())
+        assert (good.json(), good.headers["x-id"], good.headers["content-length"]) == (
+            {"ok": True},
+            "1",
+            str(len(zipped)),
+        )
+        with pytest.raises(httpx.DecodingError):
+            await client.post("/chat/completions", json=chat())
 
 
 async def test_unknown_routes_and_bad_bodies(fake_llm_server: FakeLLMServer) -> None:

@@ -9,9 +9,11 @@ checked out by a fault makes the follow-up request on the same provider time out
 
 from __future__ import annotations
 
+import email.utils
 import math
 import re
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +97,11 @@ class Fault:
     providers: tuple[str, ...] = BOTH
     dead_port: bool = False
     max_response_bytes: int | None = None
+
+
+def http_date(seconds_from_now: float) -> str:
+    """A ``Retry-After`` value in its HTTP-date form (RFC 9110: ``Sun, 06 Nov 1994 08:49:37 GMT``)."""
+    return email.utils.formatdate(time.time() + seconds_from_now, usegmt=True)
 
 
 def _short_error_body(error: Exception) -> None:
@@ -193,6 +200,41 @@ FAULTS: list[Fault] = [
         ModelAPIError,
         "ended before the response was complete",
         stream=True,
+    ),
+    Fault(
+        "retry_after_neither_seconds_nor_a_date",  # the policy's own backoff instead
+        lambda k: [ErrorReply(429, "later", {"retry-after": "soon"})],
+        policy={"initial_delay": 0.3},
+        gap=(0.3, 0.9),
+    ),
+    Fault("retry_after_http_date", lambda k: [ErrorReply(503, "busy", {"retry-after": http_date(2)})], gap=(0.9, 2.5)),
+    Fault("retry_after_http_date_past", lambda k: [ErrorReply(503, "busy", {"retry-after": http_date(-60)})]),
+    Fault(
+        "bad_content_encoding",
+        lambda k: [JSONReply({"id": "x"}, headers={"content-encoding": "gzip"})],
+        ModelHTTPError,
+        r"status_code: 200, .*body: .*could not be decoded.*`content-encoding: gzip`",
+        status=200,
+    ),
+    Fault(
+        "bad_content_encoding_streamed",
+        lambda k: [SSEReply(partial_events(k), headers={"content-encoding": "deflate"})],
+        ModelHTTPError,
+        r"status_code: 200, .*body: .*could not be decoded.*`content-encoding: deflate`",
+        stream=True,
+        status=200,
+    ),
+    Fault(
+        "bad_content_encoding_of_a_retried_error",
+        lambda k: [ErrorReply(503, "busy", {"content-encoding": "gzip"})],
+    ),
+    Fault(
+        "bad_content_encoding_of_an_error_exhausted",
+        lambda k: [ErrorReply(503, "busy", {"content-encoding": "gzip"})] * 2,
+        ModelHTTPError,
+        r"status_code: 503, .*could not be decoded",
+        status=503,
+        policy=TWO,
     ),
     Fault(
         "oversized_response",
@@ -330,6 +372,6 @@ async def test_a_stream_answered_with_json_is_unexpected_behavior(fake_llm_serve
 
 
 def test_the_case_list_is_what_the_report_counts() -> None:
-    assert len(FAULTS) == 26
+    assert len(FAULTS) == 33
     assert len({f.name for f in FAULTS}) == len(FAULTS)
-    assert len(CASES) == 51
+    assert len(CASES) == 65

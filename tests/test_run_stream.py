@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import copy
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,8 +16,16 @@ from pydantic import BaseModel
 
 from conftest import task_names
 from trio_agent import Agent, UserError
-from trio_agent.messages import ModelMessage, ModelResponse
-from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
+from trio_agent.messages import (
+    ModelMessage,
+    ModelResponse,
+    ModelResponseStreamEvent,
+    TextPart,
+    ThinkingPart,
+    ToolCallPart,
+)
+from trio_agent.models import Model, ModelRequestParameters, ModelResponsePartsManager, StreamedResponse
+from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
 from trio_agent.models.test import TestModel
 
 
@@ -119,3 +130,98 @@ async def test_leaving_run_stream_early_cancels_the_run() -> None:
                 break
     assert closed == [True]
     assert task_names() == before
+
+
+# -- long and interleaved streams ----------------------------------------------------------------------------
+
+
+async def test_stream_text_deltas_yields_equal_deltas_in_a_row() -> None:
+    agent = Agent(scripted(["tok "] * 5 + ["end"], ["tok "] * 5 + ["end"]))
+    async with agent.run_stream("go") as result:
+        deltas = [t async for t in result.stream_text(delta=True, debounce_by=None)]
+    assert deltas == ["tok "] * 5 + ["end"]
+    async with agent.run_stream("go") as result:
+        texts = [t async for t in result.stream_text(debounce_by=None)]
+    assert texts == ["tok " * n for n in range(1, 6)] + ["tok " * 5 + "end"]
+
+
+async def test_thinking_tool_call_arguments_and_text_in_many_deltas() -> None:
+    think = [{0: DeltaThinkingPart(content=c)} for c in ("Let", " me", " see")]
+    call = [{1: DeltaToolCall("lookup", '{"q"', tool_call_id="c")}]
+    call += [{1: DeltaToolCall(json_args=c)} for c in (": ", '"x', 'y"', "}")]
+    answer = ["The ", "answer ", "is ", "42"]
+    turns = [think + call, [*think, *answer]]
+    agent = Agent(scripted(*turns, *turns))
+
+    @agent.tool_plain
+    def lookup(q: str) -> str:
+        return q.upper()
+
+    async with agent.run_stream("go") as result:
+        deltas = [t async for t in result.stream_text(delta=True, debounce_by=None)]
+    assert deltas == answer
+    async with agent.run_stream("go") as result:
+        snapshots = [(r, copy.deepcopy(r)) async for r in result.stream_responses(debounce_by=None)]
+    assert [r.parts for r, _ in snapshots] == [
+        [ThinkingPart("Let me see"), TextPart("The answer ")],
+        [ThinkingPart("Let me see"), TextPart("The answer is ")],
+        [ThinkingPart("Let me see"), TextPart("The answer is 42")],
+        [ThinkingPart("Let me see"), TextPart("The answer is 42")],  # (again after the part's end event)
+    ]
+    assert all(r == as_given for r, as_given in snapshots)  # none changed after it was given
+    responses = [m.parts for m in result.all_messages() if isinstance(m, ModelResponse)]
+    assert responses == [
+        [ThinkingPart("Let me see"), ToolCallPart("lookup", '{"q": "xy"}', "c")],
+        [ThinkingPart("Let me see"), TextPart("The answer is 42")],
+    ]
+
+
+class _PartsScript(StreamedResponse):
+    """Drives the parts manager through ``steps`` (any vendor part ids, unlike ``FunctionModel``)."""
+
+    def __init__(self, params: ModelRequestParameters, steps: list[Callable[[ModelResponsePartsManager], Any]]):
+        super().__init__(params)
+        self._steps = steps
+
+    async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+        for step in self._steps:
+            yield step(self._parts_manager)
+
+    model_name = "script"
+    provider_name = None
+    timestamp = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class _PartsScriptModel(Model):
+    def __init__(self, steps: list[Callable[[ModelResponsePartsManager], Any]]) -> None:
+        super().__init__()
+        self._steps = steps
+
+    model_name = "script"
+    system = "test"
+
+    async def request(self, *args: Any) -> ModelResponse:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def request_stream(
+        self, messages: Any, settings: Any, params: ModelRequestParameters, run_context: Any = None
+    ) -> AsyncIterator[StreamedResponse]:
+        yield _PartsScript(self.prepare_request(settings, params)[1], self._steps)
+
+
+async def test_stream_text_when_an_earlier_text_part_grows() -> None:
+    """Text that changes other than at its end: the delta stream gives the whole text again (as always)."""
+
+    def text(vendor_id: str, content: str) -> Callable[[ModelResponsePartsManager], Any]:
+        return lambda parts: parts.handle_text_delta(vendor_part_id=vendor_id, content=content)
+
+    steps = [text("a", "Hel"), text("a", "lo"), text("b", "Wor"), text("a", "!"), text("b", "ld"), text("b", "!")]
+    agent = Agent(_PartsScriptModel(steps))
+    async with agent.run_stream("go") as result:
+        deltas = [t async for t in result.stream_text(delta=True, debounce_by=None)]
+    assert deltas == ["Hel", "lo", "Wor", "Hello!Wor", "ld", "!"]
+    async with agent.run_stream("go") as result:
+        texts = [t async for t in result.stream_text(debounce_by=None)]
+    assert texts == ["Hel", "Hello", "HelloWor", "Hello!Wor", "Hello!World", "Hello!World!"]
+    assert await result.get_output() == "Hello!World!"

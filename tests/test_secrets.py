@@ -35,6 +35,9 @@ from trio_agent.testing import (
 
 KEYS = {"openai": "sk-SECRET-1234567890abcdef", "anthropic": "sk-ant-SECRET-1234567890abcdef"}
 BOTH = ("openai", "anthropic")
+GZIP = {"content-encoding": "gzip"}
+"""A header that a body which is not gzip contradicts."""
+MODELS = {"openai": "gpt-secret", "anthropic": "claude-secret"}
 
 
 def start_events(kind: str) -> list[str | dict[str, Any]]:
@@ -74,6 +77,9 @@ PATHS: dict[str, tuple[Callable[[str, str], list[Reply]], bool]] = {
     "truncated_stream": (lambda k, key: [SSEReply(start_events(k))], True),
     "reset_mid_stream": (lambda k, key: [SSEReply([*start_events(k), {"echo": key}], drop_after=2)], True),
     "non_sse_stream_reply": (lambda k, key: [RawReply(200, key.encode(), "text/plain")], True),
+    "undecodable_body": (lambda k, key: [RawReply(200, key.encode(), "application/json", GZIP)], False),
+    "undecodable_error_body": (lambda k, key: [ErrorReply(401, f"invalid key {key}", GZIP)], False),
+    "undecodable_stream": (lambda k, key: [SSEReply([*start_events(k), {"echo": key}], headers=GZIP)], True),
 }
 SCRUBBED = {"status_401_text_body", "status_429_retried", "status_500_streamed", "non_json_body", "malformed_sse"}
 SCRUBBED |= {"sse_error_event", "sse_error_event_not_json", *(n for n in PATHS if n.startswith("status_"))}
@@ -107,6 +113,9 @@ FAILS_WITH: dict[str, str | dict[str, str]] = {
     "truncated_stream": "stream ended before the response was complete",
     "reset_mid_stream": "stream broke off before it was complete: RemoteProtocolError",
     "non_sse_stream_reply": "sent a malformed event stream",
+    "undecodable_body": "status_code: 200, model_name: {model}, body: The response body could not be decoded",
+    "undecodable_error_body": "status_code: 401, model_name: {model}, body: The response body could not be decoded",
+    "undecodable_stream": "status_code: 200, model_name: {model}, body: The response body could not be decoded",
 }
 """For the other paths: what the error says, which shows the path failed the way it is meant to."""
 WRONG_SHAPES = {  # bodies that end up in UnexpectedModelBehavior.body, so must be scrubbed there
@@ -119,9 +128,9 @@ def make_agent(kind: str, base_url: str, **policy: Any) -> Agent[None, str]:
     retry = RetryPolicy(initial_delay=0.01, **policy)
     if kind == "openai":
         provider = OpenAIProvider(base_url=f"{base_url}/v1", api_key=KEYS[kind], retry_policy=retry)
-        return Agent(OpenAIChatModel("gpt-secret", provider=provider))
+        return Agent(OpenAIChatModel(MODELS[kind], provider=provider))
     anthropic = AnthropicProvider(base_url=base_url, api_key=KEYS[kind], retry_policy=retry)
-    return Agent(AnthropicModel("claude-secret", provider=anthropic))
+    return Agent(AnthropicModel(MODELS[kind], provider=anthropic))
 
 
 def dead_url() -> str:
@@ -211,7 +220,8 @@ async def test_the_key_never_leaks(
         assert str(error).endswith(expected if isinstance(expected, str) else expected[kind]), str(error)
     else:  # it failed the way it is meant to (so the key-free error is the one the path provokes)
         expected = FAILS_WITH[name]
-        assert (expected if isinstance(expected, str) else expected[kind]) in str(error), str(error)
+        expected = expected if isinstance(expected, str) else expected[kind]
+        assert expected.replace("{model}", MODELS[kind]) in str(error), str(error)
     if name != "connection_refused":
         assert fake_llm_server.requests, "the request never reached the server"
         assert any(r.name.startswith("httpcore") for r in caplog.records)  # the logs were really captured
@@ -375,3 +385,13 @@ async def test_a_custom_http_client_sees_the_key_only_in_headers(fake_llm_server
         assert auth_header(kind, request.headers) == expected_auth_header(kind)
         assert key not in request.path
         assert key.encode() not in request.body
+
+
+@pytest.mark.parametrize("kind", BOTH)
+@pytest.mark.parametrize("name", ["undecodable_body", "undecodable_error_body", "undecodable_stream"])
+async def test_an_undecodable_body_chains_no_httpx_error(fake_llm_server: FakeLLMServer, kind: str, name: str) -> None:
+    """The ``httpx.DecodingError`` (which holds the request, and so its headers) is not kept anywhere in the chain."""
+    _, _, error = await provoke(fake_llm_server, kind, name, PATHS[name])
+    assert isinstance(error, ModelHTTPError)
+    assert [type(e) for e in exception_chain(error)] == [ModelHTTPError]
+    assert_chain_keeps_no_key(KEYS[kind], error)

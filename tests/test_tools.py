@@ -245,7 +245,7 @@ async def test_several_failing_tools_raise_the_first_with_the_others_noted() -> 
     async def bad(n: int) -> str:
         raise ValueError(f"bad {n}")
 
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^bad 1") as info:
         await agent.run("go")
     assert str(info.value) == "bad 1"
     assert info.value.__notes__ == ["Another task of the same run failed at the same time: ValueError('bad 2')"]

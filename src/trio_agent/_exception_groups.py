@@ -27,7 +27,7 @@ import trio
 __all__ = ["collapse", "reraise", "unwrapping_groups"]
 
 _CONSEQUENCES: tuple[type[BaseException], ...] = (trio.BrokenResourceError, trio.ClosedResourceError, trio.EndOfChannel)
-_CANCELLED_OR_CONSEQUENCE = (trio.Cancelled, *_CONSEQUENCES)
+_CANCELLED_OR_CONSEQUENCE: tuple[type[BaseException], ...] = (trio.Cancelled, *_CONSEQUENCES)
 
 
 def collapse(failures: Sequence[BaseException]) -> BaseException:

@@ -234,3 +234,17 @@ def test_get_parts_excludes_placeholders() -> None:
     # the returned list is a copy
     manager.get_parts().clear()
     assert len(manager.get_parts()) == 1
+
+
+def test_parts_handed_out_stay_as_they_were_while_the_part_grows() -> None:
+    manager = ModelResponsePartsManager()
+    start = manager.handle_text_delta(vendor_part_id=0, content="a")
+    call = manager.handle_tool_call_delta(vendor_part_id=1, tool_name="t", args="{", tool_call_id="c")
+    so_far = manager.get_parts()
+    manager.handle_text_delta(vendor_part_id=0, content="b")
+    manager.handle_tool_call_delta(vendor_part_id=1, args="}")
+    assert manager.get_parts() == [TextPart("ab"), ToolCallPart("t", "{}", "c")]
+    assert manager.get_part(0) is manager.get_parts()[0]  # built once, until the part grows again
+    assert start == PartStartEvent(index=0, part=TextPart("a"))
+    assert call == PartStartEvent(index=1, part=ToolCallPart("t", "{", "c"))
+    assert so_far == [TextPart("a"), ToolCallPart("t", "{", "c")]

@@ -18,6 +18,7 @@ from trio_agent.messages import (
     TextPart,
     TextPartDelta,
     ThinkingPart,
+    ThinkingPartDelta,
     ToolCallPart,
     ToolCallPartDelta,
 )
@@ -287,3 +288,62 @@ async def test_usage_method_returns_current_usage() -> None:
     [event async for event in response]
     assert response.usage().output_tokens == 3
     assert response.get().usage == response.usage()
+
+
+async def test_a_long_interleaved_stream_gives_the_same_events_and_parts_as_applying_each_delta() -> None:
+    """Text, thinking and tool-call arguments in many deltas, parts growing after their end event: the events
+    are exact, ``get()`` after each is the parts so far (after an end event, with the part whose start is queued),
+    and no part handed out changes afterwards."""
+    steps: list[Step] = [thinking("th", "Let"), thinking("th", " me")]
+    steps.append(lambda pm: pm.handle_thinking_delta(vendor_part_id="th", signature="sig"))
+    steps += [text("t", "Hel"), text("t", "lo"), call("c", "lookup", '{"q"', "id1"), call("c", args=': "x')]
+    steps += [text("t", "!"), call("c", args='y"}'), thinking("th", ".")]  # earlier parts grow again
+    response = ScriptedResponse(ModelRequestParameters(), steps)
+    events, snapshots = [], [response.get()]
+    async for event in response:
+        events.append(event)
+        snapshots.append(response.get())
+    assert events == [
+        PartStartEvent(index=0, part=ThinkingPart("Let")),
+        PartDeltaEvent(index=0, delta=ThinkingPartDelta(content_delta=" me")),
+        PartDeltaEvent(index=0, delta=ThinkingPartDelta(signature_delta="sig")),
+        PartEndEvent(index=0, part=ThinkingPart("Let me", signature="sig"), next_part_kind="text"),
+        PartStartEvent(index=1, part=TextPart("Hel"), previous_part_kind="thinking"),
+        FinalResultEvent(tool_name=None, tool_call_id=None),
+        PartDeltaEvent(index=1, delta=TextPartDelta("lo")),
+        PartEndEvent(index=1, part=TextPart("Hello"), next_part_kind="tool-call"),
+        PartStartEvent(index=2, part=ToolCallPart("lookup", '{"q"', "id1"), previous_part_kind="text"),
+        PartDeltaEvent(index=2, delta=ToolCallPartDelta(args_delta=': "x', tool_call_id="id1")),
+        PartDeltaEvent(index=1, delta=TextPartDelta("!")),
+        PartDeltaEvent(index=2, delta=ToolCallPartDelta(args_delta='y"}', tool_call_id="id1")),
+        PartDeltaEvent(index=0, delta=ThinkingPartDelta(content_delta=".")),
+        PartEndEvent(index=2, part=ToolCallPart("lookup", '{"q": "xy"}', "id1")),
+    ]
+    final = [ThinkingPart("Let me.", signature="sig"), TextPart("Hello!"), ToolCallPart("lookup", '{"q": "xy"}', "id1")]
+    assert response.get().parts == final
+    # and nothing handed out changed: the parts of the events and of the snapshots are as they were when given
+    assert [p.part for p in events if isinstance(p, PartStartEvent | PartEndEvent)] == [
+        ThinkingPart("Let"),
+        ThinkingPart("Let me", signature="sig"),
+        TextPart("Hel"),
+        TextPart("Hello"),
+        ToolCallPart("lookup", '{"q"', "id1"),
+        ToolCallPart("lookup", '{"q": "xy"}', "id1"),
+    ]
+    assert [[getattr(p, "content", getattr(p, "args", None)) for p in s.parts] for s in snapshots] == [
+        [],
+        ["Let"],
+        ["Let me"],
+        ["Let me"],
+        ["Let me", "Hel"],
+        ["Let me", "Hel"],
+        ["Let me", "Hel"],
+        ["Let me", "Hello"],
+        ["Let me", "Hello", '{"q"'],
+        ["Let me", "Hello", '{"q"'],
+        ["Let me", "Hello", '{"q": "x'],
+        ["Let me", "Hello!", '{"q": "x'],
+        ["Let me", "Hello!", '{"q": "xy"}'],
+        ["Let me.", "Hello!", '{"q": "xy"}'],
+        ["Let me.", "Hello!", '{"q": "xy"}'],
+    ]

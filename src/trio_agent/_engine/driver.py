@@ -21,6 +21,11 @@ function the transition table :data:`STEPS` names for the node's type::
 (:data:`SUCCESSORS` holds the right-hand column as data. Capability hooks may replace a node before it runs
 or after, so a hooked run can take other edges; the table describes what the steps themselves do.)
 
+Runs are trio checkpoints, whatever their model does: every step checks for cancellation before it starts (a
+run under a cancelled scope raises ``Cancelled`` before its first step), and every model request is a full
+checkpoint before the model is called (so even a loop of runs on a model that never blocks lets other tasks run
+and deadlines fire). Long work inside a step (a history of tens of thousands of messages) yields as it goes.
+
 A step works on ``state.fork()`` and produces an :class:`Outcome` (the fork and the next node). *Committing*
 the outcome makes the fork the run's state. It is synchronous (no checkpoint), which gives the invariants:
 
@@ -185,6 +190,7 @@ class Driver:
         With ``fork=False`` the step works on the state itself (see the module docstring for when that is
         safe): what it raises then leaves the state part-way through the step.
         """
+        await trio.lowlevel.checkpoint_if_cancelled()
         router = self.router
         if router is not None and router.sink is not None:
             await router.sink.flush()  # a listener that stopped reading stops the run here
@@ -276,6 +282,7 @@ class Driver:
         node = self.next_node
         try:
             while not isinstance(node, End):
+                await trio.lowlevel.checkpoint_if_cancelled()  # (see the module docstring: checkpoints)
                 node = self.commit(Outcome(state, await _step_for(node)(config, state, node)))
         except Exception:
             if self.capture is not None:

@@ -23,7 +23,7 @@ from typing_extensions import TypeVar
 
 from .._exception_groups import unwrapping_groups
 from .._exceptions import UserError
-from .._messages.deltas import apply_delta
+from .._messages.deltas import GrowingPart, ModelResponsePartDelta, TextPartDelta
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
 from .._messages.messages import ModelResponse
 from .._messages.parts import ModelResponsePart, TextPart, ToolCallPart
@@ -53,7 +53,11 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
         self._events = events
         self._result: AgentRunResult[OutputT] | None = None
         self._final: FinalResultEvent | None = None
-        self._parts: list[ModelResponsePart] = []
+        self._parts: list[GrowingPart[ModelResponsePart]] = []
+        """The answer's parts as they stream (deltas cost their own length; see :class:`GrowingPart`)."""
+        self._text_pieces: list[str] = []
+        """The answer's text in pieces. While the text grows at its end the pieces are appended to this list; any
+        other change replaces the list, so a :class:`_TextStream` that holds it knows the text only grew."""
         self._generation = 0
         """Incremented each time a new final answer starts (a redirect makes the run answer again)."""
 
@@ -72,18 +76,43 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
             return False
         if isinstance(event, PartStartEvent):
             if event.index == 0 and event.previous_part_kind is None:
-                self._parts = []
+                self._parts, self._text_pieces = [], []
                 self._final = None
-            while len(self._parts) <= event.index:
-                self._parts.append(event.part)
-            self._parts[event.index] = event.part
+            self._start_part(event.index, event.part)
         elif isinstance(event, PartDeltaEvent):
-            part = self._parts[event.index]
-            self._parts[event.index] = apply_delta(part, event.delta)
+            self._grow_part(event.index, event.delta)
         elif isinstance(event, FinalResultEvent):
             self._final = event
             self._generation += 1
         return True
+
+    def _start_part(self, index: int, part: ModelResponsePart) -> None:
+        parts = self._parts
+        if index == len(parts):  # the usual case: a part after the others
+            parts.append(GrowingPart(part))
+            if isinstance(part, TextPart):
+                self._text_pieces.append(part.content)
+            return
+        replaced_text = index < len(parts) and issubclass(parts[index].kind, TextPart)
+        while len(parts) <= index:  # (a gap before ``index`` is filled with the part itself)
+            parts.append(GrowingPart(part))
+        parts[index] = GrowingPart(part)
+        if isinstance(part, TextPart) or replaced_text:
+            self._rebuild_text()
+
+    def _grow_part(self, index: int, delta: ModelResponsePartDelta) -> None:
+        self._parts[index].grow(delta)
+        if isinstance(delta, TextPartDelta):  # (so the part is text: ``grow`` raises otherwise)
+            if any(issubclass(p.kind, TextPart) for p in self._parts[index + 1 :]):
+                self._rebuild_text()  # an earlier text part grew: the text changed in the middle
+            else:
+                self._text_pieces.append(delta.content_delta)
+
+    def _rebuild_text(self) -> None:
+        self._text_pieces = ["".join(part.content for part in self._current_parts() if isinstance(part, TextPart))]
+
+    def _current_parts(self) -> list[ModelResponsePart]:
+        return [p.part for p in self._parts]
 
     async def wait_for_final_answer(self) -> None:
         """Read events until the final answer starts (or the run ends)."""
@@ -104,7 +133,7 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     # -- streams --------------------------------------------------------------------------------------
 
     def _answer_text(self) -> str:
-        return "".join(p.content for p in self._parts if isinstance(p, TextPart))
+        return "".join(self._text_pieces)
 
     def stream_text(self, *, delta: bool = False, debounce_by: float | None = 0.1) -> AsyncIterator[str]:
         """The answer's text as it grows (``delta=True``: only what is new since the last item)."""
@@ -120,7 +149,7 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
         """Snapshots of the response being streamed."""
         model_name = self._driver.config.model.model_name
-        return _Stream(self, debounce_by, lambda: ModelResponse(parts=list(self._parts), model_name=model_name))
+        return _Stream(self, debounce_by, lambda: ModelResponse(parts=self._current_parts(), model_name=model_name))
 
     def _partial_output(self) -> Any:
         final = self._final
@@ -130,9 +159,14 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
             return self._answer_text()
         tool = self._driver.config.output.schema.tools.get(final.tool_name)
         call = next(
-            (p for p in self._parts if isinstance(p, ToolCallPart) and p.tool_call_id == final.tool_call_id), None
+            (
+                p.part
+                for p in self._parts
+                if issubclass(p.kind, ToolCallPart) and p.current("tool_call_id") == final.tool_call_id
+            ),
+            None,
         )
-        if tool is None or tool.shape is None or call is None:
+        if tool is None or tool.shape is None or not isinstance(call, ToolCallPart):
             return NOTHING_YET
         try:
             value = tool.shape.adapter.validate_json(
@@ -189,41 +223,62 @@ class _Stream(AsyncIterator[T]):
                 run_result = self._result.result
                 if self._final is not None and run_result is not None:
                     value = self._final(run_result)
-                    if value != self._last:
+                    if self._is_new(value):
                         return value  # type: ignore[no-any-return]
                 break
             value = self._render()
-            if value is not NOTHING_YET and value != self._last:
+            if value is not NOTHING_YET and self._is_new(value):
                 self._last = value
                 return value  # type: ignore[no-any-return]
         raise StopAsyncIteration
 
+    def _is_new(self, value: Any) -> bool:
+        """Whether ``value`` is worth yielding: it differs from the last item."""
+        return value != self._last  # type: ignore[no-any-return]
+
 
 class _TextStream(_Stream[str]):
-    """The answer's text, cumulative or as deltas; restarts when a new answer starts."""
+    """The answer's text, cumulative or as deltas; restarts when a new answer starts.
+
+    It keeps the result's list of text pieces it last read and how many of them it has sent: while the result
+    appends to that same list, what is new is the pieces after those, and no string of the whole text is compared
+    or sliced (following the text as deltas costs its length, not its length per update).
+    """
 
     def __init__(self, result: StreamedRunResult[Any, Any], *, delta: bool, debounce_by: float | None) -> None:
         super().__init__(result, debounce_by, self._text)
         self._delta = delta
         self._generation = result._generation
-        self._sent = ""
-        self._pending_initial = result._answer_text()
+        self._pieces = result._text_pieces
+        self._sent = len(self._pieces)
+        """How many of :attr:`_pieces` have been sent."""
+        self._pending_initial = "".join(self._pieces)
 
     def _text(self) -> Any:
         result = self._result
-        if result._generation != self._generation:
-            self._generation, self._sent = result._generation, ""
-        text = result._answer_text()
-        if text == self._sent:
+        pieces = result._text_pieces
+        if result._generation != self._generation:  # a new answer: start over
+            self._generation, sent = result._generation, ""
+        elif pieces is self._pieces:  # the text only grew
+            new = "".join(pieces[self._sent :])
+            self._sent = len(pieces)
+            if not new:
+                return NOTHING_YET
+            return new if self._delta else "".join(pieces)
+        else:  # it changed otherwise (a part replaced, an earlier part grown): compare with what was sent
+            sent = "".join(self._pieces[: self._sent])
+        self._pieces, self._sent = pieces, len(pieces)
+        text = "".join(pieces)
+        if text == sent:
             return NOTHING_YET
-        out = text[len(self._sent) :] if self._delta and text.startswith(self._sent) else text
-        self._sent = text
-        return out
+        return text[len(sent) :] if self._delta and text.startswith(sent) else text
+
+    def _is_new(self, value: Any) -> bool:
+        return True  # ``_text`` says when nothing is new; two equal deltas in a row are both new text
 
     async def __anext__(self) -> str:
         if self._pending_initial:
             text, self._pending_initial = self._pending_initial, ""
-            self._sent = text
             return text
         return await super().__anext__()
 

@@ -2,13 +2,18 @@
 
 ``delta.apply(part)`` returns a new part (parts are never mutated in place), so a part handed to a consumer
 in an event stays as it was when the event was sent.
+
+Applying each delta of a stream in turn copies the whole text so far per delta: quadratic in the length of the
+stream. :class:`GrowingPart` is what follows a streaming part instead (the parts manager on the model's side,
+``run_stream`` on the consumer's): it gives the same parts and raises the same errors as applying the deltas
+one by one, but keeps the added text as a list of pieces and joins them only when the part is asked for.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import KW_ONLY
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Generic, Literal, TypeAlias, TypeVar, cast
 
 from .._exceptions import UnexpectedModelBehavior
 from .._ids import new_tool_call_id
@@ -16,7 +21,14 @@ from .._lazy_pydantic import Tagged
 from .._repr import fields_eq, no_defaults_repr
 from .parts import BuiltinToolCallPart, TextPart, ThinkingPart, ToolCallPart
 
-__all__ = ["ModelResponsePartDelta", "TextPartDelta", "ThinkingPartDelta", "ToolCallPartDelta", "apply_delta"]
+__all__ = [
+    "GrowingPart",
+    "ModelResponsePartDelta",
+    "TextPartDelta",
+    "ThinkingPartDelta",
+    "ToolCallPartDelta",
+    "apply_delta",
+]
 
 
 def _merge_details(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -172,3 +184,111 @@ def apply_delta(part: object, delta: TextPartDelta | ThinkingPartDelta | ToolCal
     elif isinstance(part, ToolCallPart | BuiltinToolCallPart | ToolCallPartDelta):
         return delta.apply(part)
     raise ValueError(f"Cannot apply a {type(delta).__name__} to a {type(part).__name__}")
+
+
+PartT = TypeVar("PartT")
+
+_GROWING_FIELD = {
+    TextPart: "content",
+    ThinkingPart: "content",
+    ToolCallPart: "args",
+    BuiltinToolCallPart: "args",
+    ToolCallPartDelta: "args_delta",
+}
+"""The string field that streams grow, per kind of part (a tool call's while its arguments are JSON text)."""
+
+
+class GrowingPart(Generic[PartT]):
+    """A part (or a tool call still waiting for its name) followed through its deltas in linear time.
+
+    ``grow(delta)`` has the effect of ``part = apply_delta(part, delta)`` and raises what that would raise,
+    leaving the part as it was; but it only appends the delta's text to a list and notes the other fields it
+    changes, so it costs the length of the delta, not of the part. :attr:`part` builds the part (joining the
+    pieces) when asked for and keeps it until the next change: each part it returns is a new object, never
+    changed afterwards, so it may be handed to a consumer. The deltas it has no shortcut for are applied with
+    :func:`apply_delta`: a tool call's name arriving for a placeholder (which makes it a :class:`ToolCallPart`),
+    and a delta that does not fit the part (which raises).
+    """
+
+    __slots__ = ("_built", "_changes", "_pieces")
+
+    def __init__(self, part: PartT) -> None:
+        self._built: Any = part
+        self._pieces: list[str] = []
+        """Text added to the growing field since :attr:`_built` was built."""
+        self._changes: dict[str, Any] = {}
+        """The other fields changed since then, by name (the growing field too, when it goes from ``None`` to
+        text)."""
+
+    @property
+    def part(self) -> PartT:
+        """The part with every delta so far applied."""
+        if self._pieces or self._changes:
+            built, changes = self._built, self._changes
+            if self._pieces:
+                name = _GROWING_FIELD[type(built)]
+                changes[name] = self.current(name) + "".join(self._pieces)
+            self._built = dataclasses.replace(built, **changes)
+            self._pieces, self._changes = [], {}
+        return cast("PartT", self._built)
+
+    @property
+    def kind(self) -> type[Any]:
+        """The type of :attr:`part`, without building it."""
+        return type(self._built)
+
+    def current(self, name: str) -> Any:
+        """The current value of field ``name``, without building the part (not for the growing field while
+        text is pending)."""
+        return self._changes.get(name, getattr(self._built, name))
+
+    def grow(self, delta: TextPartDelta | ThinkingPartDelta | ToolCallPartDelta) -> None:
+        """Apply ``delta`` (see the class docstring); ``ValueError`` or ``UnexpectedModelBehavior`` as
+        :func:`apply_delta` would raise them."""
+        kind = type(self._built)
+        if isinstance(delta, TextPartDelta) and kind is TextPart:
+            self._pieces.append(delta.content_delta)
+            if delta.provider_name:
+                self._changes["provider_name"] = delta.provider_name
+        elif isinstance(delta, ThinkingPartDelta) and kind is ThinkingPart:
+            if delta.content_delta:
+                self._pieces.append(delta.content_delta)
+            if delta.signature_delta is not None:
+                self._changes["signature"] = delta.signature_delta
+            if delta.provider_name is not None:
+                self._changes["provider_name"] = delta.provider_name
+        elif isinstance(delta, ToolCallPartDelta) and self._keeps_tool_call_kind(kind, delta):
+            self._grow_args(delta, _GROWING_FIELD[kind])  # first: it may raise
+            if delta.tool_name_delta:
+                self._changes["tool_name"] = self.current("tool_name") + delta.tool_name_delta
+            if delta.tool_call_id:
+                self._changes["tool_call_id"] = delta.tool_call_id
+            if delta.provider_name:
+                self._changes["provider_name"] = delta.provider_name
+        else:
+            self._built = apply_delta(self.part, delta)
+            return
+        if delta.provider_details:
+            self._changes["provider_details"] = _merge_details(self.current("provider_details"), delta.provider_details)
+
+    def _keeps_tool_call_kind(self, kind: type[Any], delta: ToolCallPartDelta) -> bool:
+        """Whether ``delta`` leaves a tool call a tool call (or a placeholder a placeholder: no name yet)."""
+        if kind is ToolCallPart or kind is BuiltinToolCallPart:
+            return True
+        return kind is ToolCallPartDelta and not delta.tool_name_delta and self.current("tool_name_delta") is None
+
+    def _grow_args(self, delta: ToolCallPartDelta, name: str) -> None:
+        """Add ``delta``'s arguments to the arguments field ``name``: JSON text to text, a dict to a dict."""
+        new = delta.args_delta
+        if new is None:
+            return
+        old = self._changes.get(name, getattr(self._built, name))  # (while text is pending: the text before it)
+        if isinstance(old, dict) if isinstance(new, str) else isinstance(old, str):
+            apply_delta(self.part, delta)  # raises the error applying it raises
+            raise AssertionError("unreachable")  # pragma: no cover
+        if isinstance(new, str):
+            if old is None:
+                self._changes[name] = ""
+            self._pieces.append(new)
+        else:
+            self._changes[name] = {**(old or {}), **new}

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from .messages import ModelMessage, ModelRequest, ModelResponse
 from .parts import RetryPromptPart, ToolReturnPart
 
-__all__ = ["merge_adjacent"]
+__all__ = ["merge_adjacent", "merge_into"]
 
 
 def _returns_first(part: object) -> int:
@@ -27,7 +27,14 @@ def _plain(response: ModelResponse) -> bool:
 def merge_adjacent(messages: Sequence[ModelMessage]) -> list[ModelMessage]:
     """A new list in which each run of adjacent mergeable messages is one message."""
     merged: list[ModelMessage] = []
-    previous: ModelMessage | None = None
+    merge_into(merged, messages)
+    return merged
+
+
+def merge_into(merged: list[ModelMessage], messages: Sequence[ModelMessage]) -> None:
+    """Append ``messages`` to ``merged`` (itself merged), merging each with the one before it where they merge;
+    feeding a history in pieces gives the same list as :func:`merge_adjacent` of the whole."""
+    previous: ModelMessage | None = merged[-1] if merged else None
     for message in messages:
         if previous is not None and message.kind == previous.kind:  # (rare: the cheap test comes first)
             combined = _merged(previous, message)
@@ -36,7 +43,6 @@ def merge_adjacent(messages: Sequence[ModelMessage]) -> list[ModelMessage]:
                 continue
         merged.append(message)
         previous = message
-    return merged
 
 
 def _merged(previous: ModelMessage, message: ModelMessage) -> ModelMessage | None:

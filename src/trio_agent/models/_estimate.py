@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import trio
+
 from .._messages.content import BinaryContent, TextContent
 from .._messages.messages import ModelMessage, ModelRequest
 from .._messages.parts import (
@@ -28,7 +30,7 @@ from .._messages.parts import (
 )
 from .._usage import RequestUsage
 
-__all__ = ["estimate_string_tokens", "estimate_usage"]
+__all__ = ["CHUNK", "estimate_string_tokens", "estimate_usage", "estimate_usage_yielding"]
 
 _split = re.compile(r'[\s",.:]+').split
 
@@ -52,7 +54,31 @@ def estimate_string_tokens(content: str | Sequence[Any] | None) -> int:
 
 def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
     """Estimate the usage of a request whose history (including its response) is ``messages``."""
-    request_tokens = 50
+    request_tokens, response_tokens = _tokens(messages)
+    return RequestUsage(input_tokens=50 + request_tokens, output_tokens=response_tokens)
+
+
+async def estimate_usage_yielding(messages: Sequence[ModelMessage]) -> RequestUsage:
+    """:func:`estimate_usage`, checkpointing between chunks of :data:`CHUNK` messages (a history of tens of
+    thousands of messages seen for the first time takes a while to estimate)."""
+    if len(messages) <= CHUNK:
+        return estimate_usage(messages)
+    request_tokens = response_tokens = 0
+    for start in range(0, len(messages), CHUNK):
+        if start:
+            await trio.lowlevel.checkpoint()
+        request, response = _tokens(messages[start : start + CHUNK])
+        request_tokens += request
+        response_tokens += response
+    return RequestUsage(input_tokens=50 + request_tokens, output_tokens=response_tokens)
+
+
+CHUNK = 1024
+"""Messages estimated between two checkpoints (a few milliseconds for messages not seen before)."""
+
+
+def _tokens(messages: Iterable[ModelMessage]) -> tuple[int, int]:
+    request_tokens = 0
     response_tokens = 0
     for message in messages:
         parts = message.parts
@@ -65,7 +91,7 @@ def estimate_usage(messages: Iterable[ModelMessage]) -> RequestUsage:
             request_tokens += tokens
         else:
             response_tokens += tokens
-    return RequestUsage(input_tokens=request_tokens, output_tokens=response_tokens)
+    return request_tokens, response_tokens
 
 
 def _message_tokens(message: ModelMessage) -> int:

@@ -17,7 +17,7 @@ from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
 from .._tools.definitions import ToolDefinition
-from ._estimate import estimate_string_tokens, estimate_usage
+from ._estimate import estimate_string_tokens, estimate_usage_yielding
 from ._model import Model, ModelProfile, ModelRequestParameters
 from ._streamed import StreamedResponse
 
@@ -158,7 +158,7 @@ class FunctionModel(Model):
             raise TypeError(f"FunctionModel's function must return a `ModelResponse`, got {type(response).__name__!r}")
         response.model_name = self._model_name
         if not response.usage.has_values():
-            response.usage = estimate_usage([*messages, response])
+            response.usage = await estimate_usage_yielding([*messages, response])
         return response
 
     @asynccontextmanager

@@ -4,6 +4,10 @@ Providers identify the part a fragment belongs to by a *vendor part id* (an inde
 ``None`` for "the latest part"). The manager keeps the parts in order, applies deltas, and returns the event
 to emit: a :class:`PartStartEvent` for a new part, a :class:`PartDeltaEvent` for growth, or ``None`` when a
 tool call's name has not arrived yet (its fragments wait in a placeholder that keeps its index).
+
+Each part is kept as a :class:`GrowingPart`, so a fragment costs its own length, not the part's: the text of a
+part is joined only when the part is asked for (:meth:`ModelResponsePartsManager.get_parts`,
+:meth:`ModelResponsePartsManager.get_part`).
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ from typing import Any
 
 from .._exceptions import UnexpectedModelBehavior
 from .._ids import new_tool_call_id
-from .._messages.deltas import TextPartDelta, ThinkingPartDelta, ToolCallPartDelta
+from .._messages.deltas import GrowingPart, TextPartDelta, ThinkingPartDelta, ToolCallPartDelta
 from .._messages.events import PartDeltaEvent, PartStartEvent
 from .._messages.parts import BuiltinToolCallPart, ModelResponsePart, TextPart, ThinkingPart, ToolCallPart
 
 __all__ = ["ModelResponsePartsManager"]
 
-_ToolLike = ToolCallPart | BuiltinToolCallPart | ToolCallPartDelta
+_TOOL_LIKE = (ToolCallPart, BuiltinToolCallPart, ToolCallPartDelta)
 
 
 class ModelResponsePartsManager:
@@ -28,28 +32,32 @@ class ModelResponsePartsManager:
     __slots__ = ("_by_vendor_id", "_parts")
 
     def __init__(self) -> None:
-        self._parts: list[ModelResponsePart | ToolCallPartDelta] = []
+        self._parts: list[GrowingPart[ModelResponsePart | ToolCallPartDelta]] = []
         self._by_vendor_id: dict[Hashable, int] = {}
 
     def get_parts(self) -> list[ModelResponsePart]:
         """The parts so far, without tool calls whose name is still unknown."""
-        return [p for p in self._parts if not isinstance(p, ToolCallPartDelta)]
+        return [part for part in (p.part for p in self._parts) if not isinstance(part, ToolCallPartDelta)]
+
+    def get_part(self, index: int) -> ModelResponsePart | ToolCallPartDelta:
+        """The part at ``index`` as it is now (a placeholder while a tool call's name is unknown)."""
+        return self._parts[index].part
 
     def _lookup(self, vendor_part_id: Hashable | None, kind: type | tuple[type, ...]) -> int | None:
         if vendor_part_id is None:
-            if self._parts and isinstance(self._parts[-1], kind):
+            if self._parts and issubclass(self._parts[-1].kind, kind):
                 return len(self._parts) - 1
             return None
         index = self._by_vendor_id.get(vendor_part_id)
-        if index is not None and not isinstance(self._parts[index], kind):
+        if index is not None and not issubclass(self._parts[index].kind, kind):
             raise UnexpectedModelBehavior(
-                f"Cannot apply a {_label(kind)} delta to existing_part={self._parts[index]!r}"
+                f"Cannot apply a {_label(kind)} delta to existing_part={self._parts[index].part!r}"
             )
         return index
 
     def _append(self, vendor_part_id: Hashable | None, part: ModelResponsePart | ToolCallPartDelta) -> int:
         index = len(self._parts)
-        self._parts.append(part)
+        self._parts.append(GrowingPart(part))
         if vendor_part_id is not None:
             self._by_vendor_id[vendor_part_id] = index
         return index
@@ -69,13 +77,12 @@ class ModelResponsePartsManager:
             part = TextPart(content, id=id, provider_name=provider_name, provider_details=provider_details)
             return PartStartEvent(index=self._append(vendor_part_id, part), part=part)
         existing = self._parts[index]
-        assert isinstance(existing, TextPart)
         delta = TextPartDelta(
             content,
-            provider_name=provider_name if provider_name != existing.provider_name else None,
+            provider_name=provider_name if provider_name != existing.current("provider_name") else None,
             provider_details=provider_details,
         )
-        self._parts[index] = delta.apply(existing)
+        existing.grow(delta)
         return PartDeltaEvent(index=index, delta=delta)
 
     def handle_thinking_delta(
@@ -105,17 +112,13 @@ class ModelResponsePartsManager:
             return PartStartEvent(index=self._append(vendor_part_id, part), part=part)
         if content is None and signature is None and provider_name is None and provider_details is None:
             return None
-        existing = self._parts[index]
-        assert isinstance(existing, ThinkingPart)
         delta = ThinkingPartDelta(
             content_delta=content,
             signature_delta=signature,
             provider_name=provider_name,
             provider_details=provider_details,
         )
-        updated = delta.apply(existing)
-        assert isinstance(updated, ThinkingPart)
-        self._parts[index] = updated
+        self._parts[index].grow(delta)
         return PartDeltaEvent(index=index, delta=delta)
 
     def handle_tool_call_delta(
@@ -128,14 +131,13 @@ class ModelResponsePartsManager:
         provider_name: str | None = None,
         provider_details: dict[str, Any] | None = None,
     ) -> PartStartEvent | PartDeltaEvent | None:
-        """Add name characters, argument JSON and/or the id to the tool call ``vendor_part_id``.
+        """Add name characters, argument JSON and/or the id to the tool call ``vendor_part_id`` (a fragment
+        with a name and no vendor id starts a new call).
 
         Returns ``None`` while the call's name is unknown; the start event comes once it is.
         """
-        if vendor_part_id is None and tool_name is not None:
-            index = None  # a named fragment without a vendor id always starts a new call
-        else:
-            index = self._lookup(vendor_part_id, (ToolCallPart, BuiltinToolCallPart, ToolCallPartDelta))
+        new_call = vendor_part_id is None and tool_name is not None
+        index = None if new_call else self._lookup(vendor_part_id, _TOOL_LIKE)
         delta = ToolCallPartDelta(
             tool_name_delta=tool_name,
             args_delta=args,
@@ -150,17 +152,16 @@ class ModelResponsePartsManager:
                 return None
             return PartStartEvent(index=self._append(vendor_part_id, part), part=part)
         existing = self._parts[index]
-        assert isinstance(existing, _ToolLike)
-        updated = delta.apply(existing)
-        self._parts[index] = updated
-        if isinstance(existing, ToolCallPartDelta):
-            if isinstance(updated, ToolCallPartDelta):
+        was_placeholder = existing.kind is ToolCallPartDelta
+        existing.grow(delta)
+        if was_placeholder:
+            if existing.kind is ToolCallPartDelta:
                 return None
-            assert isinstance(updated, ToolCallPart)
-            return PartStartEvent(index=index, part=updated)
-        assert isinstance(updated, ToolCallPart | BuiltinToolCallPart)
+            started = existing.part
+            assert isinstance(started, ToolCallPart)
+            return PartStartEvent(index=index, part=started)
         if delta.tool_call_id is None:
-            delta.tool_call_id = updated.tool_call_id
+            delta.tool_call_id = existing.current("tool_call_id")
         return PartDeltaEvent(index=index, delta=delta)
 
     def handle_tool_call_part(
@@ -188,8 +189,8 @@ class ModelResponsePartsManager:
     def handle_part(self, *, vendor_part_id: Hashable | None, part: ModelResponsePart) -> PartStartEvent:
         """Record a complete part (replacing an earlier part of the same type with the same vendor id)."""
         index = self._by_vendor_id.get(vendor_part_id) if vendor_part_id is not None else None
-        if index is not None and type(self._parts[index]) is type(part):
-            self._parts[index] = part
+        if index is not None and self._parts[index].kind is type(part):
+            self._parts[index] = GrowingPart(part)
         else:
             index = self._append(vendor_part_id, part)
         return PartStartEvent(index=index, part=part)

@@ -114,7 +114,7 @@ class StreamedResponse(ABC):
     def _end_of(self, start: PartStartEvent | None, next_kind: Any) -> PartEndEvent | None:
         if start is None:
             return None
-        part = self._parts_manager._parts[start.index]
+        part = self._parts_manager.get_part(start.index)
         if not isinstance(part, _ENDABLE):
             return None
         return PartEndEvent(index=start.index, part=part, next_part_kind=next_kind)

@@ -7,7 +7,8 @@ import os
 import httpx
 
 from .._exceptions import UserError
-from ._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider
+from ._retry import RetryPolicy
 
 __all__ = ["AnthropicProvider"]
 
@@ -21,10 +22,11 @@ class AnthropicProvider(HTTPProvider):
     Args:
         base_url: The API root (without ``/v1``); ``ANTHROPIC_BASE_URL`` or Anthropic's if ``None``.
         api_key: Sent as ``x-api-key``; ``ANTHROPIC_API_KEY`` if ``None``. Required for Anthropic itself.
-        http_client: An ``httpx.AsyncClient`` to use (and keep owning); the provider creates one if ``None``.
+        http_client: An ``httpx.AsyncClient`` to use (and keep owning); if ``None``, the provider uses the client
+            it shares with the other providers of the ``trio.run`` (see ``HTTPProvider``).
         retry_policy: How failed requests are retried.
-        timeout: The HTTP timeout of the client the provider creates (a ``timeout`` model setting overrides it
-            per request).
+        timeout: The HTTP timeout of the shared client (providers with another timeout share another one; a
+            ``timeout`` model setting overrides it per request).
         max_response_bytes: The largest complete response read; a bigger one is a ``ModelAPIError``.
     """
 

@@ -1,66 +1,47 @@
-"""The HTTP layer shared by the provider adapters: one ``httpx.AsyncClient`` per provider, retries with
-backoff, typed errors, and streaming responses that close the moment they are abandoned.
+"""The HTTP layer shared by the provider adapters: shared HTTP clients, retries with backoff, typed errors, and
+streaming responses that close the moment they are abandoned.
 
-Retries: a request that fails to connect, drops before a response, or gets a retryable status (429, 408,
-409, 500, 502, 503, 504, or Anthropic's 529) is retried up to ``RetryPolicy.max_attempts`` attempts in all, after an exponential
-backoff with jitter, or after the server's ``Retry-After`` when it sends one (capped at
-``RetryPolicy.max_retry_after``). A streamed response is retried only until its headers have arrived: once
-events flow, a failure is raised, never replayed.
+Clients: a provider given ``http_client=`` uses it; the others share one ``httpx.AsyncClient`` per
+``trio.run`` and timeout, closed when that ``trio.run`` ends (see :class:`HTTPProvider` and
+``_shared_clients``).
+
+Retries (``_retry``): a request that fails to connect, drops before a response, or gets a retryable status
+(429, 408, 409, 500, 502, 503, 504, or Anthropic's 529) is retried up to ``RetryPolicy.max_attempts`` attempts
+in all, after an exponential backoff with jitter, or after the server's ``Retry-After`` when it sends a usable
+one (delay-seconds or an HTTP-date, capped at ``RetryPolicy.max_retry_after``; any other value is ignored). A
+streamed response is retried only until its headers have arrived: once events flow, a failure is raised,
+never replayed.
 
 Errors: an HTTP error status (after retries) is :class:`ModelHTTPError` with the status and the parsed body;
 a transport failure is :class:`ModelAPIError`; a body that is not what the API promised is
-:class:`UnexpectedModelBehavior`. The API key never appears in an error, a repr or a log line: it travels only
-in request headers, and every error text is scrubbed of it.
+:class:`UnexpectedModelBehavior`, not retried. A body that does not decode as its ``content-encoding`` says
+(``gzip`` that is not gzip) is a :class:`ModelHTTPError` with the response's status and, as its ``body``,
+what went wrong: for an error status, retried as that status is; for a success (JSON or a stream), like any
+malformed body, not retried. No ``httpx`` transport or decoding error escapes. The API key never appears in an
+error, a repr or a log line: it travels only in request headers, and every error text is scrubbed of it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import email.utils
 import json
-import random
-import time
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing, asynccontextmanager
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import trio
 
 from .._exceptions import ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
+from ._retry import RETRY_STATUSES, RetryPolicy, retry_after
+from ._shared_clients import borrowed_client, release, shared_client
 
-__all__ = ["HTTPProvider", "RetryPolicy", "parse_json", "sse_events"]
+__all__ = ["HTTPProvider", "parse_json", "sse_events"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(600, connect=10)
 """Per request: 10 s to connect, then up to 600 s between reads (models can think for a long time)."""
-_RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})  # 529: Anthropic "overloaded"
 _BODY_PREVIEW = 2000
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """The largest complete (non-streamed) response body read; a bigger one is an error, not an unbounded read."""
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class RetryPolicy:
-    """How failed requests are retried (see the module docstring)."""
-
-    max_attempts: int = 3
-    """Attempts in all, the first included (1 disables retries)."""
-    initial_delay: float = 0.5
-    """Seconds before the first retry; doubled for each further one."""
-    max_delay: float = 8.0
-    jitter: float = 0.25
-    """Each delay is multiplied by a random factor in ``[1 - jitter, 1 + jitter]``."""
-    max_retry_after: float = 60.0
-    """The longest ``Retry-After`` honoured; a longer one fails the request instead of waiting."""
-
-    def delay(self, attempt: int, retry_after: float | None) -> float | None:
-        """Seconds to wait before attempt ``attempt + 1``, or ``None`` if the request should not be retried."""
-        if attempt >= self.max_attempts:
-            return None
-        if retry_after is not None:
-            return retry_after if retry_after <= self.max_retry_after else None
-        base = min(self.initial_delay * float(2 ** (attempt - 1)), self.max_delay)
-        return base * random.uniform(1 - self.jitter, 1 + self.jitter)
 
 
 def parse_json(data: str | bytes) -> tuple[Any, bool]:
@@ -72,26 +53,26 @@ def parse_json(data: str | bytes) -> tuple[Any, bool]:
         return None, False
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(parsed.timestamp() - time.time(), 0.0) if parsed is not None else None
-
-
 class HTTPProvider:
     """A provider endpoint: base URL, credentials, and the HTTP client requests go through.
 
-    Resource handling: without ``http_client``, the provider creates a client per ``trio.run`` on first use, and
-    keeps its connections alive for reuse across the agent runs of that ``trio.run``. The client is closed by
-    :meth:`aclose` (``async with provider:`` does that for you) or, at the latest, when that ``trio.run`` ends:
-    a trio system task owns it, so a provider made by ``Agent('openai:...')`` and never closed leaks nothing, and
-    one provider can serve successive ``trio.run`` calls (``run_sync``). A client you pass in stays yours: the
-    provider uses it as is and never closes it.
+    Resource handling: a client you pass as ``http_client`` stays yours: the provider uses it as is and never
+    closes it (:meth:`aclose` and ``async with`` leave it open). Without one, the provider owns no client: it
+    uses the ``httpx.AsyncClient`` that every provider of the current ``trio.run`` with the same ``timeout``
+    shares, so one connection pool serves them all and a connection to a host is reused across providers,
+    agents and runs. ONE trio system task per ``trio.run`` (``trio_agent: shared HTTP clients``) owns those
+    clients and closes them when that ``trio.run`` ends: a provider made by ``Agent('openai:...')`` (or by a
+    run's ``model='openai:...'``) and never closed leaks nothing, and a provider serves successive
+    ``trio.run`` calls (``run_sync``), with a new shared client in each. :meth:`aclose` (which ``async with
+    provider:`` calls on exit) ends this provider's use of the shared client in the current ``trio.run``: the
+    client is closed as soon as no provider uses it and no request is in flight through it (right then, or
+    when the last such request ends), and when the ``trio.run`` ends at the latest, so closing one provider
+    never cuts off a request of another. A closed provider may be used again: it takes the shared client
+    anew. A shared client keeps no cookies, so nothing passes between providers (or API keys) through it.
+
+    Error handling: see the module docstring: every failure is a :class:`ModelAPIError` (or its
+    :class:`ModelHTTPError`) or an :class:`UnexpectedModelBehavior`, raised after the retries the
+    ``retry_policy`` allows, never a raw ``httpx`` transport or decoding error, and never holding the API key.
     """
 
     name = "http"
@@ -109,7 +90,6 @@ class HTTPProvider:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._user_client = http_client
-        self._clients: dict[trio.lowlevel.TrioToken, httpx.AsyncClient] = {}
         self.retry_policy = retry_policy or RetryPolicy()
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
@@ -121,35 +101,28 @@ class HTTPProvider:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        """The HTTP client for the current ``trio.run`` (see the class docstring)."""
+        """The HTTP client for the current ``trio.run``: yours, or the shared one, which this provider then
+        uses until :meth:`aclose` (see the class docstring)."""
         if self._user_client is not None:
             return self._user_client
-        token = trio.lowlevel.current_trio_token()
-        client = self._clients.get(token)
-        if client is None:
-            client = httpx.AsyncClient(
-                timeout=self.timeout, limits=httpx.Limits(max_connections=None, max_keepalive_connections=100)
-            )
-            self._clients[token] = client
-            trio.lowlevel.spawn_system_task(self._close_at_run_end, token, client, name=f"{self!r} client")
-        return client
+        return shared_client(self, self.timeout)
 
-    async def _close_at_run_end(self, token: trio.lowlevel.TrioToken, client: httpx.AsyncClient) -> None:
-        try:
-            await trio.sleep_forever()
-        finally:
-            if self._clients.get(token) is client:
-                del self._clients[token]
-            with trio.CancelScope(shield=True):
-                await client.aclose()
+    @asynccontextmanager
+    async def _borrow(self) -> AsyncIterator[httpx.AsyncClient]:
+        """The client, kept open until the block (one request, or one stream) is left."""
+        if self._user_client is not None:
+            yield self._user_client
+            return
+        async with borrowed_client(self, self.timeout) as client:
+            yield client
 
     async def aclose(self) -> None:
-        """Close the client the provider created for the current ``trio.run`` (a client passed in is left open)."""
-        client = self._clients.pop(trio.lowlevel.current_trio_token(), None)
-        if client is not None:
-            await client.aclose()
+        """End this provider's use of the current ``trio.run``'s shared client, which closes it if no other
+        provider uses it and no request is in flight through it (a client passed in is left open)."""
+        if self._user_client is None:
+            await release(self)
 
-    async def __aenter__(self) -> HTTPProvider:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -173,10 +146,16 @@ class HTTPProvider:
     # -- requests -------------------------------------------------------------------------------------
 
     def _request(
-        self, path: str, body: dict[str, Any], *, headers: Mapping[str, str] | None, http_timeout: Any
+        self,
+        client: httpx.AsyncClient,
+        path: str,
+        body: dict[str, Any],
+        *,
+        headers: Mapping[str, str] | None,
+        http_timeout: Any,
     ) -> httpx.Request:
         merged = {**self.auth_headers(), **(headers or {})}
-        return self.client.build_request(
+        return client.build_request(
             "POST",
             f"{self.base_url}/{path.lstrip('/')}",
             content=json.dumps(body, separators=(",", ":")).encode(),
@@ -186,6 +165,7 @@ class HTTPProvider:
 
     async def _send(
         self,
+        client: httpx.AsyncClient,
         path: str,
         body: dict[str, Any],
         *,
@@ -199,15 +179,13 @@ class HTTPProvider:
         attempt = 0
         while True:
             attempt += 1
-            request = self._request(path, body, headers=headers, http_timeout=http_timeout)
-            retry_after: float | None = None
+            request = self._request(client, path, body, headers=headers, http_timeout=http_timeout)
             try:
-                response = await self.client.send(request, stream=True)
+                response = await client.send(request, stream=True)
                 if response.status_code < 400 and stream:
                     return response, b""
                 try:
-                    limit = self.max_response_bytes if response.status_code < 400 else _BODY_PREVIEW
-                    content = await self._read(response, limit, model_name)
+                    content, undecodable = await self._read(response, model_name)
                 finally:
                     await response.aclose()
             except httpx.TransportError as exc:
@@ -217,31 +195,39 @@ class HTTPProvider:
                 await trio.sleep(delay)
                 continue
             if response.status_code < 400:
+                if undecodable is not None:  # a malformed body: not retried
+                    raise ModelHTTPError(response.status_code, model_name, undecodable)
                 return response, content
             delay = None
-            if response.status_code in _RETRY_STATUSES:
-                retry_after = _retry_after(response.headers)
-                delay = self.retry_policy.delay(attempt, retry_after)
+            if response.status_code in RETRY_STATUSES:
+                delay = self.retry_policy.delay(attempt, retry_after(response.headers))
             if delay is None:
-                raise ModelHTTPError(response.status_code, model_name, self._error_body(content))
+                raise ModelHTTPError(response.status_code, model_name, undecodable or self._error_body(content))
             await trio.sleep(delay)
 
-    async def _read(self, response: httpx.Response, limit: int, model_name: str) -> bytes:
-        """The body, or the first ``limit`` bytes of an error body; a success body over the limit is an error."""
+    async def _read(self, response: httpx.Response, model_name: str) -> tuple[bytes, str | None]:
+        """The body (of an error status, its first bytes only; a success body over ``max_response_bytes`` is
+        an error), or ``b""`` and why, if it does not decode as its ``content-encoding`` says."""
+        limit = self.max_response_bytes if response.status_code < 400 else _BODY_PREVIEW
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                if response.status_code >= 400:
-                    break
-                raise ModelAPIError(
-                    model_name,
-                    f"The {self.name} response is larger than {limit} bytes; refusing to read it all. Raise "
-                    "`max_response_bytes` on the provider if that is expected.",
-                )
-        return b"".join(chunks)
+        try:
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    if response.status_code >= 400:
+                        break
+                    raise ModelAPIError(
+                        model_name,
+                        f"The {self.name} response is larger than {limit} bytes; refusing to read it all. Raise "
+                        "`max_response_bytes` on the provider if that is expected.",
+                    )
+        except httpx.DecodingError as exc:
+            reason = _undecodable(self, response, exc)
+        else:
+            return b"".join(chunks), None
+        return b"", reason
 
     def _describe_transport_error(self, exc: httpx.TransportError, attempts: int) -> str:
         kind = type(exc).__name__
@@ -267,9 +253,10 @@ class HTTPProvider:
         http_timeout: Any = None,
     ) -> Any:
         """POST ``body`` and return the parsed JSON reply."""
-        response, content = await self._send(
-            path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=False
-        )
+        async with self._borrow() as client:
+            response, content = await self._send(
+                client, path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=False
+            )
         parsed, ok = parse_json(content)
         if not ok:  # raised outside any ``except``: the decoder's error, which holds the raw body, is not kept
             raise UnexpectedModelBehavior(
@@ -290,21 +277,34 @@ class HTTPProvider:
     ) -> AsyncIterator[httpx.Response]:
         """POST ``body`` and yield the streaming response; leaving the block closes it at once (a connection
         abandoned mid-stream is discarded, not returned to the pool half-read)."""
-        response, _ = await self._send(
-            path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=True
-        )
-        try:
-            yield response
-        finally:
-            with trio.CancelScope(shield=True), trio.move_on_after(5):
-                await response.aclose()
+        async with self._borrow() as client:
+            response, _ = await self._send(
+                client, path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=True
+            )
+            try:
+                yield response
+            finally:
+                with trio.CancelScope(shield=True), trio.move_on_after(5):
+                    await response.aclose()
+
+
+def _undecodable(provider: HTTPProvider, response: httpx.Response, error: httpx.DecodingError) -> str:
+    """Why a body was discarded: it does not decode as its ``content-encoding`` header says."""
+    encoding = provider.scrub(response.headers.get("content-encoding", "identity"))
+    return (
+        f"The response body could not be decoded as its `content-encoding: {encoding}` header says "
+        f"({provider.scrub(str(error)) or type(error).__name__}), so it was discarded. The server, or a proxy in "
+        "between, sent a corrupt or mislabelled body: check the proxy, or the server's compression settings."
+    )
 
 
 async def sse_events(response: httpx.Response, provider: HTTPProvider, model_name: str) -> AsyncGenerator[Any, None]:
-    """The server-sent events of ``response`` (``httpx_sse``), with a dropped connection as ``ModelAPIError``
-    and a malformed stream as ``UnexpectedModelBehavior``."""
+    """The server-sent events of ``response`` (``httpx_sse``), with a dropped connection as ``ModelAPIError``,
+    a body that does not decode as its ``content-encoding`` says as ``ModelHTTPError``, and a malformed stream
+    as ``UnexpectedModelBehavior``."""
     from httpx_sse import EventSource, SSEError
 
+    undecodable: str | None = None
     try:
         async with aclosing(EventSource(response).aiter_sse()) as events:
             async for event in events:
@@ -317,3 +317,7 @@ async def sse_events(response: httpx.Response, provider: HTTPProvider, model_nam
             f"The {provider.name} stream broke off before it was complete: {type(exc).__name__}: "
             f"{provider.scrub(str(exc)) or 'connection closed'}. The partial response was discarded.",
         ) from None
+    except httpx.DecodingError as exc:
+        undecodable = _undecodable(provider, response, exc)
+    if undecodable is not None:  # raised outside the ``except``: no httpx exception is chained to it
+        raise ModelHTTPError(response.status_code, model_name, undecodable)

@@ -7,7 +7,8 @@ import os
 import httpx
 
 from .._exceptions import UserError
-from ._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider, RetryPolicy
+from ._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider
+from ._retry import RetryPolicy
 
 __all__ = ["OPENAI_COMPATIBLE", "OpenAIProvider"]
 
@@ -35,10 +36,11 @@ class OpenAIProvider(HTTPProvider):
         base_url: The API root (ending in ``/v1`` for most servers); ``OPENAI_BASE_URL`` or OpenAI's if ``None``.
         api_key: Sent as a bearer token; ``OPENAI_API_KEY`` if ``None``. Required for OpenAI itself, optional
             for local servers (Ollama, llama.cpp, LM Studio, vLLM without a key).
-        http_client: An ``httpx.AsyncClient`` to use (and keep owning); the provider creates one if ``None``.
+        http_client: An ``httpx.AsyncClient`` to use (and keep owning); if ``None``, the provider uses the client
+            it shares with the other providers of the ``trio.run`` (see ``HTTPProvider``).
         retry_policy: How failed requests are retried.
-        timeout: The HTTP timeout of the client the provider creates (a ``timeout`` model setting overrides it
-            per request).
+        timeout: The HTTP timeout of the shared client (providers with another timeout share another one; a
+            ``timeout`` model setting overrides it per request).
         max_response_bytes: The largest complete response read; a bigger one is a ``ModelAPIError``.
     """
 

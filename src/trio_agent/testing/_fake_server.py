@@ -122,11 +122,13 @@ class StallReply:
 
 @dataclass
 class RawReply:
-    """Arbitrary bytes with the given content type."""
+    """Arbitrary bytes with the given content type and ``Content-Length``; ``headers`` are added, or override
+    the defaults (e.g. ``{"content-encoding": "gzip"}`` on a body that is not gzip)."""
 
     status: int
     body: bytes
     content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 Reply = JSONReply | SSEReply | ErrorReply | DropReply | StallReply | RawReply | CutReply
@@ -301,8 +303,8 @@ class FakeLLMServer:
                 await _send_body(stream, conn, status, json.dumps(body).encode(), "application/json", headers)
             case ErrorReply(status, body, headers):
                 await _send_body(stream, conn, status, str(body).encode(), "text/plain; charset=utf-8", headers)
-            case RawReply(status, body, content_type):
-                await _send_body(stream, conn, status, body, content_type, {})
+            case RawReply(status, body, content_type, headers):
+                await _send_body(stream, conn, status, body, content_type, headers)
             case StallReply(seconds):
                 await _sleep_unless_closed(stream, conn, seconds)
                 await _send_body(stream, conn, 200, b"{}", "application/json", {})

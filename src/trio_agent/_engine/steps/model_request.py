@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import trio
+
 from ..._capabilities.abstract import ModelRequestContext
 from ..._exceptions import ModelRetry, UserError
-from ..._messages.history import merge_adjacent
 from ..._messages.messages import ModelMessage, ModelResponse
 from ..._messages.parts import now_utc
 from ...models import ModelRequestParameters
@@ -15,6 +16,7 @@ from ..config import RunConfig
 from ..delivery import deliver_asap
 from ..nodes import CallToolsNode, ModelRequestNode
 from ..state import RunState
+from .history import merged_history
 from .retries import retry_node
 
 __all__ = ["resolve_instructions", "run_model_request"]
@@ -46,7 +48,8 @@ async def run_model_request(
     config.usage_limits.check_before_request(state.usage)
 
     params = await _prepared_parameters(config, state) if spec.prepares_tools else config.output.request_parameters
-    messages = merge_adjacent(state.messages)
+    messages = await merged_history(state.messages)
+    await trio.lowlevel.checkpoint()  # a run is a checkpoint even when its model never blocks
     capability = spec.capability
     if capability is not None and capability.has_model_request_hooks:
         try:

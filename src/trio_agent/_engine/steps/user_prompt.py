@@ -5,20 +5,20 @@ from __future__ import annotations
 import dataclasses
 
 from ..._exceptions import UserError
-from ..._messages.history import merge_adjacent
 from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from ..._messages.parts import ModelRequestPart, RetryPromptPart, SystemPromptPart, ToolReturnPart, UserPromptPart
 from ..._sentinels import ALREADY_ANSWERED
 from ..config import RunConfig
 from ..nodes import CallToolsNode, ModelRequestNode, UserPromptNode
 from ..state import RunState
+from .history import merged_history
 
 __all__ = ["run_user_prompt"]
 
 
 async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNode) -> ModelRequestNode | CallToolsNode:
     """The first step: what is sent first, given the history and the prompt."""
-    history = merge_adjacent(state.messages)
+    history = await merged_history(state.messages)
     state.messages[:] = history
     history = state.messages
     state.new_message_index = len(history)

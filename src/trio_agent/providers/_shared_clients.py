@@ -1,0 +1,135 @@
+"""The ``httpx.AsyncClient``\\ s that providers created without ``http_client=`` share.
+
+Theory of operation: within one ``trio.run``, every provider whose client has the same configuration (today:
+its timeout) uses the same client, so one connection pool serves them all and a connection to a host is
+reused whichever provider (and agent, and run) asks next. The clients of a ``trio.run`` live in a
+:class:`trio.lowlevel.RunVar`, owned by ONE trio system task, started on first use, which closes them all when
+that ``trio.run`` ends. A provider holds no client of its own: the next ``trio.run`` simply finds no clients and
+makes new ones, so a provider serves successive ``trio.run`` calls (``run_sync``).
+
+Who keeps a shared client open: its *users* (the providers that used it and were not closed since; held
+weakly, so a provider that is garbage-collected drops out by itself) and its *requests in flight* (a streamed
+one until its block is left). :func:`release` (``provider.aclose()``) ends a provider's use; a client
+with no user and no request in flight is closed at once, by whoever made it so (the release, or the end of
+the last request); otherwise it stays open for the others, and at the latest the owner task closes it when
+the ``trio.run`` ends. So closing a provider never closes a client another provider is using.
+
+A shared client keeps no cookies: it carries no state from one provider (and API key) to another.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import trio
+
+__all__ = ["borrowed_client", "release", "shared_client"]
+
+_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
+_Key = tuple[tuple[str, float | None], ...]
+
+
+def _key(timeout: float | httpx.Timeout) -> _Key:
+    """What tells shared clients apart (``30.0`` and ``httpx.Timeout(30)`` are the same configuration)."""
+    return tuple(sorted(httpx.Timeout(timeout).as_dict().items()))
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+class _Shared:
+    """One shared client and who keeps it open."""
+
+    def __init__(self, key: _Key, timeout: float | httpx.Timeout) -> None:
+        self.key = key
+        self.client = httpx.AsyncClient(timeout=timeout, limits=_LIMITS, cookies=_no_cookies())
+        self.users: weakref.WeakSet[object] = weakref.WeakSet()
+        self.requests = 0
+
+    @property
+    def idle(self) -> bool:
+        return not self.users and not self.requests
+
+
+class _RunClients:
+    """The shared clients of one ``trio.run``; :meth:`own` is the system task that closes them at its end."""
+
+    def __init__(self) -> None:
+        self.shared: dict[_Key, _Shared] = {}
+        self.ended = False
+
+    def get(self, user: object, timeout: float | httpx.Timeout) -> _Shared:
+        if self.ended:
+            raise RuntimeError(
+                "This `trio.run` is ending and has closed its shared HTTP clients; a provider cannot start a "
+                "request now. Make model requests before the main task returns."
+            )
+        key = _key(timeout)
+        shared = self.shared.get(key)
+        if shared is None:
+            shared = self.shared[key] = _Shared(key, timeout)
+        shared.users.add(user)
+        return shared
+
+    async def close_if_idle(self, shared: _Shared) -> None:
+        if shared.idle and self.shared.get(shared.key) is shared:
+            del self.shared[shared.key]  # first: a provider asking from now on gets a new client
+            with trio.CancelScope(shield=True):
+                await shared.client.aclose()
+
+    async def own(self) -> None:
+        try:
+            await trio.sleep_forever()
+        finally:
+            self.ended = True
+            with trio.CancelScope(shield=True):
+                while self.shared:
+                    _, shared = self.shared.popitem()
+                    await shared.client.aclose()
+
+
+_RUN_CLIENTS: trio.lowlevel.RunVar[_RunClients] = trio.lowlevel.RunVar("trio_agent_shared_http_clients")
+
+
+def _run_clients() -> _RunClients:
+    try:
+        return _RUN_CLIENTS.get()
+    except LookupError:
+        clients = _RunClients()
+        trio.lowlevel.spawn_system_task(clients.own, name="trio_agent: shared HTTP clients")
+        _RUN_CLIENTS.set(clients)
+        return clients
+
+
+def shared_client(user: object, timeout: float | httpx.Timeout) -> httpx.AsyncClient:
+    """The current ``trio.run``'s client for ``timeout``; ``user`` uses it until :func:`release`."""
+    return _run_clients().get(user, timeout).client
+
+
+@asynccontextmanager
+async def borrowed_client(user: object, client_timeout: float | httpx.Timeout) -> AsyncIterator[httpx.AsyncClient]:
+    """:func:`shared_client`, kept open for the block (one request, or one stream) whatever happens meanwhile."""
+    clients = _run_clients()
+    shared = clients.get(user, client_timeout)
+    shared.requests += 1
+    try:
+        yield shared.client
+    finally:
+        shared.requests -= 1
+        await clients.close_if_idle(shared)
+
+
+async def release(user: object) -> None:
+    """End ``user``'s use of the current ``trio.run``'s shared clients, closing those nobody needs any more."""
+    try:
+        clients = _RUN_CLIENTS.get()
+    except LookupError:
+        return  # it used none in this trio.run
+    for shared in list(clients.shared.values()):
+        shared.users.discard(user)
+        await clients.close_if_idle(shared)
