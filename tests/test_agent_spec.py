@@ -3,6 +3,8 @@ inside ``override`` (that the engine never imports the agent is checked in ``tes
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from conftest import scripted_model
@@ -107,3 +109,40 @@ async def test_override_deps_replace_the_run_deps() -> None:
     with agent.override(deps="stub"):
         result = await agent.run("x", deps="real")
     assert result.all_messages()[0].instructions == "stub"  # type: ignore[union-attr]
+
+
+async def test_a_model_named_per_run_is_resolved_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trio_agent._engine.spec as spec_module
+
+    resolved: list[str] = []
+    real = spec_module.infer_model
+
+    def counting(name: Any) -> Any:
+        resolved.append(name)
+        return real(name)
+
+    monkeypatch.setattr(spec_module, "infer_model", counting)
+    agent = Agent(TestModel(custom_output_text="default"))
+    outputs = [(await agent.run("x", model="test")).output for _ in range(3)]
+    assert outputs == ["success (no tool calls)"] * 3  # the named model answered, not the agent's own
+    assert resolved == ["test"]
+
+
+async def test_a_commit_cannot_be_interrupted_by_control_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trio
+
+    from trio_agent._engine.mailbox import Mailbox
+
+    protected: list[bool] = []
+    real = Mailbox.end_or_collect
+
+    def recording(self: Mailbox, reason: str) -> Any:
+        protected.append(trio.lowlevel.currently_ki_protected())
+        return real(self, reason)
+
+    monkeypatch.setattr(Mailbox, "end_or_collect", recording)
+    async with Agent(TestModel()).iter("x") as run:
+        async for _ in run:
+            pass
+    await Agent(TestModel()).run("x")
+    assert protected == [True, True]

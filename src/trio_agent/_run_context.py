@@ -64,6 +64,8 @@ class RunContext(Generic[DepsT]):
     metadata: dict[str, Any] | None = None
     model_settings: ModelSettings | None = None
     _mailbox: Mailbox | None = dataclasses.field(default=None, repr=False)
+    _revoked: str | None = dataclasses.field(default=None, repr=False, compare=False)
+    """Why this context can no longer enqueue (its tool call was abandoned), if it cannot."""
 
     @property
     def last_attempt(self) -> bool:
@@ -72,6 +74,8 @@ class RunContext(Generic[DepsT]):
 
     def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
         """Enqueue content into this run, as :meth:`AgentRun.enqueue` does; safe from sync tools in threads."""
+        if self._revoked is not None:
+            raise UserError(self._revoked)
         if self._mailbox is None:
             raise UserError(
                 "`enqueue` is only available during an agent run (from tools, capability hooks, or "

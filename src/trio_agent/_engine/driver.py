@@ -223,8 +223,13 @@ class Driver:
 
     # -- committing -----------------------------------------------------------------------------------
 
+    @trio.lowlevel.enable_ki_protection
     def commit(self, outcome: Outcome) -> NodeResult:
-        """Make a completed step part of the run (synchronous: see the module docstring)."""
+        """Make a completed step part of the run (synchronous: see the module docstring).
+
+        Protected from ``KeyboardInterrupt`` (trio delivers it at the next checkpoint instead): a commit is never
+        half done, so an enqueued item is always in the history or still pending, never both and never lost.
+        """
         state = self.state = outcome.state
         node = outcome.node
         if isinstance(node, End):

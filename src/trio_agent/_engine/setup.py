@@ -19,7 +19,7 @@ from .._sentinels import NOT_SET
 from .._settings import ModelSettings, merge_model_settings
 from .._tools.deferred import DeferredToolResults
 from .._usage import RunUsage, UsageLimits
-from ..models import KnownModelName, Model, infer_model
+from ..models import KnownModelName, Model
 from .capture import adopt_capture
 from .config import RunConfig
 from .driver import Driver
@@ -85,7 +85,7 @@ def start_run(
     check_user_prompt(args.user_prompt)
     if args.run_id == "":
         raise UserError("`run_id` must be a non-empty string when provided.")
-    model = spec.model_override or (infer_model(args.model) if args.model is not None else spec.model)
+    model = spec.model_override or (spec.model_for(args.model) if args.model is not None else spec.model)
     if model is None:
         raise UserError("`model` must be set either when creating the agent or when running it.")
     history = list(args.message_history) if args.message_history else []

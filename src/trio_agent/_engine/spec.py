@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._output.schema import OutputSchema, OutputValidator, output_schema, output_schema_key
 from .._sentinels import NOT_SET, NotSet
-from ..models import ModelRequestParameters
+from ..models import ModelRequestParameters, infer_model
 
 if TYPE_CHECKING:
     import trio
@@ -99,7 +99,22 @@ class AgentSpec:
     capability: CombinedCapability | None
     thread_limiter: trio.CapacityLimiter | None
     _plans: dict[tuple[Any, ...], OutputPlan] = dataclasses.field(default_factory=dict, repr=False)
+    _models: dict[str, Model] = dataclasses.field(default_factory=dict, repr=False)
     _plans_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
+
+    def model_for(self, model: Model | str) -> Model:
+        """The model a run's ``model=`` names: a model given by name (``'openai:gpt-4o'``) is resolved once per
+        spec, so runs that name the same model share it (and its provider's HTTP client)."""
+        if not isinstance(model, str):
+            return model
+        resolved = self._models.get(model)
+        if resolved is None:
+            resolved = infer_model(model)
+            with self._plans_lock:
+                if len(self._models) >= _MAX_PLANS:
+                    self._models.clear()
+                self._models[model] = resolved
+        return resolved
 
     def output_plan(self, output_type: Any) -> OutputPlan:
         """The plan for a run's ``output_type`` (the agent's own if ``None``); built at first use.

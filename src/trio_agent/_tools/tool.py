@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 import typing
 from collections.abc import Awaitable, Callable
@@ -15,6 +14,7 @@ from .._run_context import RunContext
 from .definitions import ToolDefinition
 from .docstrings import DocstringFormat
 from .function_schema import FunctionSchema, function_schema, is_run_context
+from .threads import ThreadSlot, run_in_thread, take_slot
 
 __all__ = ["Tool", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain", "ToolPrepareFunc"]
 
@@ -132,17 +132,30 @@ class Tool(Generic[DepsT]):
         return result
 
     async def call(
-        self, kwargs: dict[str, Any], ctx: RunContext[Any] | None, *, limiter: trio.CapacityLimiter | None = None
+        self,
+        kwargs: dict[str, Any],
+        ctx: RunContext[Any] | None,
+        *,
+        limiter: trio.CapacityLimiter | None = None,
+        slot: ThreadSlot | None = None,
     ) -> Any:
-        """Call the function with validated arguments (a sync one in a worker thread)."""
+        """Call the function with validated arguments: a sync one in a worker thread, in ``slot`` if one was taken
+        (see :func:`take_thread_slot`), else in a slot of ``limiter`` (the run's tool-thread limiter if ``None``)."""
         schema = self.function_schema
         args, kwargs = schema.call_args(kwargs, ctx)
         if schema.is_async:
             coroutine: Awaitable[Any] = self.function(*args, **kwargs)
             return await coroutine
-        return await trio.to_thread.run_sync(
-            functools.partial(self.function, *args, **kwargs), abandon_on_cancel=True, limiter=limiter
-        )
+        if slot is None:
+            slot = await take_slot(limiter, self.name)
+        return await run_in_thread(self.function, args, kwargs, slot)
+
+    async def take_thread_slot(self, limiter: trio.CapacityLimiter | None) -> ThreadSlot | None:
+        """For a sync tool, wait for a thread slot (so that a timeout counts from the call, not the queue);
+        ``None`` for an async tool."""
+        if self.function_schema.is_async:
+            return None
+        return await take_slot(limiter, self.name)
 
     def __repr__(self) -> str:
         return f"Tool(name={self.name!r}, takes_ctx={self.takes_ctx!r})"

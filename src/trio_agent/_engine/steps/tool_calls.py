@@ -209,18 +209,28 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
             if tool.takes_ctx or hooked
             else None
         )
-        if hooked:
-            assert ctx is not None
-            execution = _hooked_call(config, tool, call, kwargs, ctx)
-        else:
-            execution = tool.call(kwargs, ctx, limiter=spec.thread_limiter)
-        timeout = tool.timeout if tool.timeout is not None else spec.tool_timeout
-        if timeout is None:
-            result = await execution
-        else:
-            with trio.move_on_after(timeout):
-                return _success(state, call, await execution)
-            raise ModelRetry(f"Timed out after {timeout} seconds.")
+        # A sync tool's thread slot is taken first: its timeout counts from the call, not from the queue.
+        slot = None if hooked else await tool.take_thread_slot(spec.thread_limiter)
+        try:
+            if hooked:
+                assert ctx is not None
+                execution = _hooked_call(config, tool, call, kwargs, ctx)
+            else:
+                execution = tool.call(kwargs, ctx, limiter=spec.thread_limiter, slot=slot)
+            timeout = tool.timeout if tool.timeout is not None else spec.tool_timeout
+            if timeout is None:
+                result = await execution
+            else:
+                with trio.move_on_after(timeout):
+                    return _success(state, call, await execution)
+                _revoke(ctx, name, "timed out")
+                raise ModelRetry(f"Timed out after {timeout} seconds.")
+        except trio.Cancelled:
+            _revoke(ctx, name, "was cancelled")
+            raise
+        finally:
+            if slot is not None and not slot.used:
+                slot.give_back()  # the call never reached its thread
     except (pydantic.ValidationError, ModelRetry) as exc:
         check_tool_budget(name, retry, max_retries, exc)
         if isinstance(exc, ModelRetry):
@@ -233,6 +243,15 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
     except ApprovalRequired as exc:
         return _Outcome(None, deferral=Deferral(call, "unapproved", exc.metadata))
     return _success(state, call, result)
+
+
+def _revoke(ctx: RunContext[Any] | None, name: str, what: str) -> None:
+    """The call is abandoned: its context may outlive it in a thread, but can no longer steer the run."""
+    if ctx is not None:
+        ctx._revoked = (
+            f"`enqueue` was called from the call of tool {name!r}, which {what}: the run no longer waits for it, "
+            "so nothing was enqueued."
+        )
 
 
 async def _hooked_call(
