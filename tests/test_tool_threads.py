@@ -52,6 +52,7 @@ async def test_sync_tools_use_their_own_limiter_not_trios_default() -> None:
 async def test_a_timeout_counts_from_the_thread_not_from_the_queue(mock_clock: trio.testing.MockClock) -> None:
     started = {1: threading.Event(), 2: threading.Event()}
     release = {1: threading.Event(), 2: threading.Event()}
+    a_call_started = threading.Event()
     agent = Agent(
         scripted_model([ToolCallPart("wait", {"k": 1}, "c1"), ToolCallPart("wait", {"k": 2}, "c2")], [TextPart("ok")]),
         thread_limiter=trio.CapacityLimiter(1),
@@ -61,6 +62,7 @@ async def test_a_timeout_counts_from_the_thread_not_from_the_queue(mock_clock: t
     @agent.tool_plain
     def wait(k: int) -> str:
         started[k].set()
+        a_call_started.set()
         release[k].wait(10)
         return f"done {k}"
 
@@ -71,12 +73,13 @@ async def test_a_timeout_counts_from_the_thread_not_from_the_queue(mock_clock: t
             results.append(await agent.run("go"))
 
         nursery.start_soon(run)
-        await wait_for(started[1])  # call 2 waits for the only slot
-        mock_clock.jump(8)
-        release[1].set()
-        await wait_for(started[2])
-        mock_clock.jump(8)  # 16 s since the step started, 8 s since call 2's thread did: within its 10 s
-        release[2].set()
+        await wait_for(a_call_started)  # (either call may take the only slot first)
+        first, second = (1, 2) if started[1].is_set() else (2, 1)
+        mock_clock.jump(8)  # the second call waits for the slot meanwhile
+        release[first].set()
+        await wait_for(started[second])
+        mock_clock.jump(8)  # 16 s since the step started, 8 s since the second call's thread did: within 10 s
+        release[second].set()
     [result] = results
     returns = [p.content for p in result.all_messages()[2].parts]
     assert returns == ["done 1", "done 2"]  # neither timed out

@@ -9,6 +9,7 @@ from ._engine.nodes import End as End
 from ._engine.nodes import FinalResult as FinalResult
 from ._engine.nodes import ModelRequestNode as ModelRequestNode
 from ._engine.nodes import UserPromptNode as UserPromptNode
+from ._engine.result import AgentRunErrorEvent as AgentRunErrorEvent
 from ._engine.result import AgentRunResult as AgentRunResult
 from ._engine.result import AgentRunResultEvent as AgentRunResultEvent
 from ._exceptions import AgentRunError as AgentRunError
@@ -96,6 +97,7 @@ __all__ = [
     "AgentRun",
     "AgentRunError",
     "AgentRunResult",
+    "AgentRunErrorEvent",
     "AgentRunResultEvent",
     "ApprovalRequired",
     "CallDeferred",

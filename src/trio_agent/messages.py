@@ -3,6 +3,7 @@
 from ._engine.enqueue import EnqueueContent as EnqueueContent
 from ._engine.enqueue import PendingMessage as PendingMessage
 from ._engine.enqueue import PendingMessagePriority as PendingMessagePriority
+from ._engine.result import AgentRunErrorEvent as AgentRunErrorEvent
 from ._messages.content import AudioUrl as AudioUrl
 from ._messages.content import BinaryContent as BinaryContent
 from ._messages.content import BinaryImage as BinaryImage
@@ -98,6 +99,7 @@ __all__ = [
     "ThinkingPartDelta",
     "ToolCallPartDelta",
     # events
+    "AgentRunErrorEvent",
     "AgentStreamEvent",
     "EnqueuedMessagesEvent",
     "FinalResultEvent",

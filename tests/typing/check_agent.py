@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from trio_agent import (
     Agent,
+    AgentRunErrorEvent,
     AgentRunResult,
     AgentRunResultEvent,
     End,
@@ -83,7 +84,7 @@ async def entry_points_return_the_agent_types() -> None:
 
     async with agent.run_stream_events("x", deps=Deps("ann")) as events:
         async for event in events:
-            assert_type(event, AgentStreamEvent | AgentRunResultEvent[Flight])
+            assert_type(event, AgentStreamEvent | AgentRunResultEvent[Flight] | AgentRunErrorEvent)
 
 
 async def a_run_output_type_replaces_the_agent_one() -> None:

@@ -20,10 +20,11 @@ from typing_extensions import TypeVar
 
 from .._engine.agent_run import AgentRun, open_agent_run
 from .._engine.event_stream import open_event_stream
+from .._engine.once import EnterOnce
 from .._engine.pipeline import EventStreamHandler
 from .._engine.result import AgentRunResult
-from .._engine.setup import RunArgs, start_run
-from .._engine.sinks import ChannelSink, EventStream
+from .._engine.setup import RunArgs, refuse_run, start_run
+from .._engine.sinks import DEFAULT_BUFFER_SIZE, ChannelSink, EventStream
 from .._engine.spec import AgentSpec
 from .._engine.streamed_run import StreamedRunResult, open_streamed_run
 from .._exceptions import UserError
@@ -163,9 +164,16 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
         event_channel: trio.MemorySendChannel[Any] | None,
     ) -> AgentRunResult[Any]:
         sink = ChannelSink(event_channel) if event_channel is not None else None
-        driver = start_run(self._compiled(), args, sink=sink, stream_handler=event_stream_handler)
+        try:
+            driver = start_run(self._compiled(), args, sink=sink, stream_handler=event_stream_handler)
+        except BaseException as error:
+            await refuse_run(sink, args, error)
+            raise
         try:
             return await driver.run_to_end()
+        except BaseException as error:
+            await driver.fail(error)  # the event channel's last event says how the run ended
+            raise
         finally:
             driver.close()
 
@@ -337,8 +345,9 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
         )
-        sink = ChannelSink(event_channel) if event_channel is not None else None
-        return open_agent_run(lambda: start_run(self._compiled(), args, sink=sink))
+        return EnterOnce(
+            open_agent_run(lambda sink: start_run(self._compiled(), args, sink=sink), args, event_channel), "iter"
+        )
 
     # -- run_stream -----------------------------------------------------------------------------------
 
@@ -413,7 +422,7 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
         )
-        return open_streamed_run(lambda sink: start_run(self._compiled(), args, sink=sink))
+        return EnterOnce(open_streamed_run(lambda sink: start_run(self._compiled(), args, sink=sink)), "run_stream")
 
     # -- run_stream_events ----------------------------------------------------------------------------
 
@@ -433,6 +442,7 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         conversation_id: str | None = None,
         run_id: str | None = None,
+        buffer_size: int = DEFAULT_BUFFER_SIZE,
     ) -> AbstractAsyncContextManager[EventStream[OutputT]]: ...
 
     @overload
@@ -451,6 +461,7 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         conversation_id: str | None = None,
         run_id: str | None = None,
+        buffer_size: int = DEFAULT_BUFFER_SIZE,
     ) -> AbstractAsyncContextManager[EventStream[RunOutputT]]: ...
 
     def run_stream_events(
@@ -468,14 +479,17 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
         metadata: dict[str, Any] | None = None,
         conversation_id: str | None = None,
         run_id: str | None = None,
+        buffer_size: int = DEFAULT_BUFFER_SIZE,
     ) -> AbstractAsyncContextManager[EventStream[Any]]:
         """Run the agent in the background and iterate its events:
         ``async with agent.run_stream_events(prompt) as events: async for event in events: ...``.
 
         Yields every ``AgentStreamEvent`` in order (part start/delta/end, final result, tool calls and results,
-        enqueued messages), then one ``AgentRunResultEvent``; then the stream ends. The run goes only as fast as
-        you read. Arguments as for :meth:`run`; see :mod:`trio_agent._engine.event_stream` for resource and
-        error handling.
+        enqueued messages), then one terminal event: ``AgentRunResultEvent``, or ``AgentRunErrorEvent`` if the
+        run failed (iterating on then raises the error itself); then the stream ends. The run goes only as fast as
+        you read: ``buffer_size`` is how many events it may be ahead of you (``0``: it waits until each event is
+        taken; default :data:`~trio_agent._engine.sinks.DEFAULT_BUFFER_SIZE`). Other arguments as for
+        :meth:`run`; see :mod:`trio_agent._engine.event_stream` for resource and error handling.
         """
         args = RunArgs(
             user_prompt=user_prompt,
@@ -491,4 +505,7 @@ class AbstractAgent(ABC, Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
         )
-        return open_event_stream(lambda sink: start_run(self._compiled(), args, sink=sink))
+        return EnterOnce(
+            open_event_stream(lambda sink: start_run(self._compiled(), args, sink=sink), buffer_size=buffer_size),
+            "run_stream_events",
+        )

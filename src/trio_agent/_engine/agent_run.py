@@ -27,7 +27,7 @@ import trio
 from typing_extensions import TypeVar
 
 from .._exception_groups import collapse, reraise
-from .._exceptions import RunCancelled
+from .._exceptions import RunCancelled, UserError
 from .._run_context import RunContext
 from .driver import Command, Driver, Failure, Outcome, hand_over_late
 from .enqueue import EnqueueContent, PendingMessage, PendingMessagePriority
@@ -35,6 +35,8 @@ from .nodes import AgentNode, End, FinalResult, NodeResult
 from .result import AgentRunResult
 from .run_hooks import IterRunHooks
 from .run_view import RunView
+from .setup import RunArgs, refuse_run
+from .sinks import ChannelSink, EventSink
 from .state import RunState
 
 __all__ = ["AgentRun", "GraphRunContext", "open_agent_run"]
@@ -145,6 +147,15 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
                 outcome = await self._outcomes.receive()
             finally:
                 self._waiting = False
+        except (trio.ClosedResourceError, trio.BrokenResourceError, trio.EndOfChannel):
+            driver.abandon(command)
+            if not driver.closed:
+                raise
+            raise UserError(
+                "The run's `async with agent.iter(...)` block exited while this task was waiting in `run.next()` "
+                "(or `async for`): the block owns the run, so drive the run from inside the block, and leave it "
+                "only once the tasks driving it are done."
+            ) from None
         except BaseException:
             driver.abandon(command)
             raise
@@ -188,8 +199,9 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
         """Whether :meth:`cancel` was called before the run ended."""
         return self._cancelled
 
-    def _cancellation(self) -> RunCancelled:
-        return RunCancelled(self._cancel_reason, self._driver.history())
+    def _cancellation(self, *, early: bool = False) -> RunCancelled:
+        reason = "its `async with agent.iter(...)` block exited before it ended" if early else self._cancel_reason
+        return RunCancelled(reason, self._driver.history())
 
     async def _settle(self, node: NodeResult) -> NodeResult:
         if isinstance(node, End):
@@ -232,12 +244,23 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
 
 
 @asynccontextmanager
-async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[AgentRun[Any, Any]]:
-    """Own a nursery running the driver's ``serve`` and yield the :class:`AgentRun` that talks to it."""
-    driver = make_driver()
+async def open_agent_run(
+    make_driver: Callable[[EventSink | None], Driver],
+    args: RunArgs,
+    event_channel: trio.MemorySendChannel[Any] | None,
+) -> AsyncIterator[AgentRun[Any, Any]]:
+    """Own a nursery running the driver's ``serve`` and yield the :class:`AgentRun` that talks to it (its
+    events also into ``event_channel``, if given)."""
+    sink = ChannelSink(event_channel) if event_channel is not None else None
+    try:
+        driver = make_driver(sink)
+    except BaseException as error:
+        await refuse_run(sink, args, error)
+        raise
     commands_send, commands_receive = trio.open_memory_channel[Command](0)
     outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure | None](0)
     run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive, outcomes_send)
+    ended_by: BaseException | None = None
     try:
         async with trio.open_nursery() as nursery:
             nursery.start_soon(driver.serve, commands_receive, outcomes_send)
@@ -247,12 +270,17 @@ async def open_agent_run(make_driver: Callable[[], Driver]) -> AsyncIterator[Age
                     run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
                     await run._run_hooks.start(nursery)
                 yield run
+            except BaseException as error:
+                ended_by = error
+                raise
             finally:
-                driver.close()
+                driver.close(close_sink=False)
                 commands_send.close()  # an idle driver sees the end of its commands and returns
                 outcomes_receive.close()
                 if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
                     nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
+                await driver.fail(ended_by or run._cancellation(early=not run.cancelled))  # the channel's last event
+                driver.close()
     except BaseExceptionGroup as group:  # (as `unwrapping_groups`, inline: this block is on every run's path)
         chosen: BaseException | None = collapse(group.exceptions)
     else:

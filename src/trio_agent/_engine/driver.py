@@ -67,7 +67,7 @@ from .config import RunConfig
 from .delivery import redirect
 from .nodes import AgentNode, CallToolsNode, End, FinalResult, ModelRequestNode, NodeResult, UserPromptNode
 from .pipeline import EventRouter
-from .result import AgentRunResult, AgentRunResultEvent
+from .result import AgentRunErrorEvent, AgentRunResult, AgentRunResultEvent, TerminalEvent
 from .run_hooks import run_with_hooks
 from .state import RunState
 from .steps.call_tools import run_call_tools
@@ -179,6 +179,9 @@ class Driver:
         self._scope: trio.CancelScope | None = None
         """The cancel scope :meth:`serve` runs its current command in (lock-step runs only)."""
         self._pipelines = router is not None and router.has_pipelines
+        self._terminal: TerminalEvent | None = None
+        """How the run ended, once decided (its event is the sink's last)."""
+        self._announced = False
         self._plain = router is None and config.spec.capability is None
         """No capability, nobody listening to events: a step is just its step function on a fork."""
 
@@ -363,9 +366,31 @@ class Driver:
             self._scope.cancel()
 
     async def finish(self, result: AgentRunResult[Any]) -> None:
-        """Announce the end of the run to the event sink (last event before the sink closes)."""
-        if self.router is not None and self.router.sink is not None:
-            await self.router.sink.emit(AgentRunResultEvent(result))
+        """The run ended with ``result``: announce it to the event sink (the last event before the sink closes).
+
+        The end is decided here, once; if the announcement is interrupted (its caller was cancelled while a slow
+        consumer kept the event waiting), it stays owed, and :meth:`fail` (which every way of holding a run
+        calls when it ends) delivers it instead of an error event.
+        """
+        if self._terminal is None:
+            self._terminal = AgentRunResultEvent(result)
+        await self._announce(shielded=False)
+
+    async def fail(self, error: BaseException) -> None:
+        """The run ends without announcing a result: announce ``error`` (an ``AgentRunErrorEvent`` with the
+        committed history), or the result already decided but not yet announced. Shielded, and bounded by the
+        sink's grace period, so it is delivered even when the run ends because it was cancelled."""
+        if self._terminal is None:
+            self._terminal = AgentRunErrorEvent(self.config.run_id, error, self.history())
+        await self._announce(shielded=True)
+
+    async def _announce(self, *, shielded: bool) -> None:
+        sink = self.router.sink if self.router is not None else None
+        terminal = self._terminal
+        if sink is None or terminal is None or self._announced:
+            return
+        await sink.emit_terminal(terminal, shielded=shielded)
+        self._announced = True
 
     def result(self, end: End[FinalResult[Any]]) -> AgentRunResult[Any]:
         """The :class:`AgentRunResult` of a run that ended with ``end``."""

@@ -1,4 +1,10 @@
-"""``AgentRunResult`` (the outcome of a run) and ``AgentRunResultEvent`` (its arrival on an event stream)."""
+"""``AgentRunResult`` (the outcome of a run), and the terminal events that tell an event stream how its run
+ended: ``AgentRunResultEvent`` (with a result) or ``AgentRunErrorEvent`` (without one).
+
+Every run that has an event stream or an ``event_channel`` sends exactly one of the two, as its last event,
+before the stream or channel closes: a consumer of many runs learns the fate of each, even of a run that was
+cancelled, failed, or whose block exited early, and even of one whose setup failed.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from .._messages.parts import ToolReturnPart
 from .._repr import fields_eq
 from .._usage import RunUsage
 
-__all__ = ["AgentRunResult", "AgentRunResultEvent"]
+__all__ = ["AgentRunErrorEvent", "AgentRunResult", "AgentRunResultEvent", "TerminalEvent"]
 
 OutputT = TypeVar("OutputT", default=str)
 
@@ -123,3 +129,28 @@ class AgentRunResultEvent(Generic[OutputT]):
     def run_id(self) -> str:
         """The id of the run that ended (as on every other event of the run)."""
         return self.result.run_id
+
+
+@dataclasses.dataclass(repr=False, eq=False)
+class AgentRunErrorEvent:
+    """The last event of a run that ended without a result: it failed, was cancelled (``RunCancelled``, or trio's
+    ``Cancelled`` from a cancel scope around it), or its block exited before it ended."""
+
+    run_id: str
+    """The id of the run (as on every other event of the run)."""
+    error: BaseException
+    """Why the run ended: the exception raised from it (a tool's own error, ``UnexpectedModelBehavior``,
+    ``RunCancelled``, ...)."""
+    messages: list[ModelMessage]
+    """The run's committed history: a new run resumes from it (``message_history=``)."""
+    _: KW_ONLY
+    event_kind: Literal["agent_run_error"] = "agent_run_error"
+
+    def __repr__(self) -> str:
+        return f"AgentRunErrorEvent(run_id={self.run_id!r}, error={self.error!r})"
+
+    __eq__ = fields_eq
+
+
+TerminalEvent = AgentRunResultEvent[Any] | AgentRunErrorEvent
+"""The last event of every run's event stream."""

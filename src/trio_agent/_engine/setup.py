@@ -26,11 +26,12 @@ from .driver import Driver
 from .mailbox import Mailbox
 from .nodes import UserPromptNode
 from .pipeline import EventRouter, EventStreamHandler
+from .result import AgentRunErrorEvent
 from .sinks import EventSink
 from .spec import AgentSpec
 from .state import RunState
 
-__all__ = ["RunArgs", "check_user_prompt", "start_run"]
+__all__ = ["RunArgs", "check_user_prompt", "refuse_run", "start_run"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +125,18 @@ def start_run(
         system_prompt_dynamic_functions=dict(spec.dynamic_system_prompts),
     )
     return Driver(config, state, capture, router, first)
+
+
+async def refuse_run(sink: EventSink | None, args: RunArgs, error: BaseException) -> None:
+    """A run whose setup failed still tells its event channel: one ``AgentRunErrorEvent``, then the channel
+    closes (a consumer of many runs learns this one's fate instead of waiting for it)."""
+    if sink is None:
+        return
+    try:
+        history = list(args.message_history) if args.message_history else []
+        await sink.emit_terminal(AgentRunErrorEvent(args.run_id or new_uuid7(), error, history), shielded=True)
+    finally:
+        sink.close()
 
 
 _DEFAULT_LIMITS = UsageLimits()

@@ -1,37 +1,51 @@
 """Where a run's events go: a caller's memory channel, or the batched stream of ``run_stream_events``.
 
-Every sink receives the run's events in order, then its :class:`AgentRunResultEvent`, and is closed when the
-run is over (synchronously, in ``finally``). A sink never drops an event: when its consumer is slow, the run
-waits (backpressure), so memory stays flat.
+Every sink receives the run's events in order, then exactly one *terminal* event (``AgentRunResultEvent``, or
+``AgentRunErrorEvent`` when the run ends without a result), and is closed when the run is over (synchronously,
+in ``finally``). A sink never drops an event: when its consumer is slow, the run waits (backpressure), so
+memory stays flat. The terminal event is the one exception to waiting without bound: a run that ends while
+cancelled still delivers it, shielded, but waits at most :data:`TERMINAL_GRACE` seconds for the consumer to
+take it; and a consumer that closed its end gets none (nobody listens).
 
 ``ChannelSink`` sends each event into a ``trio.MemorySendChannel`` the caller owns (buffer as the caller chose;
-``send.clone()`` per run fans many runs into one consumer, which tells them apart by ``event.run_id``).
+``send.clone()`` per run fans many runs into one consumer, which tells them apart by ``event.run_id``). A run
+closes its channel when it ends, so a channel serves one run: passing one to a second run while the first
+uses it is a ``UserError``.
 
 ``BatchingSink`` feeds an :class:`EventStream`. Events are handed over through a buffer-0 channel in *batches*:
 an event is handed over at once if the consumer is waiting for one; otherwise it joins the pending batch, which
 the consumer takes as soon as it asks for more. So a fast model stream costs one task switch per batch rather
-than per delta, yet no event waits for the next one to be delivered. The run waits until the consumer has
-taken everything before it starts its next node (so a consumer that stops reading stops the run before its
-next model request), and within a node once :data:`BATCH_LIMIT` events are pending.
+than per delta, yet no event waits for the next one to be delivered. The run may be ``buffer_size`` events
+ahead of its consumer: one more, and it waits until the consumer has taken the batch (``buffer_size=0``: the
+run waits until each event is taken). It also waits until the consumer has taken everything before it starts
+its next node, so a consumer that stops reading stops the run before its next model request.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic
+import contextlib
+import weakref
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import trio
 from typing_extensions import TypeVar
 
+from .._exception_groups import reraise
+from .._exceptions import UserError
+
 if TYPE_CHECKING:
     from .._messages.events import AgentStreamEvent
-    from .result import AgentRunResultEvent
+    from .result import AgentRunErrorEvent, AgentRunResultEvent, TerminalEvent
 
-__all__ = ["BATCH_LIMIT", "BatchingSink", "ChannelSink", "EventSink", "EventStream"]
+__all__ = ["DEFAULT_BUFFER_SIZE", "TERMINAL_GRACE", "BatchingSink", "ChannelSink", "EventSink", "EventStream"]
 
 OutputT = TypeVar("OutputT", default=str)
 
-BATCH_LIMIT = 256
-"""The most events a run buffers for a busy ``run_stream_events`` consumer before it waits."""
+DEFAULT_BUFFER_SIZE = 16
+"""How many events ``run_stream_events`` may run ahead of its consumer by default."""
+
+TERMINAL_GRACE = 5.0
+"""Seconds a run that ends while cancelled waits (shielded) for its consumer to take the terminal event."""
 
 
 class EventSink:
@@ -46,32 +60,72 @@ class EventSink:
     def close(self) -> None:
         raise NotImplementedError
 
+    async def emit_terminal(self, event: TerminalEvent, *, shielded: bool) -> None:
+        """Send the run's last event: as any other, or (``shielded``: the run ends while cancelled) shielded from
+        cancellation for at most :data:`TERMINAL_GRACE` seconds. Nothing is sent to a consumer that closed its
+        end, or that does not take it in time."""
+        try:
+            if not shielded:
+                await self.emit(event)
+                return
+            with trio.CancelScope(shield=True) as scope:
+                scope.deadline = trio.current_time() + TERMINAL_GRACE
+                await self.emit(event)
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            pass  # nobody listens any more
+
 
 class ChannelSink(EventSink):
     """Sends every event into a caller's memory channel, and closes that channel when the run is over."""
 
     __slots__ = ("_send",)
 
+    _in_use: ClassVar[weakref.WeakSet[trio.MemorySendChannel[Any]]] = weakref.WeakSet()
+    """The channels of the runs that have not ended yet (of every trio run in the process)."""
+
     def __init__(self, send: trio.MemorySendChannel[Any]) -> None:
+        if send in self._in_use:
+            raise UserError(
+                "This `event_channel` is already the event channel of another run, which will close it when it "
+                "ends. Give each run its own clone: `agent.run(..., event_channel=send.clone())`."
+            )
+        self._in_use.add(send)
         self._send = send
 
     async def emit(self, event: Any) -> None:
-        await self._send.send(event)
+        try:
+            await self._send.send(event)
+        except trio.ClosedResourceError:
+            raise UserError(
+                "The `event_channel` was closed before the run ended (by your code, or by another run it was "
+                "given to: a run closes its channel when it ends). Give each run its own clone (`send.clone()`) "
+                "and close only your original."
+            ) from None
+
+    async def emit_terminal(self, event: TerminalEvent, *, shielded: bool) -> None:
+        with contextlib.suppress(UserError):  # closed: nobody listens any more
+            await super().emit_terminal(event, shielded=shielded)
 
     def close(self) -> None:
+        self._in_use.discard(self._send)
         self._send.close()
 
 
 class BatchingSink(EventSink):
     """The producing side of an :class:`EventStream` (see the module docstring)."""
 
-    __slots__ = ("_receive", "_send", "consumer_waiting", "pending")
+    __slots__ = ("_buffer_size", "_receive", "_send", "consumer_waiting", "failure", "pending")
 
-    def __init__(self) -> None:
+    def __init__(self, buffer_size: int = DEFAULT_BUFFER_SIZE) -> None:
+        if buffer_size < 0:
+            raise UserError(f"`buffer_size` must be 0 or more, not {buffer_size!r}.")
+        self._buffer_size = buffer_size
         self._send, self._receive = trio.open_memory_channel[list[Any]](0)
         self.pending: list[Any] = []
         self.consumer_waiting = False
         """Set by the :class:`EventStream` while it waits in ``receive`` (cheaper than channel statistics)."""
+        self.failure: BaseException | None = None
+        """Why the run ended without a result, once it has: the stream raises it after the terminal event."""
 
     async def emit(self, event: Any) -> None:
         pending = self.pending
@@ -81,9 +135,11 @@ class BatchingSink(EventSink):
             try:
                 self._send.send_nowait(pending)  # the consumer is idle and waiting: hand over, no task switch
             except trio.WouldBlock:  # its wait was just cancelled: the batch stays pending for its next ask
+                pass
+            else:
+                self.pending = []
                 return
-            self.pending = []
-        elif len(pending) >= BATCH_LIMIT:
+        if len(pending) > self._buffer_size:
             self.pending = []
             await self._send.send(pending)  # backpressure: wait for the consumer
 
@@ -105,23 +161,26 @@ class BatchingSink(EventSink):
 
 
 class EventStream(Generic[OutputT]):
-    """The events of one run, in order, ending after its ``AgentRunResultEvent``.
+    """The events of one run, in order, ending with its terminal event: ``AgentRunResultEvent``, or
+    ``AgentRunErrorEvent`` when the run failed (then the error itself is raised, as what iterating on raises).
 
     Use ``async for event in stream`` (or ``await stream.receive()``, which raises ``trio.EndOfChannel`` at the
     end). Events already handed over are returned without a checkpoint; waiting for more is a checkpoint.
     """
 
-    __slots__ = ("_batch", "_index", "_receive", "_sink")
+    __slots__ = ("_batch", "_index", "_receive", "_sink", "failure_raised")
 
     def __init__(self, sink: BatchingSink, receive: trio.MemoryReceiveChannel[list[Any]]) -> None:
         self._sink = sink
         self._receive = receive
         self._batch: list[Any] = []
         self._index = 0
+        self.failure_raised = False
+        """Whether the run's failure was raised to the consumer (so that leaving the block does not again)."""
 
-    async def receive(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT]:
+    async def receive(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent:
         if self._index < len(self._batch):
-            event: AgentStreamEvent | AgentRunResultEvent[OutputT] = self._batch[self._index]
+            event: AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent = self._batch[self._index]
             self._index += 1
             return event
         batch = self._next_batch_nowait()
@@ -132,12 +191,19 @@ class EventStream(Generic[OutputT]):
             except trio.EndOfChannel:
                 batch = self._sink.take()  # what was pending when the run closed its end
                 if not batch:
+                    self._raise_failure()
                     raise
             finally:
                 self._sink.consumer_waiting = False
         self._batch, self._index = batch, 1
-        first: AgentStreamEvent | AgentRunResultEvent[OutputT] = batch[0]
+        first: AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent = batch[0]
         return first
+
+    def _raise_failure(self) -> None:
+        failure = self._sink.failure
+        if failure is not None and not self.failure_raised:
+            self.failure_raised = True
+            reraise(failure)
 
     def _next_batch_nowait(self) -> list[Any]:
         try:
@@ -148,7 +214,7 @@ class EventStream(Generic[OutputT]):
     def __aiter__(self) -> EventStream[OutputT]:
         return self
 
-    async def __anext__(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT]:
+    async def __anext__(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent:
         try:
             return await self.receive()
         except trio.EndOfChannel:

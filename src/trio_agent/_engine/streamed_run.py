@@ -21,7 +21,7 @@ import pydantic
 import trio
 from typing_extensions import TypeVar
 
-from .._exception_groups import unwrapping_groups
+from .._exception_groups import reraise, unwrapping_groups
 from .._exceptions import UserError
 from .._messages.deltas import GrowingPart, ModelResponsePartDelta, TextPartDelta
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
@@ -290,7 +290,7 @@ async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> Async
     driver = make_driver(sink)
     events = sink.stream()
     async with unwrapping_groups(), trio.open_nursery() as nursery:
-        nursery.start_soon(run_then_close, driver)
+        nursery.start_soon(run_then_close, driver, sink)
         try:
             result: StreamedRunResult[Any, Any] = StreamedRunResult(driver, events)
             await result.wait_for_final_answer()
@@ -298,3 +298,5 @@ async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> Async
         finally:
             nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
             events.close()
+    if sink.failure is not None and not events.failure_raised:
+        reraise(sink.failure)  # the block was left before the stream reached the failure

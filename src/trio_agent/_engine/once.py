@@ -1,0 +1,44 @@
+"""``EnterOnce``: the context manager an entry point returns, which starts one run and can be entered once.
+
+``agent.iter(...)``, ``agent.run_stream(...)`` and ``agent.run_stream_events(...)`` each return a context
+manager for *one* run. Entering it a second time (``async with cm: ... async with cm:``) would be a second run
+sharing the first one's arguments and event channel; it is a ``UserError`` that says to call the entry point
+again instead.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Generic, TypeVar
+
+from .._exceptions import UserError
+
+__all__ = ["EnterOnce"]
+
+T = TypeVar("T")
+
+
+class EnterOnce(AbstractAsyncContextManager[T], Generic[T]):
+    """Wraps the context manager of one run, refusing a second entry."""
+
+    __slots__ = ("_entered", "_inner", "_name")
+
+    def __init__(self, inner: AbstractAsyncContextManager[T], name: str) -> None:
+        self._inner = inner
+        self._name = name
+        self._entered = False
+
+    async def __aenter__(self) -> T:
+        if self._entered:
+            raise UserError(
+                f"This `agent.{self._name}(...)` was already entered: it starts one run. Call "
+                f"`agent.{self._name}(...)` again for another run."
+            )
+        self._entered = True
+        return await self._inner.__aenter__()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        return await self._inner.__aexit__(exc_type, exc, tb)
