@@ -17,7 +17,8 @@ from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
 from .._tools.definitions import ToolDefinition
-from ._estimate import estimate_string_tokens, estimate_usage_yielding
+from ._estimate import CHUNK as ESTIMATE_CHUNK
+from ._estimate import estimate_string_tokens, estimate_usage, estimate_usage_yielding
 from ._model import Model, ModelProfile, ModelRequestParameters
 from ._streamed import StreamedResponse
 
@@ -158,7 +159,10 @@ class FunctionModel(Model):
             raise TypeError(f"FunctionModel's function must return a `ModelResponse`, got {type(response).__name__!r}")
         response.model_name = self._model_name
         if not response.usage.has_values():
-            response.usage = await estimate_usage_yielding([*messages, response])
+            history = [*messages, response]
+            response.usage = (
+                estimate_usage(history) if len(history) <= ESTIMATE_CHUNK else await estimate_usage_yielding(history)
+            )
         return response
 
     @asynccontextmanager

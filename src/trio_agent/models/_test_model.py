@@ -19,6 +19,7 @@ from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from .._messages.parts import ModelResponsePart, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart, now_utc
 from .._settings import ModelSettings
 from .._tools.definitions import ToolDefinition
+from ._estimate import CHUNK as ESTIMATE_CHUNK
 from ._estimate import estimate_string_tokens, estimate_usage, estimate_usage_yielding
 from ._json_test_data import generate_test_data
 from ._model import Model, ModelProfile, ModelRequestParameters
@@ -79,7 +80,10 @@ class TestModel(Model):
         _, params = self.prepare_request(model_settings, model_request_parameters)
         self.last_model_request_parameters = params
         response = self._respond(messages, params)
-        response.usage = await estimate_usage_yielding([*messages, response])
+        history = [*messages, response]
+        response.usage = (
+            estimate_usage(history) if len(history) <= ESTIMATE_CHUNK else await estimate_usage_yielding(history)
+        )
         return response
 
     @asynccontextmanager

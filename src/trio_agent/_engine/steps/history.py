@@ -15,10 +15,20 @@ import trio
 from ..._messages.history import merge_into
 from ..._messages.messages import ModelMessage
 
-__all__ = ["CHUNK", "merged_history"]
+__all__ = ["CHUNK", "merged_history", "merged_now"]
 
 CHUNK = 2048
 """Messages merged between two checkpoints (a few milliseconds of work at most)."""
+
+
+def merged_now(messages: Sequence[ModelMessage]) -> list[ModelMessage] | None:
+    """``merge_adjacent(messages)`` if it is quick (at most :data:`CHUNK` messages), else ``None``: then
+    ``await merged_history(messages)`` (this spares the usual case a coroutine)."""
+    if len(messages) > CHUNK:
+        return None
+    merged: list[ModelMessage] = []
+    merge_into(merged, messages)
+    return merged
 
 
 async def merged_history(messages: Sequence[ModelMessage]) -> list[ModelMessage]:

@@ -16,7 +16,7 @@ from ..config import RunConfig
 from ..delivery import deliver_asap
 from ..nodes import CallToolsNode, ModelRequestNode
 from ..state import RunState
-from .history import merged_history
+from .history import merged_history, merged_now
 from .retries import retry_node
 
 __all__ = ["resolve_instructions", "run_model_request"]
@@ -48,7 +48,9 @@ async def run_model_request(
     config.usage_limits.check_before_request(state.usage)
 
     params = await _prepared_parameters(config, state) if spec.prepares_tools else config.output.request_parameters
-    messages = await merged_history(state.messages)
+    messages = merged_now(state.messages)
+    if messages is None:
+        messages = await merged_history(state.messages)
     await trio.lowlevel.checkpoint()  # a run is a checkpoint even when its model never blocks
     capability = spec.capability
     if capability is not None and capability.has_model_request_hooks:

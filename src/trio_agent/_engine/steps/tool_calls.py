@@ -210,7 +210,7 @@ async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answe
             else None
         )
         # A sync tool's thread slot is taken first: its timeout counts from the call, not from the queue.
-        slot = None if hooked else await tool.take_thread_slot(spec.thread_limiter)
+        slot = None if hooked or tool.function_schema.is_async else await tool.take_thread_slot(spec.thread_limiter)
         try:
             if hooked:
                 assert ctx is not None

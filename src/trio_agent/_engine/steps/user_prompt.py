@@ -11,14 +11,15 @@ from ..._sentinels import ALREADY_ANSWERED
 from ..config import RunConfig
 from ..nodes import CallToolsNode, ModelRequestNode, UserPromptNode
 from ..state import RunState
-from .history import merged_history
+from .history import merged_history, merged_now
 
 __all__ = ["run_user_prompt"]
 
 
 async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNode) -> ModelRequestNode | CallToolsNode:
     """The first step: what is sent first, given the history and the prompt."""
-    history = await merged_history(state.messages)
+    merged = merged_now(state.messages)
+    history = merged if merged is not None else await merged_history(state.messages)
     state.messages[:] = history
     history = state.messages
     state.new_message_index = len(history)
