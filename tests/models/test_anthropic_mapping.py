@@ -102,9 +102,9 @@ async def test_message_kinds_map_to_alternating_messages() -> None:
         ModelRequest(parts=[SystemPromptPart("sys one"), SystemPromptPart("sys two"), UserPromptPart("hi")]),
         ModelResponse(
             parts=[
-                ThinkingPart("hmm", signature="sig-1"),
+                ThinkingPart("hmm", signature="sig-1", provider_name="anthropic"),
                 ThinkingPart("unsigned, not replayable"),
-                ThinkingPart("", id="redacted_thinking", signature="opaque"),
+                ThinkingPart("", id="redacted_thinking", signature="opaque", provider_name="anthropic"),
                 TextPart("let me look"),
                 TextPart(""),
                 ToolCallPart("lookup", '{"q": "x"}', "toolu_1"),
@@ -118,7 +118,7 @@ async def test_message_kinds_map_to_alternating_messages() -> None:
             ],
             instructions="Old instructions.",
         ),
-        ModelResponse(parts=[ThinkingPart("unsigned")]),  # nothing to send, so the user turns around it merge
+        ModelResponse(parts=[ThinkingPart("")]),  # nothing to send, so the user turns around it merge
         ModelRequest(
             parts=[RetryPromptPart("say it differently"), UserPromptPart(["look", "", "again"])],
             instructions="Be brief.",
@@ -129,7 +129,7 @@ async def test_message_kinds_map_to_alternating_messages() -> None:
     assert body["model"] == "claude-test"
     assert body["max_tokens"] == 4096
     assert body["system"] == "Be brief.\n\nsys one\n\nsys two"
-    assert "stream" not in body
+    assert body["stream"] is False  # said either way, as the reference's SDK call does
     assert "tools" not in body
     assert body["messages"] == [
         {"role": "user", "content": [text("hi")]},
@@ -137,6 +137,7 @@ async def test_message_kinds_map_to_alternating_messages() -> None:
             "role": "assistant",
             "content": [
                 {"type": "thinking", "thinking": "hmm", "signature": "sig-1"},
+                text("<thinking>\nunsigned, not replayable\n</thinking>"),  # not signed: sent as text
                 {"type": "redacted_thinking", "data": "opaque"},
                 text("let me look"),
                 tool_use("toolu_1", "lookup", {"q": "x"}),
@@ -147,7 +148,7 @@ async def test_message_kinds_map_to_alternating_messages() -> None:
             "role": "user",
             "content": [
                 tool_result("toolu_1", '{"error":"boom"}', error=True),
-                tool_result("toolu_2", "bad args" + RETRY, error=True),
+                {"type": "tool_result", "tool_use_id": "toolu_2", "content": "bad args" + RETRY, "is_error": True},
                 text("Validation feedback:\nsay it differently" + RETRY),
                 text("look"),
                 text("again"),
@@ -183,7 +184,7 @@ async def test_user_content_blocks() -> None:
         },
         {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERg=="}},
         {"type": "document", "source": {"type": "url", "url": "https://e.x/paper.pdf"}},
-        text("plain words"),
+        {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "plain words"}},
     ]
 
 
@@ -233,23 +234,45 @@ async def test_tools_and_settings() -> None:
     assert recorder.requests[0].headers["x-trace"] == "1"
 
 
+OTHER = ToolDefinition(name="other", parameters_json_schema={"type": "object", "properties": {}})
+THIRD = ToolDefinition(name="third", parameters_json_schema={"type": "object", "properties": {}})
+
+
 @pytest.mark.parametrize(
-    ("settings", "allow_text", "expected"),
+    ("settings", "allow_text", "expected", "sent"),
     [
-        ({}, True, {"type": "auto"}),
-        ({}, False, {"type": "any"}),
-        ({"tool_choice": "auto"}, False, {"type": "auto"}),
-        ({"tool_choice": "required"}, True, {"type": "any"}),
-        ({"tool_choice": "none", "parallel_tool_calls": False}, True, {"type": "none"}),
-        ({"tool_choice": ["lookup"]}, True, {"type": "tool", "name": "lookup"}),
-        ({"tool_choice": ["lookup", "x"]}, True, {"type": "any"}),
-        ({"parallel_tool_calls": True}, True, {"type": "auto"}),
+        # The reference's rules (models/_tool_choice.py, AnthropicModel._prepare_tools_and_tool_choice).
+        ({}, True, {"type": "auto"}, ["lookup", "other", "third"]),
+        ({}, False, {"type": "any"}, ["lookup", "other", "third"]),
+        ({"tool_choice": "auto"}, False, {"type": "any"}, ["lookup", "other", "third"]),  # text not allowed
+        ({"tool_choice": "required"}, True, {"type": "any"}, ["lookup", "other", "third"]),
+        ({"tool_choice": "none", "parallel_tool_calls": False}, True, {"type": "none"}, ["lookup", "other", "third"]),
+        ({"tool_choice": ["lookup"]}, True, {"type": "tool", "name": "lookup"}, ["lookup", "other", "third"]),
+        ({"tool_choice": ["lookup", "other"]}, True, {"type": "any"}, ["lookup", "other"]),  # only those are sent
+        ({"tool_choice": ["third", "lookup", "other"]}, True, {"type": "any"}, ["lookup", "other", "third"]),
+        (
+            {"parallel_tool_calls": True},
+            True,
+            {"type": "auto", "disable_parallel_tool_use": False},
+            ["lookup", "other", "third"],
+        ),
     ],
 )
-async def test_tool_choice(settings: dict[str, Any], allow_text: bool, expected: dict[str, Any]) -> None:
+async def test_tool_choice(
+    settings: dict[str, Any], allow_text: bool, expected: dict[str, Any], sent: list[str]
+) -> None:
     recorder = Recorder(ok(text("ok")))
-    await request(model_for(recorder), [], settings, function_tools=[LOOKUP], allow_text_output=allow_text)
+    tools = [LOOKUP, OTHER, THIRD]
+    await request(model_for(recorder), [], settings, function_tools=tools, allow_text_output=allow_text)
     assert recorder.bodies[0]["tool_choice"] == expected
+    assert [t["name"] for t in recorder.bodies[0]["tools"]] == sent
+
+
+async def test_tool_choice_naming_an_unknown_tool_is_a_user_error() -> None:
+    recorder = Recorder()
+    with pytest.raises(UserError, match=r"Invalid tool names in `tool_choice`: \['x'\]"):
+        await request(model_for(recorder), [], {"tool_choice": ["lookup", "x"]}, function_tools=[LOOKUP])
+    assert recorder.requests == []
 
 
 async def test_native_output_is_refused_before_any_request() -> None:

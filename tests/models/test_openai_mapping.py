@@ -160,23 +160,27 @@ async def test_tools_tool_choice_settings_and_native_output() -> None:
     )
     await model.request(messages, settings, params)  # type: ignore[arg-type]
     body = recorder.bodies[0]
+    closed = {"type": "object", "properties": {}, "additionalProperties": False}  # schemas walked for strict mode
     assert body["tools"] == [
+        {"type": "function", "function": {"name": "lookup", "description": "Find.", "parameters": closed}},
         {
             "type": "function",
-            "function": {"name": "lookup", "description": "Find.", "parameters": {"type": "object", "properties": {}}},
-        },
-        {
-            "type": "function",
-            "function": {"name": "final_result", "description": "", "parameters": {"type": "object"}, "strict": True},
+            "function": {
+                "name": "final_result",
+                "description": "",
+                "parameters": {**closed, "required": []},
+                "strict": True,
+            },
         },
     ]
     assert body["tool_choice"] == "required"
-    assert (body["temperature"], body["max_tokens"], body["stop"], body["seed"]) == (0.2, 50, ["END"], 7)
+    assert (body["temperature"], body["max_completion_tokens"], body["stop"], body["seed"]) == (0.2, 50, ["END"], 7)
     assert body["parallel_tool_calls"] is False
     assert body["top_k"] == 3
     assert recorder.requests[0].headers["x-trace"] == "1"
 
-    await model.request(messages, {"tool_choice": ["lookup"]}, ModelRequestParameters(function_tools=[tool]))
+    other = ToolDefinition(name="other", parameters_json_schema={"type": "object", "properties": {}})
+    await model.request(messages, {"tool_choice": ["lookup"]}, ModelRequestParameters(function_tools=[tool, other]))
     assert recorder.bodies[1]["tool_choice"] == {"type": "function", "function": {"name": "lookup"}}
 
     class City(BaseModel):
@@ -189,7 +193,12 @@ async def test_tools_tool_choice_settings_and_native_output() -> None:
         "type": "json_schema",
         "json_schema": {
             "name": "City",
-            "schema": {"properties": {"name": {"type": "string"}}, "required": ["name"], "type": "object"},
+            "schema": {
+                "properties": {"name": {"type": "string"}},
+                "required": ["name"],
+                "type": "object",
+                "additionalProperties": False,  # made strict-compatible, as the reference does
+            },
             "strict": True,
         },
     }
@@ -210,7 +219,11 @@ async def test_response_parsing() -> None:
     response = await request(
         model_for(Recorder(httpx.Response(200, json=completion(message, "tool_calls", usage)))), []
     )
-    assert response.parts == [ThinkingPart("thinking..."), TextPart("answer"), ToolCallPart("f", '{"a": 1}', "c1")]
+    assert response.parts == [
+        ThinkingPart("thinking...", id="reasoning_content", provider_name="openai"),
+        TextPart("answer"),
+        ToolCallPart("f", '{"a": 1}', "c1"),
+    ]
     assert (response.usage.input_tokens, response.usage.output_tokens, response.usage.cache_read_tokens) == (
         100,
         20,

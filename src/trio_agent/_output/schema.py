@@ -31,7 +31,10 @@ from .specs import NativeOutput, OutputMode, PromptedOutput, TextOutput, ToolOut
 __all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema", "output_schema_key"]
 
 DEFAULT_OUTPUT_TOOL_NAME = "final_result"
-DEFAULT_OUTPUT_TOOL_DESCRIPTION = "The final response, which ends this conversation"
+DEFAULT_OUTPUT_TOOL_DESCRIPTION = "The final response which ends this conversation"
+"""The description of an output tool whose type (or function) has none: the reference's text, verbatim, since it
+is part of every request (and of the prompt-cache prefix). With several output tools it follows the type's name:
+``"Answer: The final response which ends this conversation"``."""
 DEFAULT_PROMPTED_TEMPLATE = (
     "Respond with a JSON object that matches this JSON schema:\n\n{schema}\n\n"
     "Reply with the JSON object only, with no text or Markdown fences around it."
@@ -220,14 +223,16 @@ def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str, *, severa
     max_retries = spec.max_retries if spec is not None else None
     strict = spec.strict if spec is not None else None
     sequential = spec.sequential if spec is not None else False
+    default = f"{_type_name(value)}: {DEFAULT_OUTPUT_TOOL_DESCRIPTION}" if several else DEFAULT_OUTPUT_TOOL_DESCRIPTION
     if _is_output_function(value):
         function: Tool[Any] = Tool(value, name=name, description=description, strict=strict, sequential=sequential)
-        tool_def = dataclasses.replace(function.tool_def, kind="output")
+        tool_def = dataclasses.replace(
+            function.tool_def, kind="output", description=function.tool_def.description or default
+        )
         return OutputTool(tool_def=tool_def, max_retries=max_retries, function=function)
     shape = _value_shape(value)
     if description and shape.description:
         description = f"{description}. {shape.description}"
-    default = f"{_type_name(value)}: {DEFAULT_OUTPUT_TOOL_DESCRIPTION}" if several else DEFAULT_OUTPUT_TOOL_DESCRIPTION
     return OutputTool(
         tool_def=ToolDefinition(
             name=name,

@@ -1,21 +1,24 @@
-"""What the HTTP model adapters share: the request flow of :class:`HTTPModel` and the bookkeeping of
-:class:`HTTPStreamedResponse`. An adapter says only how to build its request body, where to send it, and how
-to read the reply.
+"""What the HTTP model adapters share: the request flow of :class:`HTTPModel`, the bookkeeping of
+:class:`HTTPStreamedResponse`, and :func:`resolve_tool_choice`. An adapter says only how to build its request
+body, where to send it, and how to read the reply.
 
 Resource handling: requests go through the provider's HTTP client; a streamed response is closed as soon as
-its ``request_stream`` block is left, including by cancellation.
+its ``request_stream`` block is left, including by cancellation. A non-streamed ``request`` that the adapter
+sends as a stream (see :meth:`HTTPModel.streams_internally`) reads the stream to its end before returning.
 """
 
 from __future__ import annotations
 
+import warnings
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
 
 import trio
 
+from .._exceptions import UserError
 from .._messages.messages import FinishReason, ModelMessage, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
     from .._run_context import RunContext
     from ..providers._http import HTTPProvider
 
-__all__ = ["HTTPModel", "HTTPStreamedResponse", "map_finish_reason"]
+__all__ = ["HTTPModel", "HTTPStreamedResponse", "ResolvedToolChoice", "map_finish_reason", "resolve_tool_choice"]
 
 ProviderT = TypeVar("ProviderT", bound="HTTPProvider")
 
@@ -42,6 +45,59 @@ def map_finish_reason(known: Mapping[str, FinishReason], raw: Any, details: dict
     if mapped is None:
         details["finish_reason"] = raw
     return mapped
+
+
+ResolvedToolChoice: TypeAlias = Literal["none", "auto", "required"] | tuple[list[str], Literal["auto", "required"]]
+"""What a request's tools may be used for: ``'none'``, ``'auto'`` (the model may answer directly),
+``'required'`` (it must call a tool), or only the listed tools with ``'auto'`` or ``'required'``."""
+
+
+def resolve_tool_choice(settings: ModelSettings, params: ModelRequestParameters) -> ResolvedToolChoice:
+    """The ``tool_choice`` setting checked against the request's tools, as the reference resolves it for every
+    provider.
+
+    Unset or ``'auto'``: ``'auto'`` if the model may answer with text, else ``'required'``. ``'none'`` (or
+    ``[]``) turns the function tools off; output tools stay (with a warning) when the run needs them.
+    ``'required'`` needs function tools. A list names the tools the model must choose from (all of them is
+    plain ``'required'``). Raises :class:`UserError` for a choice the request cannot honour.
+    """
+    choice = settings.get("tool_choice")
+    direct = params.allow_text_output or params.allow_image_output
+    if choice is None or choice == "auto":
+        return "auto" if direct else "required"
+    if choice == "none" or choice == []:
+        outputs = [t.name for t in params.output_tools]
+        if not outputs:
+            return "none"
+        if not direct and not params.function_tools:
+            return "required"
+        mode: Literal["auto", "required"] = "auto" if direct else "required"
+        warnings.warn(
+            f"`tool_choice='none'` turns the function tools off, but the output tools {outputs} are still offered "
+            f"(with `tool_choice={mode!r}`) so the run can end.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return outputs, mode
+    if choice == "required":
+        if not params.function_tools:
+            raise UserError(
+                "`tool_choice='required'` needs a function tool, and the request has no function tools; register "
+                "a tool or use `tool_choice='auto'` or `'none'`."
+            )
+        return "required"
+    if isinstance(choice, list):
+        chosen = list(dict.fromkeys(choice))
+        available = params.tool_defs
+        unknown = sorted(set(chosen) - available.keys())
+        if unknown:
+            raise UserError(
+                f"Invalid tool names in `tool_choice`: {unknown}; the request's tools are {sorted(available) or 'none'}."
+            )
+        return "required" if set(chosen) == available.keys() else (chosen, "required")
+    raise UserError(
+        f"Unknown `tool_choice` setting {choice!r}: use 'auto', 'none', 'required' or a list of tool names."
+    )
 
 
 class HTTPStreamedResponse(StreamedResponse):
@@ -115,6 +171,11 @@ class HTTPModel(Model, Generic[ProviderT]):
     def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
         """The reader of a streamed reply."""
 
+    def streams_internally(self, settings: ModelSettings, params: ModelRequestParameters) -> bool:
+        """Whether a non-streamed :meth:`request` with these settings goes out as a stream (read to its end and
+        returned as one response), for requests the API refuses, or may cut off, when not streamed."""
+        return False
+
     def _call(self, settings: ModelSettings) -> dict[str, Any]:
         return {
             "model_name": self._model_name,
@@ -131,6 +192,11 @@ class HTTPModel(Model, Generic[ProviderT]):
         check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         settings = settings or {}
+        if self.streams_internally(settings, params):
+            async with self._stream(messages, settings, params) as streamed:
+                async for _ in streamed:
+                    pass
+                return streamed.get()
         body = self.build_body(messages, settings, params, stream=False)
         return self.parse_response(await self.provider.post_json(self.path, body, **self._call(settings)))
 
@@ -144,7 +210,13 @@ class HTTPModel(Model, Generic[ProviderT]):
     ) -> AsyncIterator[StreamedResponse]:
         check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
-        settings = settings or {}
+        async with self._stream(messages, settings or {}, params) as streamed:
+            yield streamed
+
+    @asynccontextmanager
+    async def _stream(
+        self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters
+    ) -> AsyncIterator[HTTPStreamedResponse]:
         body = self.build_body(messages, settings, params, stream=True)
         async with self.provider.stream(self.path, body, **self._call(settings)) as response:
             streamed = self.streamed_response(params, response)

@@ -65,6 +65,12 @@ class ModelProfile:
         "Always respond with a JSON object that's compatible with this schema:\n\n{schema}\n\n"
         "Don't include any text or Markdown fencing before or after.\n"
     )
+    openai_supports_strict_tool_definition: bool = True
+    """OpenAI chat completions: whether the server takes ``strict`` on tool definitions and JSON-schema response
+    formats (Ollama, for one, does not). The schemas are made strict-compatible either way."""
+    openai_chat_supports_max_completion_tokens: bool = True
+    """OpenAI chat completions: whether the ``max_tokens`` setting is sent as ``max_completion_tokens`` (OpenAI's
+    field) rather than the older ``max_tokens`` (which some compatible servers, e.g. OpenRouter, want)."""
 
 
 DEFAULT_PROFILE = ModelProfile()

@@ -1,4 +1,5 @@
-"""Mapping trio_agent messages, tools and settings to an Anthropic Messages API request body."""
+"""Mapping trio_agent messages, tools and settings to an Anthropic Messages API request body, field for field as
+the reference (pydantic-ai's ``AnthropicModel``) sends it for the same agent."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from ..._messages.parts import (
 )
 from ..._settings import ModelSettings
 from ..._tools.definitions import ToolDefinition
+from .._http_model import resolve_tool_choice
 from .._model import ModelRequestParameters
 
 __all__ = ["DEFAULT_MAX_TOKENS", "build_body", "map_messages"]
@@ -37,14 +39,19 @@ DEFAULT_MAX_TOKENS = 4096
 REDACTED_THINKING_ID = "redacted_thinking"
 """The ``ThinkingPart.id`` of a redacted thinking block (its encrypted data travels in ``signature``)."""
 
+THINKING_TAGS = ("<thinking>", "</thinking>")
+"""How thinking that cannot be replayed as a thinking block (another provider's, or unsigned) goes back: as text
+between these tags."""
+
 _CACHEABLE = frozenset({"text", "image", "document", "tool_result", "tool_use"})
 
 
-def map_messages(messages: list[ModelMessage]) -> tuple[str, list[dict[str, Any]]]:
+def map_messages(messages: list[ModelMessage], *, provider_name: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     """The conversation as the ``system`` text and alternating user/assistant messages.
 
     The latest request's instructions come first in ``system``, then every system prompt, joined by blank lines.
-    Consecutive messages with the same role are merged, as the API requires strict alternation.
+    Consecutive messages with the same role are merged, as the API requires strict alternation. Only signed
+    thinking from ``provider_name`` is replayed as thinking blocks.
     """
     system: list[str] = []
     out: list[dict[str, Any]] = []
@@ -58,7 +65,7 @@ def map_messages(messages: list[ModelMessage]) -> tuple[str, list[dict[str, Any]
                     blocks.extend(_request_blocks(part))
             _append(out, "user", blocks)
         else:
-            _append(out, "assistant", _response_blocks(message))
+            _append(out, "assistant", _response_blocks(message, provider_name))
     instructions = next((m.instructions for m in reversed(messages) if isinstance(m, ModelRequest)), None)
     if instructions:
         system.insert(0, instructions)
@@ -78,24 +85,20 @@ def _request_blocks(part: Any) -> list[dict[str, Any]]:
     if isinstance(part, UserPromptPart):
         return _user_blocks(part.content)
     if isinstance(part, ToolReturnPart):
-        return [_tool_result(part.tool_call_id, part.model_response_str(), is_error=part.outcome == "failed")]
+        text = [{"type": "text", "text": part.model_response_str()}]
+        return [_tool_result(part.tool_call_id, text, is_error=part.outcome == "failed")]
     if isinstance(part, RetryPromptPart) and part.tool_name is not None:
-        return [_tool_result(part.tool_call_id, part.model_response(), is_error=True)]
+        return [_tool_result(part.tool_call_id, part.model_response(), is_error=True)]  # the text, not blocks
     if isinstance(part, RetryPromptPart | RetryFeedbackPart):
         return [{"type": "text", "text": part.model_response()}]
     return []
 
 
-def _tool_result(tool_use_id: str, text: str, *, is_error: bool) -> dict[str, Any]:
-    return {
-        "type": "tool_result",
-        "tool_use_id": tool_use_id,
-        "content": [{"type": "text", "text": text}],
-        "is_error": is_error,
-    }
+def _tool_result(tool_use_id: str, content: str | list[dict[str, Any]], *, is_error: bool) -> dict[str, Any]:
+    return {"type": "tool_result", "tool_use_id": tool_use_id, "content": content, "is_error": is_error}
 
 
-def _response_blocks(response: ModelResponse) -> list[dict[str, Any]]:
+def _response_blocks(response: ModelResponse, provider_name: str | None) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for part in response.parts:
         if isinstance(part, TextPart):
@@ -105,12 +108,16 @@ def _response_blocks(response: ModelResponse) -> list[dict[str, Any]]:
             blocks.append(
                 {"type": "tool_use", "id": part.tool_call_id, "name": part.tool_name, "input": part.args_as_dict()}
             )
-        elif isinstance(part, ThinkingPart) and part.signature:
-            # Unsigned thinking (from another provider, or stripped) cannot be replayed: the API rejects it.
-            if part.id == REDACTED_THINKING_ID:
-                blocks.append({"type": "redacted_thinking", "data": part.signature})
-            else:
-                blocks.append({"type": "thinking", "thinking": part.content, "signature": part.signature})
+        elif isinstance(part, ThinkingPart):
+            if part.signature is not None and part.provider_name == provider_name:
+                if part.id == REDACTED_THINKING_ID:
+                    blocks.append({"type": "redacted_thinking", "data": part.signature})
+                else:
+                    blocks.append({"type": "thinking", "thinking": part.content, "signature": part.signature})
+            elif part.content:
+                # Another provider's thinking, or unsigned: the API would reject it as a block, so it goes as text.
+                start, end = THINKING_TAGS
+                blocks.append({"type": "text", "text": f"{start}\n{part.content}\n{end}"})
     return blocks
 
 
@@ -167,6 +174,9 @@ def _binary_block(item: BinaryContent) -> dict[str, Any]:
         return {"type": "image", "source": {"type": "base64", "media_type": item.media_type, "data": item.base64}}
     if item.media_type == "application/pdf":
         return {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": item.base64}}
+    if item.media_type == "text/plain":
+        text = item.data.decode("utf-8", errors="replace")
+        return {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": text}}
     if item.media_type.startswith("text/"):
         return {"type": "text", "text": item.data.decode("utf-8", errors="replace")}
     raise UserError(
@@ -179,20 +189,28 @@ def _tool(tool: ToolDefinition) -> dict[str, Any]:
     return {"name": tool.name, "description": tool.description or "", "input_schema": tool.parameters_json_schema}
 
 
-def _tool_choice(settings: ModelSettings, params: ModelRequestParameters) -> dict[str, Any]:
-    choice = settings.get("tool_choice")
+def _tools_and_choice(
+    settings: ModelSettings, params: ModelRequestParameters
+) -> tuple[list[ToolDefinition], dict[str, Any]]:
+    """The tools to send and the ``tool_choice``. A choice among some of the tools sends only those (the API
+    cannot restrict the choice otherwise), except a single forced tool, which is named."""
+    tools = [*params.function_tools, *params.output_tools]
+    resolved = resolve_tool_choice(settings, params)
     result: dict[str, Any]
-    if isinstance(choice, list):
-        result = {"type": "tool", "name": choice[0]} if len(choice) == 1 else {"type": "any"}
-    elif choice == "required":
+    if resolved == "required":
         result = {"type": "any"}
-    elif choice in ("auto", "none"):
-        result = {"type": choice}
+    elif isinstance(resolved, str):
+        result = {"type": resolved}
     else:
-        result = {"type": "auto" if params.allow_text_output else "any"}
-    if settings.get("parallel_tool_calls") is False and result["type"] != "none":
-        result["disable_parallel_tool_use"] = True
-    return result
+        names, mode = resolved
+        if mode == "required" and len(names) == 1:
+            result = {"type": "tool", "name": names[0]}
+        else:
+            tools = [t for t in tools if t.name in names]
+            result = {"type": "any" if mode == "required" else "auto"}
+    if "parallel_tool_calls" in settings and result["type"] != "none":
+        result["disable_parallel_tool_use"] = not settings["parallel_tool_calls"]
+    return tools, result
 
 
 _SETTINGS = {"temperature": "temperature", "top_p": "top_p", "stop_sequences": "stop_sequences"}
@@ -205,10 +223,11 @@ def build_body(
     params: ModelRequestParameters,
     *,
     stream: bool,
+    provider_name: str | None = None,
 ) -> dict[str, Any]:
     """The JSON body of a Messages API request (``max_tokens`` defaults to :data:`DEFAULT_MAX_TOKENS`)."""
     settings = settings or {}
-    system, mapped = map_messages(messages)
+    system, mapped = map_messages(messages, provider_name=provider_name)
     body: dict[str, Any] = {
         "model": model_name,
         "max_tokens": settings.get("max_tokens", DEFAULT_MAX_TOKENS),
@@ -216,15 +235,14 @@ def build_body(
     }
     if system:
         body["system"] = system
-    tools = [_tool(t) for t in (*params.function_tools, *params.output_tools)]
+    tools, choice = _tools_and_choice(settings, params)
     if tools:
-        body["tools"] = tools
-        body["tool_choice"] = _tool_choice(settings, params)
+        body["tools"] = [_tool(t) for t in tools]
+        body["tool_choice"] = choice
     for key, wire in _SETTINGS.items():
         if key in settings:
             body[wire] = settings[key]  # type: ignore[literal-required]
-    if stream:
-        body["stream"] = True
+    body["stream"] = stream  # sent either way, as the reference's SDK call does
     extra = settings.get("extra_body")
     if isinstance(extra, dict):
         body.update(extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ..._messages.messages import ModelMessage, ModelResponse
@@ -12,6 +13,7 @@ from .._model import ModelProfile, ModelRequestParameters
 from .request import build_body as build_chat_body
 from .response import OpenAIStreamedResponse
 from .response import parse_response as parse_chat_response
+from .strict import strict_parameters
 
 if TYPE_CHECKING:
     import httpx
@@ -19,6 +21,12 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIChatModel"]
 
 _PROFILE = ModelProfile(supports_json_schema_output=True, supports_json_object_output=True)
+_SERVICE_PROFILES = {
+    # As the reference's providers for these services say: Ollama takes no `strict`, OpenRouter only the older
+    # `max_tokens` field.
+    "ollama": dataclasses.replace(_PROFILE, openai_supports_strict_tool_definition=False),
+    "openrouter": dataclasses.replace(_PROFILE, openai_chat_supports_max_completion_tokens=False),
+}
 
 
 class OpenAIChatModel(HTTPModel[OpenAIProvider]):
@@ -28,7 +36,8 @@ class OpenAIChatModel(HTTPModel[OpenAIProvider]):
         model_name: The model, e.g. ``'gpt-4o'`` or ``'llama3.2'``.
         provider: Where the API lives (``OpenAIProvider()`` reads ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``).
         settings: Default settings for every request.
-        profile: What the model supports (JSON-schema output is assumed).
+        profile: What the model supports (JSON-schema output is assumed; by default, strict tool definitions and
+            `max_completion_tokens` too, except for the services known not to take them).
 
     Resource handling: see :mod:`trio_agent.models._http_model`.
     """
@@ -43,14 +52,30 @@ class OpenAIChatModel(HTTPModel[OpenAIProvider]):
         settings: ModelSettings | None = None,
         profile: ModelProfile | None = None,
     ) -> None:
-        super().__init__(
-            model_name, provider=provider or OpenAIProvider(), settings=settings, profile=profile or _PROFILE
-        )
+        provider = provider or OpenAIProvider()
+        profile = profile or _SERVICE_PROFILES.get(provider.name, _PROFILE)
+        super().__init__(model_name, provider=provider, settings=settings, profile=profile)
+
+    def prepare_request(
+        self, model_settings: ModelSettings | None, params: ModelRequestParameters
+    ) -> tuple[ModelSettings | None, ModelRequestParameters]:
+        """As :meth:`Model.prepare_request`, then every schema walked for OpenAI's strict mode, and each tool's
+        ``strict`` decided where the tool left it open (see :mod:`.strict`)."""
+        settings, params = super().prepare_request(model_settings, params)
+        return settings, strict_parameters(params)
 
     def build_body(
         self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters, *, stream: bool
     ) -> dict[str, Any]:
-        return build_chat_body(self._model_name, messages, settings, params, stream=stream)
+        return build_chat_body(
+            self._model_name,
+            messages,
+            settings,
+            params,
+            stream=stream,
+            profile=self.profile,
+            provider_name=self.provider.name,
+        )
 
     def parse_response(self, data: Any) -> ModelResponse:
         return parse_chat_response(data, model_name=self._model_name, provider=self.provider)

@@ -1,4 +1,5 @@
-"""Mapping trio_agent messages, tools and settings to an OpenAI chat-completions request body."""
+"""Mapping trio_agent messages, tools and settings to an OpenAI chat-completions request body, field for field
+as the reference (pydantic-ai's ``OpenAIChatModel``) sends it for the same agent."""
 
 from __future__ import annotations
 
@@ -21,28 +22,37 @@ from ..._messages.parts import (
     RetryPromptPart,
     SystemPromptPart,
     TextPart,
+    ThinkingPart,
     ToolCallPart,
     ToolReturnPart,
     UserPromptPart,
 )
 from ..._settings import ModelSettings
-from ..._tools.definitions import ToolDefinition
-from .._model import ModelRequestParameters
+from ..._tools.definitions import OutputObjectDefinition, ToolDefinition
+from .._http_model import resolve_tool_choice
+from .._model import ModelProfile, ModelRequestParameters
 
-__all__ = ["build_body", "map_messages"]
+__all__ = ["REASONING_FIELDS", "build_body", "map_messages"]
 
 _AUDIO_FORMATS = {"audio/wav": "wav", "audio/x-wav": "wav", "audio/mpeg": "mp3", "audio/mp3": "mp3"}
+REASONING_FIELDS = ("reasoning", "reasoning_content")
+"""The message fields OpenAI-compatible servers put reasoning in (gpt-oss on Ollama/OpenRouter; DeepSeek, vLLM).
+A ``ThinkingPart`` read from one has that field as its ``id``, and goes back in it."""
+THINKING_TAGS = ("<think>", "</think>")
+"""How other thinking is replayed: inside the text, between these tags."""
+DEFAULT_OUTPUT_NAME = "final_result"
 
 
-def map_messages(messages: list[ModelMessage]) -> list[dict[str, Any]]:
+def map_messages(messages: list[ModelMessage], *, provider_name: str | None = None) -> list[dict[str, Any]]:
     """The conversation as chat-completions messages (the latest request's instructions as a system message
-    after the leading system prompts)."""
+    after the leading system prompts). ``provider_name`` tells which thinking parts came from this provider
+    (and go back in their own field)."""
     out: list[dict[str, Any]] = []
     for message in messages:
         if isinstance(message, ModelRequest):
             out.extend(_map_request(message))
-        else:
-            out.append(_map_response(message))
+        elif (assistant := _map_response(message, provider_name)) is not None:
+            out.append(assistant)
     instructions = next((m.instructions for m in reversed(messages) if isinstance(m, ModelRequest)), None)
     if instructions:
         leading = 0
@@ -68,21 +78,32 @@ def _map_request(request: ModelRequest) -> list[dict[str, Any]]:
     return out
 
 
-def _map_response(response: ModelResponse) -> dict[str, Any]:
-    texts = [p.content for p in response.parts if isinstance(p, TextPart)]
-    calls = [p for p in response.parts if isinstance(p, ToolCallPart)]
-    message: dict[str, Any] = {"role": "assistant", "content": "".join(texts) if texts else None}
+def _map_response(response: ModelResponse, provider_name: str | None) -> dict[str, Any] | None:
+    """An assistant message; ``None`` for a response with neither text nor tool calls (the API refuses an
+    assistant message with no content and no tool calls, so the reference sends none)."""
+    texts: list[str] = []
+    fields: dict[str, list[str]] = {}
+    calls: list[dict[str, Any]] = []
+    for part in response.parts:
+        if isinstance(part, TextPart):
+            texts.append(part.content)
+        elif isinstance(part, ThinkingPart):
+            if part.id in REASONING_FIELDS and part.provider_name == provider_name:
+                fields.setdefault(part.id, []).append(part.content)
+            else:
+                start, end = THINKING_TAGS
+                texts.append(f"{start}\n{part.content}\n{end}")
+        elif isinstance(part, ToolCallPart):
+            function = {"name": part.tool_name, "arguments": part.args_as_json_str()}
+            calls.append({"id": part.tool_call_id, "type": "function", "function": function})
+    if not texts and not calls:
+        return None
+    message: dict[str, Any] = {"role": "assistant"}
+    for name, contents in fields.items():
+        message[name] = "\n\n".join(contents)
+    message["content"] = "\n\n".join(texts) if texts else None
     if calls:
-        message["tool_calls"] = [
-            {
-                "id": c.tool_call_id,
-                "type": "function",
-                "function": {"name": c.tool_name, "arguments": c.args_as_json_str()},
-            }
-            for c in calls
-        ]
-    elif message["content"] is None:
-        message["content"] = ""
+        message["tool_calls"] = calls
     return message
 
 
@@ -96,10 +117,7 @@ def _user_content(content: Any) -> str | list[dict[str, Any]]:
         elif isinstance(item, TextContent):
             items.append({"type": "text", "text": item.content})
         elif isinstance(item, ImageUrl):
-            image: dict[str, Any] = {"url": item.url}
-            if item.vendor_metadata and "detail" in item.vendor_metadata:
-                image["detail"] = item.vendor_metadata["detail"]
-            items.append({"type": "image_url", "image_url": image})
+            items.append({"type": "image_url", "image_url": _image(item.url, item.vendor_metadata)})
         elif isinstance(item, BinaryContent):
             items.append(_binary_item(item))
         elif isinstance(item, CachePoint):
@@ -114,41 +132,83 @@ def _user_content(content: Any) -> str | list[dict[str, Any]]:
     return items
 
 
+def _image(url: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
+    image: dict[str, Any] = {"url": url}
+    if metadata:
+        image["detail"] = metadata.get("detail", "auto")
+    return image
+
+
+def _is_text_like(media_type: str) -> bool:
+    return (
+        media_type.startswith("text/")
+        or media_type in ("application/json", "application/xml", "application/x-yaml", "application/yaml")
+        or media_type.endswith(("+json", "+xml"))
+    )
+
+
 def _binary_item(item: BinaryContent) -> dict[str, Any]:
+    media_type = item.media_type
+    if _is_text_like(media_type):
+        # Text files go inline, between markers naming the file (as the reference frames them).
+        text = item.data.decode("utf-8", errors="replace")
+        framed = (
+            f'-----BEGIN FILE id="{item.identifier}" type="{media_type}"-----\n{text}\n'
+            f'-----END FILE id="{item.identifier}"-----'
+        )
+        return {"type": "text", "text": framed}
     if item.is_image:
-        return {"type": "image_url", "image_url": {"url": item.data_uri}}
-    if item.media_type in _AUDIO_FORMATS:
-        return {"type": "input_audio", "input_audio": {"data": item.base64, "format": _AUDIO_FORMATS[item.media_type]}}
-    if item.media_type.startswith("text/"):
-        return {"type": "text", "text": item.data.decode("utf-8", errors="replace")}
-    extension = item.media_type.rsplit("/", 1)[-1]
-    return {"type": "file", "file": {"file_data": item.data_uri, "filename": f"{item.identifier}.{extension}"}}
+        return {"type": "image_url", "image_url": _image(item.data_uri, item.vendor_metadata)}
+    if media_type in _AUDIO_FORMATS:
+        return {"type": "input_audio", "input_audio": {"data": item.base64, "format": _AUDIO_FORMATS[media_type]}}
+    extension = media_type.rsplit("/", 1)[-1]
+    return {"type": "file", "file": {"file_data": item.data_uri, "filename": f"filename.{extension}"}}
 
 
-def _tool(tool: ToolDefinition) -> dict[str, Any]:
+def _tool(tool: ToolDefinition, profile: ModelProfile) -> dict[str, Any]:
     function: dict[str, Any] = {
         "name": tool.name,
         "description": tool.description or "",
         "parameters": tool.parameters_json_schema,
     }
-    if tool.strict is not None:
-        function["strict"] = tool.strict
+    if tool.strict and profile.openai_supports_strict_tool_definition:
+        function["strict"] = True  # never `false`: a tool that is not strict says nothing
     return {"type": "function", "function": function}
 
 
-def _tool_choice(settings: ModelSettings, params: ModelRequestParameters, tool_names: list[str]) -> Any:
-    choice = settings.get("tool_choice")
-    if isinstance(choice, list):
-        if len(choice) == 1:
-            return {"type": "function", "function": {"name": choice[0]}}
-        return "required"
-    if choice is not None:
-        return choice
-    return "required" if tool_names and not params.allow_text_output else None
+def _tools_and_choice(
+    settings: ModelSettings, params: ModelRequestParameters
+) -> tuple[list[ToolDefinition], str | dict[str, Any]]:
+    """The tools to send and the ``tool_choice``. A choice among some of the tools sends only those (chat
+    completions cannot restrict the choice otherwise), except a single forced tool, which is named."""
+    tools = [*params.function_tools, *params.output_tools]
+    resolved = resolve_tool_choice(settings, params)
+    if isinstance(resolved, str):
+        return tools, resolved
+    names, mode = resolved
+    if mode == "required" and len(names) == 1:
+        return tools, {"type": "function", "function": {"name": names[0]}}
+    return [t for t in tools if t.name in names], mode
+
+
+def _response_format(params: ModelRequestParameters, profile: ModelProfile) -> dict[str, Any] | None:
+    if params.output_mode == "native" and params.output_object is not None:
+        return {"type": "json_schema", "json_schema": _json_schema(params.output_object, profile)}
+    if params.output_mode == "prompted" and profile.supports_json_object_output:
+        return {"type": "json_object"}
+    return None
+
+
+def _json_schema(output: OutputObjectDefinition, profile: ModelProfile) -> dict[str, Any]:
+    schema: dict[str, Any] = {"name": output.name or DEFAULT_OUTPUT_NAME, "schema": output.json_schema}
+    if output.description:
+        schema["description"] = output.description
+    if profile.openai_supports_strict_tool_definition:
+        schema["strict"] = output.strict  # always said here, `false` included
+    return schema
 
 
 _SETTINGS = {
-    "max_tokens": "max_tokens",
     "temperature": "temperature",
     "top_p": "top_p",
     "stop_sequences": "stop",
@@ -166,33 +226,31 @@ def build_body(
     params: ModelRequestParameters,
     *,
     stream: bool,
+    profile: ModelProfile | None = None,
+    provider_name: str | None = None,
 ) -> dict[str, Any]:
-    """The JSON body of a chat-completions request."""
+    """The JSON body of a chat-completions request (``params`` already walked for strict mode, see
+    :mod:`.strict`)."""
     settings = settings or {}
-    body: dict[str, Any] = {"model": model_name, "messages": map_messages(messages)}
-    tools = [_tool(t) for t in (*params.function_tools, *params.output_tools)]
+    profile = profile or ModelProfile()
+    body: dict[str, Any] = {"model": model_name, "messages": map_messages(messages, provider_name=provider_name)}
+    tools, choice = _tools_and_choice(settings, params)
     if tools:
-        body["tools"] = tools
-        choice = _tool_choice(settings, params, [t["function"]["name"] for t in tools])
-        if choice is not None:
-            body["tool_choice"] = choice
+        body["tools"] = [_tool(t, profile) for t in tools]
+        body["tool_choice"] = choice
         if "parallel_tool_calls" in settings:
             body["parallel_tool_calls"] = settings["parallel_tool_calls"]
-    if params.output_mode == "native" and params.output_object is not None:
-        schema: dict[str, Any] = {
-            "name": params.output_object.name or "final_result",
-            "schema": params.output_object.json_schema,
-        }
-        if params.output_object.description:
-            schema["description"] = params.output_object.description
-        if params.output_object.strict is not None:
-            schema["strict"] = params.output_object.strict
-        body["response_format"] = {"type": "json_schema", "json_schema": schema}
+    response_format = _response_format(params, profile)
+    if response_format is not None:
+        body["response_format"] = response_format
+    if "max_tokens" in settings:
+        field = "max_completion_tokens" if profile.openai_chat_supports_max_completion_tokens else "max_tokens"
+        body[field] = settings["max_tokens"]
     for key, wire in _SETTINGS.items():
         if key in settings:
             body[wire] = settings[key]  # type: ignore[literal-required]
+    body["stream"] = stream  # sent either way, as the reference's SDK call does
     if stream:
-        body["stream"] = True
         body["stream_options"] = {"include_usage": True}
     extra = settings.get("extra_body")
     if isinstance(extra, dict):

@@ -14,6 +14,7 @@ from ..._messages.parts import ModelResponsePart, TextPart, ThinkingPart, ToolCa
 from ..._usage import RequestUsage
 from ...providers._http import parse_json, sse_events
 from .._http_model import HTTPStreamedResponse, map_finish_reason
+from .request import REASONING_FIELDS
 
 if TYPE_CHECKING:
     from ..._messages.events import ModelResponseStreamEvent
@@ -48,6 +49,15 @@ def _timestamp(raw: Any) -> datetime:
     return datetime.fromtimestamp(raw, tz=UTC) if isinstance(raw, int | float) else now_utc()
 
 
+def _reasoning(message: dict[str, Any]) -> tuple[str | None, str]:
+    """The reasoning field a message or delta carries, and its text (``(None, "")`` if none)."""
+    for field in REASONING_FIELDS:
+        value = message.get(field)
+        if isinstance(value, str) and value:
+            return field, value
+    return None, ""
+
+
 def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> ModelResponse:
     """A complete chat-completions response as a :class:`ModelResponse`."""
     provider_name, provider_url = provider.name, provider.base_url
@@ -55,9 +65,9 @@ def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> Mod
         choice = data["choices"][0]
         message = choice["message"]
         parts: list[ModelResponsePart] = []
-        reasoning = message.get("reasoning_content") or message.get("reasoning")
-        if isinstance(reasoning, str) and reasoning:
-            parts.append(ThinkingPart(reasoning))
+        field, reasoning = _reasoning(message)
+        if field is not None:
+            parts.append(ThinkingPart(reasoning, id=field, provider_name=provider_name))
         if isinstance(message.get("content"), str) and message["content"]:
             parts.append(TextPart(message["content"]))
         for call in message.get("tool_calls") or ():
@@ -133,9 +143,11 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
         parts = self._parts_manager
         for choice in chunk.get("choices") or ():
             delta = choice.get("delta") or {}
-            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
-            if reasoning:
-                event = parts.handle_thinking_delta(vendor_part_id="reasoning", content=reasoning)
+            field, reasoning = _reasoning(delta)
+            if field is not None:
+                event = parts.handle_thinking_delta(
+                    vendor_part_id="reasoning", content=reasoning, id=field, provider_name=self._provider.name
+                )
                 if event is not None:
                     events.append(event)
             if delta.get("content"):
