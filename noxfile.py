@@ -17,7 +17,7 @@ PYTHON = None  # the interpreter nox itself runs on (>= 3.11)
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite (no network: only servers the tests start on 127.0.0.1)."""
-    session.install("-e", ".[tests]")
+    session.install("-e", ".[dev]")  # the pytest plugin's dependencies, hypothesis, and the docs toolchain
     session.run("pytest", *session.posargs)
 
 

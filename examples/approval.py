@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 
 from trio_agent import Agent, DeferredToolRequests, DeferredToolResults, RunContext, ToolApproved, ToolDenied
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
@@ -133,7 +133,7 @@ def cli(argv: list[str] | None = None) -> None:
         "prompt", nargs="?", default="Free up space in /tmp/build: delete the logs and temp files."
     )
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.prompt)
+    run(main, args.model, scripted_model, args.prompt)
 
 
 if __name__ == "__main__":

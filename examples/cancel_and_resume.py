@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 
 from trio_agent import Agent, AgentRun, AgentRunResult, CallToolsNode, ModelRequestNode, RunCancelled, RunContext
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
@@ -129,7 +129,7 @@ def cli(argv: list[str] | None = None) -> None:
     args_parser = parser(__doc__)
     args_parser.add_argument("--chapter-seconds", type=float, default=1.0, help="how long reading a chapter takes")
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.chapter_seconds)
+    run(main, args.model, scripted_model, args.chapter_seconds)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import sys
 
 import trio
 from _common import parser as example_parser
-from _common import pick_model
+from _common import run
 
 from trio_agent import CallToolsNode, End, ModelRequestNode
 from trio_agent._cli.demo import DEMO_FOLLOW_UP, DEMO_PROMPT, build_agent, scripted_model, scripted_travel_model
@@ -72,11 +72,10 @@ def cli(argv: list[str] | None = None) -> None:
     parser.add_argument("prompt", nargs="?", default=DEMO_PROMPT)
     parser.add_argument("--no-follow-up", action="store_true", help="don't enqueue the follow-up question")
     args = parser.parse_args(argv)
-    model = pick_model(args.model, scripted_model)
     follow_up = None if args.no_follow_up else DEMO_FOLLOW_UP
     if re.search(r"umbrella", args.prompt, re.IGNORECASE):
         follow_up = None
-    trio.run(main, args.prompt, model, follow_up)
+    run(lambda model: main(args.prompt, model, follow_up), args.model, scripted_model)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import re
 import sys
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 from pydantic import BaseModel, Field
 
 from trio_agent import Agent, ModelRetry, RunContext
@@ -92,7 +92,7 @@ def cli(argv: list[str] | None = None) -> None:
     args_parser = parser(__doc__)
     args_parser.add_argument("--text", default=TEXT, help="the text to extract people from")
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.text)
+    run(main, args.model, scripted_model, args.text)
 
 
 if __name__ == "__main__":

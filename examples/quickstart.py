@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 from pydantic import BaseModel, Field
 
 from trio_agent import Agent
@@ -89,7 +89,7 @@ def cli(argv: list[str] | None = None) -> None:
     args_parser = parser(__doc__)
     args_parser.add_argument("question", nargs="?", default="How many people live in Tokyo?")
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.question)
+    run(main, args.model, scripted_model, args.question)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 
 from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart
@@ -100,7 +100,7 @@ async def main(model: Model, lines: Sequence[str] | None = None) -> list[str]:
 
 def cli(argv: list[str] | None = None) -> None:
     args = parser(__doc__).parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model))
+    run(main, args.model, scripted_model)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 from pydantic import BaseModel
 
 from trio_agent import Agent, AgentRunResultEvent
@@ -138,7 +138,7 @@ def cli(argv: list[str] | None = None) -> None:
     args_parser = parser(__doc__)
     args_parser.add_argument("--runs", type=int, default=100, help="how many tickets (concurrent runs)")
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.runs)
+    run(main, args.model, scripted_model, args.runs)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import threading
 import time
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 
 from trio_agent import Agent, RunContext
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
@@ -112,7 +112,7 @@ def cli(argv: list[str] | None = None) -> None:
     args_parser.add_argument("prompt", nargs="?", default="What is the weather like in London and in Paris?")
     args_parser.add_argument("--units", choices=["metric", "imperial"], default="metric")
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.prompt, Deps(units=args.units))
+    run(main, args.model, scripted_model, args.prompt, Deps(units=args.units))
 
 
 if __name__ == "__main__":

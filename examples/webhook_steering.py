@@ -17,7 +17,7 @@ import sys
 import threading
 
 import trio
-from _common import parser, pick_model
+from _common import parser, run
 
 from trio_agent import Agent, AgentRun, CallToolsNode, ModelRequestNode, RunContext, UserError
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
@@ -119,7 +119,7 @@ def cli(argv: list[str] | None = None) -> None:
     args_parser = parser(__doc__)
     args_parser.add_argument("--step-seconds", type=float, default=1.0, help="how long each release step takes")
     args = args_parser.parse_args(argv)
-    trio.run(main, pick_model(args.model, scripted_model), args.step_seconds)
+    run(main, args.model, scripted_model, args.step_seconds)
 
 
 if __name__ == "__main__":

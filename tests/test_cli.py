@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -309,3 +310,161 @@ async def test_sigint_in_chat_cancels_the_reply_and_at_the_prompt_exits() -> Non
     stderr = await read_to_end(child.process.stderr)  # all of it: a traceback comes last
     assert b"Traceback" not in stderr
     assert stderr.strip() == b"", stderr
+
+
+# -- usage errors, failed runs as JSON, what the scripted model does not know ------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--json", "evnts", "Weather in Paris?"],
+        ["--json=evnts", "Weather in Paris?"],
+        ["--json", "Events", "chat"],
+        ["--json", "results"],
+    ],
+)
+async def test_an_unknown_json_mode_is_a_usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        await main_async(argv)
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("usage: trio-agent")
+    assert "trio-agent: error: argument --json: invalid choice: " in err
+    assert re.search(r"\(choose from '?result'?, '?events'?\)", err)  # (quoted before Python 3.12.8)
+
+
+async def test_json_followed_by_the_words_of_a_prompt_is_still_a_prompt(
+    autojump_clock: trio.abc.Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await main_async(["--json", "weather", "in", "London?"]) == 0
+    assert json.loads(capsys.readouterr().out)["output"] == "London: overcast, 11°C (12:00 local time)."
+
+
+@pytest.fixture
+def flaky_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's default model, except that a prompt containing 'fail' fails with a 503 (after its first word)."""
+    from trio_agent._cli import demo
+    from trio_agent.exceptions import ModelHTTPError
+    from trio_agent.models.function import FunctionModel
+
+    def latest_prompt(messages: list[Any]) -> str:
+        parts = [p for m in messages if isinstance(m, ModelRequest) for p in m.parts if p.part_kind == "user-prompt"]
+        return str(parts[-1].content)
+
+    async def respond(messages: list[Any], info: Any) -> Any:
+        return await demo.scripted_travel_model(messages, info)
+
+    async def stream(messages: list[Any], info: Any) -> Any:
+        if "fail" in latest_prompt(messages):
+            yield "Let me "
+            raise ModelHTTPError(503, "flaky-model", {"error": {"message": "overloaded"}})
+        async for item in demo.scripted_travel_stream(messages, info):
+            yield item
+
+    monkeypatch.setattr(demo, "default_model", lambda: FunctionModel(respond, stream_function=stream))
+
+
+FAILED_503 = {
+    "type": "ModelHTTPError",
+    "message": "status_code: 503, model_name: flaky-model, body: {'error': {'message': 'overloaded'}}",
+}
+
+
+@pytest.mark.usefixtures("flaky_model")
+async def test_json_chat_reports_a_failed_turn_as_one_json_line_and_exits_non_zero(
+    autojump_clock: trio.abc.Clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scripted_input(monkeypatch, ["Weather in Paris?", "This will fail", "Should I pack an umbrella?"])
+    assert await main_async(["--json", "chat"]) == 1
+    out, err = capsys.readouterr()
+    first, failed, third = (json.loads(line) for line in out.splitlines())
+    assert first["output"] == "Paris: light rain, 14°C (13:00 local time)."
+    assert failed == {"error": FAILED_503}
+    assert third["output"] == "Yes, pack an umbrella for Paris."  # the chat went on without the failed turn
+    assert "fail" not in json.dumps(third["messages"])
+    assert "error" not in err
+
+
+@pytest.mark.usefixtures("flaky_model")
+async def test_json_events_chat_ends_a_failed_turn_with_an_error_line(
+    autojump_clock: trio.abc.Clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scripted_input(monkeypatch, ["This will fail", "Weather in Tokyo?"])
+    assert await main_async(["--json", "events", "chat"]) == 1
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    kinds = [event["event_kind"] for event in events]
+    assert kinds.count("agent_run_error") == 1
+    failed = events[kinds.index("agent_run_error")]
+    assert failed == {"event_kind": "agent_run_error", "error": FAILED_503}
+    assert kinds[: kinds.index("agent_run_error")] == ["part_start", "final_result"]  # what streamed before it
+    assert kinds[-1] == "agent_run_result"
+    assert events[-1]["output"] == "Tokyo: sunny, 22°C (21:00 local time)."
+
+
+@pytest.mark.usefixtures("flaky_model")
+async def test_json_one_shot_failure_is_a_json_line_with_status_1(
+    autojump_clock: trio.abc.Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await main_async(["--json", "fail", "now"]) == 1
+    out, err = capsys.readouterr()
+    assert [json.loads(line) for line in out.splitlines()] == [{"error": FAILED_503}]
+    assert err == ""
+
+
+@pytest.mark.usefixtures("flaky_model")
+async def test_live_chat_shows_a_failed_turn_and_exits_1(
+    autojump_clock: trio.abc.Clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scripted_input(monkeypatch, ["This will fail", "Weather in Sydney?", "/exit"])
+    console = plain_console()
+    assert await main_async([], console=console) == 1
+    assert "Sydney: windy, 24°C (23:00 local time)." in console.file.getvalue()
+    assert capsys.readouterr().err.strip() == f"error: ModelHTTPError: {FAILED_503['message']}"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        ("Weather in Berlin?", "I have no weather data for Berlin; I know Paris, Tokyo, London, New York and Sydney."),
+        (
+            "Weather in Paris and Berlin?",
+            "Paris: light rain, 14°C (13:00 local time). I have no weather data for Berlin.",
+        ),
+        (
+            "Is it warm in Rio de Janeiro or Cape Town?",
+            "I have no weather data for Rio de Janeiro or Cape Town; I know Paris, Tokyo, London, New York and Sydney.",
+        ),
+        ("Hello there", "Which city? I have weather data for Paris, Tokyo, London, New York and Sydney."),
+    ],
+)
+async def test_the_scripted_model_says_which_cities_it_does_not_know(
+    prompt: str, answer: str, autojump_clock: trio.abc.Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await main_async(["--json", prompt]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["output"] == answer
+    messages = ModelMessagesTypeAdapter.validate_python(result["messages"])
+    called = {part.tool_name for message in messages for part in message.parts if part.part_kind == "tool-call"}
+    assert called == ({"get_weather", "get_local_time"} if "Paris" in prompt else set())
+
+
+async def test_the_demo_tools_say_when_they_have_no_data(autojump_clock: trio.abc.Clock) -> None:
+    """A real model may ask the tools about any city: they say when they have no data, not made-up weather."""
+    from trio_agent._cli.demo import build_agent
+    from trio_agent.messages import ModelResponse, TextPart, ToolCallPart, ToolReturnPart
+    from trio_agent.models.function import FunctionModel
+
+    def model(messages: list[Any], info: Any) -> ModelResponse:
+        returns = [p.model_response_str() for m in messages for p in m.parts if isinstance(p, ToolReturnPart)]
+        if returns:
+            return ModelResponse(parts=[TextPart(" | ".join(returns))])
+        calls = [ToolCallPart("get_weather", {"city": "Berlin"}), ToolCallPart("get_local_time", {"city": "Berlin"})]
+        return ModelResponse(parts=calls)
+
+    result = await build_agent(FunctionModel(model)).run("Weather in Berlin?")
+    known = "known cities: Paris, Tokyo, London, New York and Sydney"
+    assert result.output == (
+        f'{{"city": "Berlin", "error": "no forecast for Berlin; {known}"}} | no time zone data for Berlin; {known}'
+    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -13,6 +15,8 @@ from typing import Any
 import pytest
 import trio
 import trio.testing
+
+from trio_agent.testing import ErrorReply, FakeLLMServer
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 if str(EXAMPLES) not in sys.path:
@@ -325,3 +329,66 @@ async def test_cancel_and_resume_loses_nothing_and_repeats_nothing(
 def test_cancel_and_resume_cli(offline: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     load("cancel_and_resume").cli(["--chapter-seconds", "0.5"])
     assert "chapters read: [1, 2, 3, 4]; full history: 10 messages" in unstamped(capsys.readouterr().out)[-1]
+
+
+# -- errors a user can fix: one line, like the command line ---------------------------------------------
+
+EXAMPLE_NAMES = sorted(path.stem for path in EXAMPLES.glob("*.py") if not path.stem.startswith("_"))
+
+
+def cli_error_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """The exit status and stderr of the ``trio-agent`` command for ``argv``."""
+    from trio_agent._cli.main import main as cli_main
+
+    status = cli_main(argv)
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("model", ["nope:x", "openai:gpt-4o", "anthropic:claude-sonnet-4-5", "gpt-4o"])
+def test_a_bad_model_or_a_missing_key_is_the_clis_one_line_error(
+    name: str, model: str, offline: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, expected = cli_error_line(["--model", model, "hi"], capsys)
+    assert status == 2
+    assert expected.startswith("error: UserError: ")
+    assert expected.count("\n") == 1
+    with pytest.raises(SystemExit) as caught:
+        load(name).cli(["--model", model])
+    assert caught.value.code == 2
+    assert capsys.readouterr() == ("", expected)
+
+
+def test_an_example_run_as_a_script_exits_2_without_a_traceback() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py"), "--model", "openai:gpt-4o"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "error: UserError: No API key for 'openai': set the `OPENAI_API_KEY` environment variable.\n"
+    )
+
+
+async def test_a_key_the_provider_refuses_is_one_line_with_status_1(fake_llm_server: FakeLLMServer) -> None:
+    fake_llm_server.script(ErrorReply(401, {"error": {"message": "Incorrect API key provided"}}))
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env |= {"OPENAI_API_KEY": "sk-wrong", "OPENAI_BASE_URL": fake_llm_server.base_url_openai}
+    done = await trio.run_process(
+        [sys.executable, str(EXAMPLES / "quickstart.py"), "--model", "openai:gpt-4o"],
+        capture_stdout=True,
+        capture_stderr=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout.decode() == "user: How many people live in Tokyo?\n"
+    assert done.stderr.decode() == (
+        "error: ModelHTTPError: status_code: 401, model_name: gpt-4o, "
+        "body: {'error': {'message': 'Incorrect API key provided'}}\n"
+    )

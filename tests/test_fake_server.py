@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
 import trio
 from httpx_sse import aconnect_sse
+from pydantic import BaseModel, Field
 
+from trio_agent import Agent
 from trio_agent.testing import (
     DropReply,
     ErrorReply,
@@ -292,3 +294,94 @@ async def test_cancelling_the_server_closes_listener_and_connections() -> None:
         assert server.open_connections == 0
         with pytest.raises(httpx.TransportError):
             await client.post(f"{server.base_url_openai}/chat/completions", json=chat())
+
+
+# -- unscripted conversations: every turn, structured output, arguments that validate -------------------
+
+
+async def test_openai_default_counts_tool_calls_per_user_turn(fake_llm_server: FakeLLMServer) -> None:
+    tools = [*OPENAI_TOOLS, {"type": "function", "function": {"name": "final_result", "parameters": {}}}]
+    first_turn = [
+        *USER,
+        {"role": "assistant", "content": None, "tool_calls": [call("c1", "weather"), call("c2", "final_result")]},
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+        {"role": "tool", "tool_call_id": "c2", "content": "Final result processed."},
+    ]
+    second_turn = [*first_turn, {"role": "user", "content": "and tomorrow?"}]
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+        again = (await client.post("/chat/completions", json=chat(tools=tools, messages=second_turn))).json()
+        then = [*second_turn, {"role": "assistant", "content": None, "tool_calls": [call("c3", "weather")]}]
+        then.append({"role": "tool", "tool_call_id": "c3", "content": "rain"})
+        output = (await client.post("/chat/completions", json=chat(tools=tools, messages=then))).json()
+    assert again["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "weather"
+    assert output["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "final_result"
+
+
+def call(call_id: str, name: str) -> dict[str, Any]:
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": "{}"}}
+
+
+async def test_anthropic_default_counts_tool_calls_per_user_turn(fake_llm_server: FakeLLMServer) -> None:
+    use = {"type": "tool_use", "id": "toolu_1", "name": "weather", "input": {}}
+    result = {"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny"}
+    answer = {"type": "text", "text": "done"}
+    messages = [
+        *USER,
+        {"role": "assistant", "content": [use]},
+        {"role": "user", "content": [result]},  # tool results are not a new turn...
+        {"role": "assistant", "content": [answer]},
+        {"role": "user", "content": [{"type": "text", "text": "and tomorrow?"}]},  # ...a prompt is
+    ]
+    body = {"model": "claude-test", "max_tokens": 100, "tools": ANTHROPIC_TOOLS}
+    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
+        in_turn = (await client.post("/v1/messages", json={**body, "messages": messages[:3]})).json()
+        next_turn = (await client.post("/v1/messages", json={**body, "messages": messages})).json()
+    assert in_turn["content"] == [answer]
+    assert next_turn["content"][0]["name"] == "weather"
+
+
+class Address(BaseModel):
+    street: str = Field(min_length=3)
+    country: Literal["FR", "JP"]
+
+
+class Person(BaseModel):
+    name: str = Field(min_length=2, max_length=20)
+    age: int = Field(ge=18, le=130)
+    score: float = Field(gt=0.5)
+    tags: list[str] = Field(min_length=2)
+    address: Address
+    nickname: str | None
+    email: str = Field(default="x@example.org", pattern=r"^\S+@\S+$")  # not required: left out
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_structured_conversation_goes_on_turn_after_turn(
+    fake_llm_server: FakeLLMServer, kind: str, stream: bool
+) -> None:
+    model = fake_llm_server.openai_model() if kind == "openai" else fake_llm_server.anthropic_model()
+    agent = Agent(model, output_type=Person)
+    looked_up: list[str] = []
+
+    @agent.tool_plain
+    def lookup(name: str) -> str:
+        """Look a person up."""
+        looked_up.append(name)
+        return "found"
+
+    history: list[Any] = []
+    for turn in range(3):
+        if stream:
+            async with agent.run_stream(f"turn {turn}", message_history=history) as result:
+                person = await result.get_output()
+            assert result.result is not None
+            history = result.result.all_messages()
+        else:
+            run = await agent.run(f"turn {turn}", message_history=history)
+            person, history = run.output, run.all_messages()
+        assert isinstance(person, Person)
+        assert (person.age, person.address.country, len(person.tags)) == (18, "FR", 2)
+    assert len(looked_up) == 3  # each turn looks the person up, then answers with the output tool
+    calls = [p.tool_name for m in history for p in m.parts if p.part_kind == "tool-call"]
+    assert calls == ["lookup", "final_result"] * 3

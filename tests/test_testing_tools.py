@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
+from typing import Annotated, Any, Literal
+
 import pytest
+from pydantic import BaseModel, Field
 
 from trio_agent import Agent, ModelHTTPError, UserError
 from trio_agent import models as models_module
 from trio_agent.models.test import TestModel
 from trio_agent.providers import RetryPolicy
 from trio_agent.testing import ErrorReply, FakeLLMServer, block_model_requests
+from trio_agent.testing._schema_values import example_arguments
 
 
 @pytest.mark.parametrize("kind", ["openai", "anthropic"])
@@ -58,3 +64,38 @@ async def test_the_context_manager_restores_the_flag(fake_llm_server: FakeLLMSer
     assert fake_llm_server.requests == []
     assert models_module.ALLOW_MODEL_REQUESTS is True
     assert (await agent.run("hi")).output == "done"
+
+
+# -- the fake server's made-up tool arguments validate --------------------------------------------------
+
+
+class Leaf(BaseModel):
+    kind: Literal["leaf"]
+    weight: Annotated[float, Field(lt=0)]
+
+
+class Branch(BaseModel):
+    kind: Literal["branch"]
+    children: list[Branch | Leaf] = Field(min_length=1)
+
+
+class Everything(BaseModel):
+    when: datetime.datetime
+    day: datetime.date
+    ident: uuid.UUID
+    pair: tuple[int, str]
+    distinct: set[Annotated[int, Field(ge=3)]] = Field(min_length=3)
+    counts: dict[str, int]
+    step: Annotated[int, Field(multiple_of=5, gt=7, le=100)]
+    ratio: Annotated[float, Field(gt=0, lt=1)]
+    tree: Annotated[Branch | Leaf, Field(discriminator="kind")]
+    maybe: int | None
+    words: Annotated[list[Annotated[str, Field(min_length=4, max_length=4)]], Field(min_length=2)]
+    anything: Any
+
+
+@pytest.mark.parametrize("output_type", [Everything, Branch, Leaf])
+def test_made_up_arguments_validate_against_the_schema(output_type: type[BaseModel]) -> None:
+    arguments = example_arguments(output_type.model_json_schema())
+    output_type.model_validate(arguments)
+    assert example_arguments({"type": "object", "properties": {"a": {"type": "string"}}}) == {}  # only required

@@ -27,9 +27,11 @@ async def test_sync_tools_use_their_own_limiter_not_trios_default() -> None:
     seen: list[tuple[int, int, float]] = []
 
     agent = Agent(scripted_model([ToolCallPart("look", {}, "c1")], [TextPart("done")]))
+    looked = threading.Event()
 
     @agent.tool_plain
     def look() -> str:
+        looked.wait(10)  # (until `watch` has looked: a tool that returned at once would race it)
         return "ok"
 
     async def watch() -> None:
@@ -42,6 +44,7 @@ async def test_sync_tools_use_their_own_limiter_not_trios_default() -> None:
                 limiter.total_tokens,
             )
         )
+        looked.set()
 
     async with trio.open_nursery() as nursery:
         nursery.start_soon(watch)

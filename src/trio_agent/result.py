@@ -3,5 +3,6 @@
 from ._engine.nodes import FinalResult as FinalResult
 from ._engine.sinks import EventStream as EventStream
 from ._engine.streamed_run import StreamedRunResult as StreamedRunResult
+from ._engine.streamed_run_sync import StreamedRunResultSync as StreamedRunResultSync
 
-__all__ = ["EventStream", "FinalResult", "StreamedRunResult"]
+__all__ = ["EventStream", "FinalResult", "StreamedRunResult", "StreamedRunResultSync"]

@@ -34,7 +34,7 @@ from .._messages.parts import RetryPromptPart, TextPart
 if TYPE_CHECKING:
     from .._engine.result import AgentRunResult
 
-__all__ = ["JsonEventsView", "JsonResultView", "LiveView", "View", "result_json"]
+__all__ = ["JsonEventsView", "JsonResultView", "LiveView", "View", "error_json", "result_json"]
 
 
 class View:
@@ -72,31 +72,51 @@ def result_json(result: AgentRunResult[Any]) -> dict[str, Any]:
     }
 
 
+def error_json(exc: BaseException) -> dict[str, str]:
+    """A failed run's error, as JSON-ready data: the exception's class name and its message."""
+    return {"type": type(exc).__name__, "message": str(exc)}
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, ensure_ascii=False), flush=True)
+
+
 class JsonResultView(View):
-    """``--json``: one JSON object per run, on one line, when it ends."""
+    """``--json``: one JSON object per run, on one line, when it ends: its result, ``{"cancelled": true}``, or
+    ``{"error": {"type": ..., "message": ...}}``."""
 
     def finish(self, result: AgentRunResult[Any]) -> None:
-        print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
+        _print_json(result_json(result))
 
     def cancelled(self) -> None:
-        print(json.dumps({"cancelled": True}), flush=True)
+        _print_json({"cancelled": True})
+
+    def error(self, exc: BaseException) -> None:
+        _print_json({"error": error_json(exc)})
 
 
 _EVENTS: TypeAdapter[Any] = TypeAdapter(AgentStreamEvent)
 
 
 class JsonEventsView(View):
-    """``--json events``: each event as a JSON line as it happens; the last is ``agent_run_result``."""
+    """``--json events``: each event as a JSON line as it happens; the last is ``agent_run_result``, or
+    ``cancelled``, or ``agent_run_error`` (``{"event_kind": "agent_run_error", "error": {"type": ..., "message":
+    ...}}``, written when the error reaches the command, whether or not the run had started)."""
 
     def event(self, event: Any) -> None:
-        if getattr(event, "event_kind", None) == "agent_run_result":
-            line = json.dumps({"event_kind": "agent_run_result", **result_json(event.result)}, ensure_ascii=False)
+        kind = getattr(event, "event_kind", None)
+        if kind == "agent_run_error":
+            return  # its exception is not JSON: ``cancelled`` or ``error`` ends the run's lines
+        if kind == "agent_run_result":
+            _print_json({"event_kind": "agent_run_result", **result_json(event.result)})
         else:
-            line = _EVENTS.dump_json(event).decode()
-        print(line, flush=True)
+            print(_EVENTS.dump_json(event).decode(), flush=True)
 
     def cancelled(self) -> None:
-        print(json.dumps({"event_kind": "cancelled"}), flush=True)
+        _print_json({"event_kind": "cancelled"})
+
+    def error(self, exc: BaseException) -> None:
+        _print_json({"event_kind": "agent_run_error", "error": error_json(exc)})
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -188,6 +208,8 @@ class LiveView(View):
 
     def finish(self, result: AgentRunResult[Any]) -> None:
         self._end_text()
+        if not isinstance(result.output, str):  # structured output: it was not streamed as text
+            self.console.print(Text(json.dumps(to_jsonable_python(result.output), ensure_ascii=False, indent=2)))
         usage = result.usage()
         tokens = f" · {usage.input_tokens} tokens in, {usage.output_tokens} out" if usage.has_values() else ""
         self._dim(f"{_count(usage.requests, 'request')} · {_count(usage.tool_calls, 'tool call')}{tokens}")

@@ -4,38 +4,31 @@
 inside a running trio loop. rich is imported only when a command runs (by :mod:`.display`), never by
 ``import trio_agent``.
 
-Ctrl-C: a task listens for SIGINT (``trio.open_signal_receiver``) and cancels the innermost active cancel scope
-of an :class:`Interrupter`: the current run's, else the session's. So in a chat, Ctrl-C during a reply cancels
-that reply only (the conversation keeps the turns that completed), and Ctrl-C at the prompt leaves; a one-shot
-run that is interrupted exits with status 130.
+Ctrl-C is trio cancellation (see :mod:`.chat`): in a chat, Ctrl-C during a reply cancels that reply only, and
+Ctrl-C at the prompt leaves; a one-shot run that is interrupted exits with status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import os
-import signal
 import sys
 from collections.abc import Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import trio
 
 from .._exception_groups import collapse, unwrapping_groups
+from .chat import INTERRUPTED, Interrupter, chat, report, run_turn
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .._agent.agent import Agent
-    from .._engine.result import AgentRunResult
-    from .._messages.messages import ModelMessage
     from .display import View
 
 __all__ = ["Interrupter", "main", "main_async", "run_turn"]
-
-INTERRUPTED = 130  # the shell's status for a process ended by SIGINT
 
 DESCRIPTION = """\
 Run a trio_agent agent from the command line, its answer streamed as it arrives.
@@ -60,128 +53,23 @@ output:
   --json events  one JSON line per event as it happens (part_start, part_delta, function_tool_call,
                  function_tool_result, ...), ending with {"event_kind": "agent_run_result", "output": ...,
                  "usage": ..., "messages": ...} (or {"event_kind": "cancelled"}).
+  A run that fails prints {"error": {"type": ..., "message": ...}} instead of its result (with --json events,
+  {"event_kind": "agent_run_error", "error": {...}} is its last line), on stdout too.
+  The word after --json is the mode only if it is one: --json Weather in Paris? is a prompt; a word that
+  looks like a misspelt mode (--json evnts) is an error: write --json=result PROMPT for such a prompt.
 
 chat:
   /exit or Ctrl-D leaves. Ctrl-C cancels the reply in progress (the conversation keeps the turns that
   completed); Ctrl-C at the prompt leaves. In one-shot mode Ctrl-C stops and exits with status 130.
+
+exit status:
+  0 success; 1 the run failed (a chat goes on after a failed turn, then exits with 1); 2 a usage error or
+  a model that cannot be used (unknown, or its API key is missing); 130 interrupted with Ctrl-C.
 """
 
 JSON_MODES = ("result", "events")
-EXIT_COMMANDS = ("/exit", "/quit")
-
-
-class Interrupter:
-    """Ctrl-C, as trio cancellation: :meth:`interrupt` cancels the innermost :meth:`scope` not yet cancelled
-    (so repeated Ctrl-Cs escalate outwards). :meth:`watch_signals` calls it for every SIGINT."""
-
-    def __init__(self) -> None:
-        self.scopes: list[trio.CancelScope] = []
-        self.input_abandoned = False
-        """Set when Ctrl-C left a worker thread blocked in ``input()`` (see :func:`main`)."""
-
-    def scope(self) -> _Scope:
-        """A cancel scope that Ctrl-C cancels while it is the innermost one (``with interrupter.scope():``)."""
-        return _Scope(self.scopes)
-
-    def interrupt(self) -> None:
-        for scope in reversed(self.scopes):
-            if not scope.cancel_called:
-                scope.cancel()
-                return
-
-    async def watch_signals(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        with trio.open_signal_receiver(signal.SIGINT) as signals:
-            task_status.started()
-            async for _ in signals:
-                self.interrupt()
-
-
-class _Scope:
-    """A ``trio.CancelScope`` listed in ``scopes`` while it is entered."""
-
-    def __init__(self, scopes: list[trio.CancelScope]) -> None:
-        self._scopes = scopes
-        self._scope = trio.CancelScope()
-
-    def __enter__(self) -> trio.CancelScope:
-        self._scopes.append(self._scope)
-        return self._scope.__enter__()
-
-    def __exit__(self, etype: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> bool:
-        self._scopes.remove(self._scope)
-        return self._scope.__exit__(etype, exc, tb)
-
-
-async def run_turn(
-    agent: Agent[None, str],
-    prompt: str,
-    history: Sequence[ModelMessage],
-    view: View,
-    interrupter: Interrupter,
-    follow_up: str | None = None,
-) -> AgentRunResult[str] | None:
-    """Run ``prompt`` after ``history``, showing its events on ``view`` as they happen.
-
-    Returns the result, or ``None`` if the run was interrupted (the view was told). Raises what the run raised.
-    ``follow_up`` is enqueued to be answered before the run ends (the demo's steering).
-    """
-    send, receive = trio.open_memory_channel[Any](64)
-
-    async def show() -> None:
-        async with receive:
-            async for event in receive:
-                view.event(event)
-
-    result: AgentRunResult[str] | None = None
-    with interrupter.scope() as scope:
-        async with unwrapping_groups(), trio.open_nursery() as nursery:
-            nursery.start_soon(show)
-            async with agent.iter(prompt, message_history=history, event_channel=send) as run:
-                if follow_up:
-                    run.enqueue(follow_up, priority="when_idle")
-                async for _node in run:
-                    pass
-            result = run.result
-    if scope.cancelled_caught or result is None:
-        view.cancelled()
-        return None
-    view.finish(result)
-    return result
-
-
-async def chat(agent: Agent[None, str], view: View, interrupter: Interrupter, input_prompt: str) -> int:
-    """Read prompts with ``input`` (in a worker thread) until ``/exit``, EOF or Ctrl-C at the prompt."""
-    history: list[ModelMessage] = []
-    with interrupter.scope():
-        while True:
-            interrupter.input_abandoned = True  # unless the read below returns
-            try:
-                line = await trio.to_thread.run_sync(input, input_prompt, abandon_on_cancel=True)
-            except EOFError:
-                interrupter.input_abandoned = False
-                sys.stderr.write("\n")
-                return 0
-            interrupter.input_abandoned = False
-            line = line.strip()
-            if line in EXIT_COMMANDS:
-                return 0
-            if not line:
-                continue
-            try:
-                result = await run_turn(agent, line, history, view, interrupter)
-            except Exception as exc:
-                _report(view, exc)  # the conversation goes on without the failed turn
-                continue
-            if result is not None:
-                history = result.all_messages()
-    sys.stderr.write("\n")
-    return INTERRUPTED
-
-
-def _report(view: View, exc: Exception) -> None:
-    if isinstance(exc, BrokenPipeError):  # stdout was closed (``trio-agent ... | head``): nobody to tell
-        raise exc
-    view.error(exc)
+MISSPELT_MODE = 0.75
+"""How close (``difflib`` ratio) a word after ``--json`` must be to a mode to be taken for a misspelt mode."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -211,12 +99,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _normalise(argv: Sequence[str]) -> list[str]:
-    """A bare ``--json`` followed by the prompt means ``--json=result`` (argparse would take the prompt)."""
+    """Tell a ``--json`` mode from the start of a prompt (argparse alone would take any word as the mode).
+
+    The word after a bare ``--json`` is its mode when it is one (``--json events``), or when it looks like a
+    misspelt one (``--json evnts``: joined as ``--json=evnts``, which argparse refuses with a usage error);
+    otherwise it starts the prompt, and the mode is ``result``.
+    """
     out = list(argv)
     for i, arg in enumerate(out):
         if arg == "--":
             break
-        if arg == "--json" and (i + 1 == len(out) or out[i + 1] not in JSON_MODES):
+        if arg != "--json":
+            continue
+        word = out[i + 1] if i + 1 < len(out) else ""
+        if word in JSON_MODES:
+            continue
+        if difflib.get_close_matches(word.lower(), JSON_MODES, n=1, cutoff=MISSPELT_MODE):
+            out[i : i + 2] = [f"--json={word}"]
+        else:
             out[i] = "--json=result"
     return out
 
@@ -267,7 +167,7 @@ async def main_async(
                 try:
                     result = await run_turn(agent, prompt, [], view, interrupter, follow_up)
                 except Exception as exc:
-                    _report(view, exc)
+                    report(view, exc)
                     return 1
                 return 0 if result is not None else INTERRUPTED
             return INTERRUPTED

@@ -12,17 +12,17 @@ The offline models themselves are :class:`~trio_agent.models.test.TestModel` and
 """
 
 from ..models._model import block_model_requests as block_model_requests
-from ._fake_server import CutReply as CutReply
-from ._fake_server import DropReply as DropReply
-from ._fake_server import ErrorReply as ErrorReply
 from ._fake_server import FakeLLMServer as FakeLLMServer
-from ._fake_server import JSONReply as JSONReply
-from ._fake_server import RawReply as RawReply
-from ._fake_server import RecordedRequest as RecordedRequest
-from ._fake_server import Reply as Reply
-from ._fake_server import SSEReply as SSEReply
-from ._fake_server import StallReply as StallReply
-from ._fake_server import sse_event as sse_event
+from ._replies import CutReply as CutReply
+from ._replies import DropReply as DropReply
+from ._replies import ErrorReply as ErrorReply
+from ._replies import JSONReply as JSONReply
+from ._replies import RawReply as RawReply
+from ._replies import RecordedRequest as RecordedRequest
+from ._replies import Reply as Reply
+from ._replies import SSEReply as SSEReply
+from ._replies import StallReply as StallReply
+from ._replies import sse_event as sse_event
 
 __all__ = [
     "FakeLLMServer",

@@ -9,11 +9,11 @@ midway, timeouts, what your code sends over the wire::
         result = await agent.run("hi")                                # the 429, then the default reply
         assert fake_llm_server.requests[1].json["model"] == "gpt-4o"
 
-Scripted replies are consumed first in, first out, one per request to a known route. With an empty script
-the server answers deterministically: a call to the first offered tool the conversation has not called yet
-(with placeholder arguments for its required parameters), else the text ``"done"``, as JSON or as an SSE
-stream, whichever the request's ``stream`` flag asks for. So a run with tools calls each once, and a run
-with structured output ends by calling its output tool.
+Scripted replies (:mod:`._replies`) are consumed first in, first out, one per request to a known route. With
+an empty script the server answers deterministically (:mod:`._default_replies`): in each turn of the
+conversation it calls every offered tool once, with arguments that validate against the tool's schema, then
+answers ``"done"``, as JSON or as an SSE stream, whichever the request's ``stream`` flag asks for. So a run
+with tools calls each once, and a run with structured output ends by calling its output tool, turn after turn.
 
 Resource handling: :meth:`FakeLLMServer.serve` listens, and handles every connection, inside its own
 nursery; cancelling it closes the listener and every connection.
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -34,126 +33,23 @@ from ..models.anthropic import AnthropicModel
 from ..models.openai import OpenAIChatModel
 from ..providers.anthropic import AnthropicProvider
 from ..providers.openai import OpenAIProvider
+from ._default_replies import anthropic_default, openai_default
+from ._replies import (
+    CutReply,
+    DropReply,
+    ErrorReply,
+    JSONReply,
+    RawReply,
+    RecordedRequest,
+    Reply,
+    SSEReply,
+    StallReply,
+)
 
-__all__ = [
-    "CutReply",
-    "DropReply",
-    "ErrorReply",
-    "FakeLLMServer",
-    "JSONReply",
-    "RawReply",
-    "RecordedRequest",
-    "Reply",
-    "SSEReply",
-    "StallReply",
-    "sse_event",
-]
+__all__ = ["FakeLLMServer"]
 
 OPENAI_PATH = "/v1/chat/completions"
 ANTHROPIC_PATH = "/v1/messages"
-DEFAULT_TEXT = "done"
-INPUT_TOKENS = 10
-OUTPUT_TOKENS = 5
-CREATED = 1_700_000_000
-"""The fixed ``created`` timestamp of OpenAI replies (keeps replies deterministic)."""
-
-
-# -- replies -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class JSONReply:
-    """A JSON body with ``Content-Length``."""
-
-    body: dict[str, Any]
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class SSEReply:
-    """A ``text/event-stream`` body sent with chunked transfer encoding, one chunk per event.
-
-    A dict event is sent as ``data: <json>\\n\\n``; a str event is sent as is (so it must carry its own
-    framing, e.g. ``"event: ping\\ndata: {}\\n\\n"``). ``delay`` seconds pass between events. With
-    ``drop_after=k`` the connection is closed after k events, without the terminating chunk. ``terminator``
-    is a raw string sent after the events (e.g. ``"data: [DONE]\\n\\n"``); nothing is added otherwise.
-    """
-
-    events: list[str | dict[str, Any]]
-    headers: dict[str, str] = field(default_factory=dict)
-    status: int = 200
-    delay: float = 0.0
-    drop_after: int | None = None
-    terminator: str | None = None
-
-
-@dataclass
-class ErrorReply:
-    """An error status; a dict body is sent as JSON, a str body as plain text."""
-
-    status: int
-    body: str | dict[str, Any] = ""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class DropReply:
-    """Read the request, then close the connection without responding."""
-
-
-@dataclass
-class CutReply:
-    """Headers announcing ``content_length`` bytes (more than ``body`` by default), then ``body``, then a closed
-    connection: a reset in the middle of a non-streamed body."""
-
-    body: bytes
-    status: int = 200
-    content_length: int | None = None
-    content_type: str = "application/json"
-
-
-@dataclass
-class StallReply:
-    """Wait ``seconds`` (or until the client hangs up), then reply with ``{}``."""
-
-    seconds: float
-
-
-@dataclass
-class RawReply:
-    """Arbitrary bytes with the given content type and ``Content-Length``; ``headers`` are added, or override
-    the defaults (e.g. ``{"content-encoding": "gzip"}`` on a body that is not gzip)."""
-
-    status: int
-    body: bytes
-    content_type: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-Reply = JSONReply | SSEReply | ErrorReply | DropReply | StallReply | RawReply | CutReply
-
-
-@dataclass
-class RecordedRequest:
-    """One request as the server received it."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    json: Any
-    """The parsed body, or ``None`` if it was empty or not JSON."""
-    received_at: float = 0.0
-    """``trio.current_time()`` when the request was complete."""
-
-
-def sse_event(name: str, data: dict[str, Any]) -> str:
-    """A named SSE message (``event: <name>\\ndata: <json>\\n\\n``), as Anthropic sends them."""
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
-
-
-# -- the server ----------------------------------------------------------------------------------------
 
 
 class _Closed(Exception):
@@ -290,9 +186,9 @@ class FakeLLMServer:
         elif not isinstance(request.json, dict):
             reply = ErrorReply(400, {"error": {"message": "the body must be a JSON object"}})
         elif request.path == OPENAI_PATH:
-            reply = _openai_default(request.json, len(self.requests))
+            reply = openai_default(request.json, len(self.requests))
         else:
-            reply = _anthropic_default(request.json, len(self.requests))
+            reply = anthropic_default(request.json, len(self.requests))
         await self._send_reply(stream, conn, reply)
 
     async def _send_reply(self, stream: trio.SocketStream, conn: h11.Connection, reply: Reply) -> None:
@@ -365,120 +261,3 @@ async def _sleep_unless_closed(stream: trio.SocketStream, conn: h11.Connection, 
         while data := await stream.receive_some():
             conn.receive_data(data)  # a pipelined request: keep it for the next cycle
         raise _Closed
-
-
-# -- default replies -----------------------------------------------------------------------------------
-
-
-def _fill_arguments(schema: dict[str, Any] | None) -> dict[str, Any]:
-    """Placeholder values for the required properties of a JSON schema (unknown types are left out)."""
-    schema = schema or {}
-    placeholders = {"string": "a", "integer": 0, "number": 0, "boolean": False, "array": [], "object": {}}
-    args: dict[str, Any] = {}
-    for name in schema.get("required", []):
-        prop = schema.get("properties", {}).get(name, {})
-        if "enum" in prop:
-            args[name] = prop["enum"][0]
-        elif prop.get("type") in placeholders:
-            args[name] = placeholders[prop["type"]]
-    return args
-
-
-def _halves(text: str) -> list[str]:
-    middle = len(text) // 2
-    return [text[:middle], text[middle:]]
-
-
-def _openai_default(body: dict[str, Any], n: int) -> Reply:
-    called = {
-        call.get("function", {}).get("name")
-        for message in body.get("messages", [])
-        if message.get("role") == "assistant"
-        for call in message.get("tool_calls") or []
-    }
-    functions = [tool.get("function", {}) for tool in body.get("tools") or []]
-    function = next((f for f in functions if f.get("name") not in called), None)
-    call = None
-    if function is not None:
-        call = (f"call_{n}", function.get("name", ""), json.dumps(_fill_arguments(function.get("parameters"))))
-    usage = {
-        "prompt_tokens": INPUT_TOKENS,
-        "completion_tokens": OUTPUT_TOKENS,
-        "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
-    }
-    finish_reason = "tool_calls" if call else "stop"
-    envelope = {"id": f"chatcmpl-{n}", "created": CREATED, "model": body.get("model", "fake-model")}
-    if not body.get("stream"):
-        message: dict[str, Any] = {"role": "assistant", "content": None if call else DEFAULT_TEXT}
-        if call:
-            tool_call = {"id": call[0], "type": "function", "function": {"name": call[1], "arguments": call[2]}}
-            message["tool_calls"] = [tool_call]
-        choice = {"index": 0, "message": message, "finish_reason": finish_reason}
-        return JSONReply({**envelope, "object": "chat.completion", "choices": [choice], "usage": usage})
-
-    def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish}
-        return {**envelope, "object": "chat.completion.chunk", "choices": [choice]}
-
-    events: list[str | dict[str, Any]] = [chunk({"role": "assistant", "content": ""})]
-    if call:
-        start = {"index": 0, "id": call[0], "type": "function", "function": {"name": call[1], "arguments": ""}}
-        events.append(chunk({"tool_calls": [start]}))
-        events += [chunk({"tool_calls": [{"index": 0, "function": {"arguments": part}}]}) for part in _halves(call[2])]
-    else:
-        events += [chunk({"content": part}) for part in _halves(DEFAULT_TEXT)]
-    events.append(chunk({}, finish_reason))
-    if (body.get("stream_options") or {}).get("include_usage"):
-        events.append({**envelope, "object": "chat.completion.chunk", "choices": [], "usage": usage})
-    return SSEReply(events, terminator="data: [DONE]\n\n")
-
-
-def _anthropic_default(body: dict[str, Any], n: int) -> Reply:
-    called = {
-        block.get("name")
-        for message in body.get("messages", [])
-        if message.get("role") == "assistant" and isinstance(message.get("content"), list)
-        for block in message["content"]
-        if isinstance(block, dict) and block.get("type") == "tool_use"
-    }
-    tool = next((t for t in body.get("tools") or [] if t.get("name") not in called), None)
-    call = None
-    if tool is not None:
-        call = (f"toolu_{n}", tool.get("name", ""), _fill_arguments(tool.get("input_schema")))
-    stop_reason = "tool_use" if call else "end_turn"
-    message = {"id": f"msg_{n}", "type": "message", "role": "assistant", "model": body.get("model", "fake-model")}
-    if not body.get("stream"):
-        block = (
-            {"type": "tool_use", "id": call[0], "name": call[1], "input": call[2]}
-            if call
-            else {"type": "text", "text": DEFAULT_TEXT}
-        )
-        usage = {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS}
-        return JSONReply(
-            {**message, "content": [block], "stop_reason": stop_reason, "stop_sequence": None, "usage": usage}
-        )
-
-    if call:
-        block = {"type": "tool_use", "id": call[0], "name": call[1], "input": {}}
-        deltas = [{"type": "input_json_delta", "partial_json": part} for part in _halves(json.dumps(call[2]))]
-    else:
-        block = {"type": "text", "text": ""}
-        deltas = [{"type": "text_delta", "text": part} for part in _halves(DEFAULT_TEXT)]
-    start = {**message, "content": [], "stop_reason": None, "stop_sequence": None}
-    start["usage"] = {"input_tokens": INPUT_TOKENS, "output_tokens": 1}
-    events: list[str | dict[str, Any]] = [
-        sse_event("message_start", {"type": "message_start", "message": start}),
-        sse_event("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}),
-        *(sse_event("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": d}) for d in deltas),
-        sse_event("content_block_stop", {"type": "content_block_stop", "index": 0}),
-        sse_event(
-            "message_delta",
-            {
-                "type": "message_delta",
-                "delta": {"stop_reason": stop_reason, "stop_sequence": None},
-                "usage": {"output_tokens": OUTPUT_TOKENS},
-            },
-        ),
-        sse_event("message_stop", {"type": "message_stop"}),
-    ]
-    return SSEReply(events)
