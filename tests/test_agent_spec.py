@@ -36,7 +36,8 @@ async def test_changing_the_agent_compiles_a_new_spec_for_later_runs() -> None:
         return "And kind."
 
     assert agent._compiled() is not before
-    assert set(before.tools) == set()  # the old spec is immutable: runs already started keep seeing it
+    assert before.static_tools is not None  # the old spec is immutable: runs already started keep seeing it
+    assert set(before.static_tools) == set()
     await agent.run("b")
     assert [t.name for t in model.infos[1].function_tools] == ["lookup"]
     assert model.infos[1].instructions == "Be brief.\n\nAnd kind."
@@ -51,9 +52,10 @@ async def test_changing_the_agent_compiles_a_new_spec_for_later_runs() -> None:
 def test_a_spec_refuses_changes() -> None:
     spec = Agent(TestModel())._compiled()
     with pytest.raises(AttributeError):
-        spec.tools = {}  # type: ignore[misc]
+        spec.static_tools = {}  # type: ignore[misc]
+    assert spec.static_tools is not None
     with pytest.raises(TypeError):
-        spec.tools["x"] = None  # type: ignore[index]
+        spec.static_tools["x"] = None  # type: ignore[index]
 
 
 async def test_run_config_refuses_changes() -> None:

@@ -16,6 +16,7 @@ PUBLIC_MODULES = [
     "trio_agent.usage",
     "trio_agent.run",
     "trio_agent.tools",
+    "trio_agent.toolsets",
     "trio_agent.output",
     "trio_agent.exceptions",
     "trio_agent.settings",
@@ -121,3 +122,21 @@ def test_importing_the_package_leaves_pydantic_schema_machinery_to_first_use() -
     before, after = done.stdout.splitlines()
     assert before == "[]"
     assert "'pydantic.type_adapter'" in after  # built, and so loaded, by the first dump
+
+
+def test_reference_helpers_are_on_the_agent() -> None:
+    """Helpers ported from the reference API: ``Agent.<name>``, with the reference's parameters."""
+    import inspect
+
+    from trio_agent import Agent
+    from trio_agent.models.openai import OpenAIChatModel, OpenAIModel
+
+    for name in ("is_user_prompt_node", "is_model_request_node", "is_call_tools_node", "is_end_node"):
+        assert isinstance(inspect.getattr_static(Agent, name), staticmethod), name
+    for name in ("to_cli", "to_cli_sync"):
+        parameters = list(inspect.signature(getattr(Agent, name)).parameters)
+        assert parameters == ["self", "deps", "prog_name", "message_history", "model_settings", "usage_limits", "model"]
+    assert inspect.iscoroutinefunction(Agent.to_cli)
+    run_stream = inspect.signature(Agent.run_stream).parameters
+    assert inspect.signature(Agent.run_stream_sync).parameters.keys() == run_stream.keys()
+    assert issubclass(OpenAIModel, OpenAIChatModel)

@@ -17,12 +17,22 @@ from ._usage import RunUsage
 if TYPE_CHECKING:
     from ._engine.enqueue import EnqueueContent, PendingMessagePriority
     from ._engine.mailbox import Mailbox
+    from ._toolsets.host import ToolsetHost
     from .models import Model
     from .settings import ModelSettings
 
-__all__ = ["RunContext"]
+__all__ = ["RunContext", "ToolCallGuard"]
 
 DepsT = TypeVar("DepsT", default=None, covariant=True)
+
+
+class ToolCallGuard:
+    """Whether a tool call's contexts may still steer the run (set once the run abandons the call)."""
+
+    __slots__ = ("revoked",)
+
+    def __init__(self) -> None:
+        self.revoked: str | None = None
 
 
 @dataclasses.dataclass(repr=False, eq=False, kw_only=True)
@@ -64,8 +74,19 @@ class RunContext(Generic[DepsT]):
     metadata: dict[str, Any] | None = None
     model_settings: ModelSettings | None = None
     _mailbox: Mailbox | None = dataclasses.field(default=None, repr=False)
-    _revoked: str | None = dataclasses.field(default=None, repr=False, compare=False)
-    """Why this context can no longer enqueue (its tool call was abandoned), if it cannot."""
+    _host: ToolsetHost | None = dataclasses.field(default=None, repr=False, compare=False)
+    """Where the run holds its toolsets open (in the context a run's toolsets are prepared with)."""
+    _call: ToolCallGuard | None = dataclasses.field(default=None, repr=False, compare=False)
+    """The tool call this context was made for (shared by the copies wrappers make of it), if any."""
+
+    def _abandon(self, what: str) -> None:
+        """The tool call this context was made for was abandoned (it ``what``: "timed out", "was cancelled"): the
+        context (and every copy of it) may live on in the call's thread, but can no longer steer the run."""
+        if self._call is not None and self._call.revoked is None:
+            self._call.revoked = (
+                f"`enqueue` was called from the call of tool {self.tool_name!r}, which {what}: the run no longer "
+                "waits for it, so nothing was enqueued."
+            )
 
     @property
     def last_attempt(self) -> bool:
@@ -74,8 +95,8 @@ class RunContext(Generic[DepsT]):
 
     def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
         """Enqueue content into this run, as :meth:`AgentRun.enqueue` does; safe from sync tools in threads."""
-        if self._revoked is not None:
-            raise UserError(self._revoked)
+        if self._call is not None and self._call.revoked is not None:
+            raise UserError(self._call.revoked)
         if self._mailbox is None:
             raise UserError(
                 "`enqueue` is only available during an agent run (from tools, capability hooks, or "

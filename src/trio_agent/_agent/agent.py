@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
 from types import MappingProxyType, NoneType
-from typing import Any, Concatenate, overload
+from typing import Any, Concatenate, Self, overload
 
 import trio
 from typing_extensions import ParamSpec, TypeVar
@@ -29,6 +29,10 @@ from .._settings import ModelSettings
 from .._system_prompts import SystemPromptFunc, SystemPromptRunner
 from .._tools.docstrings import DocstringFormat
 from .._tools.tool import Tool, ToolPrepareFunc
+from .._toolsets.abstract import AbstractToolset
+from .._toolsets.combined import CombinedToolset
+from .._toolsets.dynamic import DynamicToolset, ToolsetFunc
+from .._toolsets.function import AgentFunctionToolset
 from ..models import KnownModelName, Model, infer_model
 from .abstract import AbstractAgent
 
@@ -50,6 +54,7 @@ class _Override:
     deps: Any | NotSet = NOT_SET
     model: Model | NotSet = NOT_SET
     tools: Sequence[Tool[Any] | Callable[..., Any]] | NotSet = NOT_SET
+    toolsets: Sequence[AbstractToolset[Any]] | NotSet = NOT_SET
     instructions: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | NotSet | None = NOT_SET
     metadata: dict[str, Any] | NotSet | None = NOT_SET
     model_settings: ModelSettings | NotSet | None = NOT_SET
@@ -89,6 +94,9 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         retries: The default retry budget of tools, and of the output unless ``output_retries`` is given.
         output_retries: The retry budget of the output (validation failures, ``ModelRetry`` in validators).
         tools: Tools (functions or :class:`Tool`\\ s) the model can call, in addition to decorated ones.
+        toolsets: Toolsets whose tools the model can call too (see :mod:`trio_agent.toolsets`: function
+            toolsets, MCP servers, ...). A run opens what they need for itself, unless they are open already:
+            ``async with agent:`` opens them once for every run inside the block.
         end_strategy: What to do with function-tool calls that come with a final output (see
             :mod:`trio_agent._engine.steps.call_tools`): ``'graceful'`` (default), ``'early'`` or
             ``'exhaustive'``.
@@ -116,6 +124,7 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         retries: int = 1,
         output_retries: int | None = None,
         tools: Sequence[Tool[DepsT] | Callable[..., Any]] = (),
+        toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         end_strategy: EndStrategy = "graceful",
         metadata: dict[str, Any] | None = None,
         tool_timeout: float | None = None,
@@ -153,6 +162,10 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         self._tools: dict[str, Tool[Any]] = {}
         for tool in tools:
             self._add_tool(tool if isinstance(tool, Tool) else Tool(tool))
+        self._toolsets: list[AbstractToolset[Any]] = list(toolsets or ())
+        self._entered: CombinedToolset[Any] | None = None
+        """The toolsets ``async with agent:`` entered (until the last such block exits)."""
+        self._entered_count = 0
         self._capability = CombinedCapability(capabilities) if capabilities else None
         self._override: ContextVar[_Override | None] = ContextVar(f"agent_override_{id(self)}", default=None)
 
@@ -210,6 +223,14 @@ class Agent(AbstractAgent[DepsT, OutputT]):
                 tools[tool.name] = tool
         else:
             tools = dict(self._tools)
+        function_toolset: AgentFunctionToolset[Any] = AgentFunctionToolset(
+            list(tools.values()),
+            max_retries=self._default_retries,
+            timeout=self.tool_timeout,
+            thread_limiter=self.thread_limiter,
+        )
+        toolsets = tuple(self._toolsets if override.toolsets is NOT_SET else override.toolsets)
+        static_tools = None if toolsets else function_toolset.static_tools()
         if override.instructions is NOT_SET:
             instructions, runners = self._instructions, tuple(self._instruction_runners)
         else:
@@ -221,13 +242,13 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             model_settings=self.model_settings if override.model_settings is NOT_SET else override.model_settings,
             metadata=self.metadata if override.metadata is NOT_SET else override.metadata,
             deps=override.deps,
-            output=plan_output(self._output_schema, tools, instructions),
+            output=plan_output(self._output_schema, static_tools, instructions),
             output_validators=tuple(self._output_validators),
-            tools=MappingProxyType(tools),
-            prepares_tools=any(tool.prepare is not None for tool in tools.values()),
+            function_toolset=function_toolset,
+            toolsets=toolsets,
+            static_tools=MappingProxyType(static_tools) if static_tools is not None else None,
             default_tool_retries=self._default_retries,
             max_output_retries=self._max_output_retries,
-            tool_timeout=self.tool_timeout,
             end_strategy=self.end_strategy,
             instructions=instructions,
             instruction_runners=runners,
@@ -235,7 +256,6 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             system_prompt_runners=tuple(self._system_prompt_runners),
             dynamic_system_prompts=MappingProxyType(dict(self._dynamic_system_prompts)),
             capability=self._capability,
-            thread_limiter=self.thread_limiter,
         )
 
     # -- configuration --------------------------------------------------------------------------------
@@ -307,6 +327,52 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             return function
 
         return register if func is None else register(func)
+
+    @overload
+    def toolset(self, func: ToolsetFunc, /) -> ToolsetFunc: ...
+    @overload
+    def toolset(
+        self, /, *, per_run_step: bool = True, id: str | None = None
+    ) -> Callable[[ToolsetFunc], ToolsetFunc]: ...
+    def toolset(self, func: ToolsetFunc | None = None, /, *, per_run_step: bool = True, id: str | None = None) -> Any:
+        """Register a function that chooses a toolset for each run (``@agent.toolset``): ``(ctx) -> toolset |
+        None``, sync or async, evaluated before every model request (or once per run with
+        ``@agent.toolset(per_run_step=False)``). Returns the function unchanged."""
+
+        def register(function: ToolsetFunc) -> ToolsetFunc:
+            self._toolsets.append(DynamicToolset(function, per_run_step=per_run_step, id=id))
+            self._changed()
+            return function
+
+        return register if func is None else register(func)
+
+    @property
+    def toolsets(self) -> Sequence[AbstractToolset[Any]]:
+        """The agent's toolsets: its own function tools first, then ``toolsets=`` and ``@agent.toolset`` ones
+        (as an ``override`` block has them, inside one)."""
+        spec = self._compiled()
+        return (spec.function_toolset, *spec.toolsets)
+
+    async def __aenter__(self) -> Self:
+        """Open the agent's toolsets (start its MCP servers, say) for every run inside the block, instead of
+        once per run.
+
+        Resource handling: the toolsets are entered in the task that enters the block first and exited when the
+        last such block exits; blocks may nest. Toolsets passed to a single run are still that run's to open.
+        """
+        if self._entered_count == 0:
+            toolsets = CombinedToolset(self._toolsets)
+            await toolsets.__aenter__()
+            self._entered = toolsets
+        self._entered_count += 1
+        return self
+
+    async def __aexit__(self, *args: Any) -> bool | None:
+        self._entered_count -= 1
+        if self._entered_count == 0 and self._entered is not None:
+            toolsets, self._entered = self._entered, None
+            await toolsets.__aexit__(*args)
+        return None
 
     @overload
     def instructions(
@@ -385,6 +451,7 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         deps: DepsT | NotSet = NOT_SET,
         model: Model | KnownModelName | NotSet = NOT_SET,
         tools: Sequence[Tool[DepsT] | Callable[..., Any]] | NotSet = NOT_SET,
+        toolsets: Sequence[AbstractToolset[DepsT]] | NotSet = NOT_SET,
         instructions: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | NotSet | None = NOT_SET,
         metadata: dict[str, Any] | NotSet | None = NOT_SET,
         model_settings: ModelSettings | NotSet | None = NOT_SET,
@@ -393,7 +460,8 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         the agent's configuration and their own arguments: for tests of code that builds its own runs.
 
         ``model`` and ``deps`` win over a run's ``model=`` and ``deps=``; ``tools`` replaces the agent's function
-        tools; the others replace the agent's settings of the same name.
+        tools and ``toolsets`` its other toolsets (a run's own ``toolsets=`` still apply); the others replace the
+        agent's settings of the same name.
         """
         resolved: Model | NotSet = NOT_SET if model is NOT_SET else infer_model(model)
         values = _Override(
@@ -401,6 +469,7 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             deps=deps,
             model=resolved,
             tools=tools,
+            toolsets=toolsets,
             instructions=instructions,
             metadata=metadata,
             model_settings=model_settings,

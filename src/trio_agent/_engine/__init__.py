@@ -9,6 +9,7 @@ The entrance (what a run is started with)::
     setup.py         start_run(spec, RunArgs) -> Driver: checks the arguments, builds config, state, first node
     config.py        RunConfig: one run's fixed inputs (the spec plus model, deps, ids, limits, mailbox, emit)
     state.py         RunState: what a run has committed, and the fork a step works on
+    run_tools.py     RunToolsets: the toolsets a run reaches, opened for the run, and the tools of each step
 
 The state machine (what a run does)::
 
@@ -18,7 +19,7 @@ The state machine (what a run does)::
       user_prompt.py     adopt the history, build the first request (or resume deferred calls)
       model_request.py   deliver queued content, check limits, call the model, record usage
       call_tools.py      run tools or validate the output; end_strategy
-      tool_calls.py      executing function-tool calls: validation, concurrency, timeouts, deferral
+      tool_calls.py      executing function-tool calls: validation, concurrency, deferral (the toolset calls)
       retries.py         the retry budgets (tools, output), each checked in one place
     delivery.py      enqueued content into the conversation: before a request ('asap'), or by redirecting an End
     run_hooks.py     capability run hooks (before/wrap/after/on_error) around run-to-end and lock-step runs
@@ -35,12 +36,14 @@ The three ways of holding a run (what the caller gets)::
 
     agent_run.py     AgentRun, from `async with agent.iter(...)`: node by node, lock-step over two channels
     streamed_run.py  StreamedRunResult, from `agent.run_stream(...)`: the final answer as it streams
+    streamed_run_sync.py  StreamedRunResultSync, from `agent.run_stream_sync(...)`: the same, for sync code
     event_stream.py  `agent.run_stream_events(...)`: every event, then the result
     result.py        AgentRunResult and AgentRunResultEvent
 
 Dependencies point one way: agents (``trio_agent._agent``) compile specs and call :func:`setup.start_run`;
-nothing here imports an agent. The engine reads messages, tools, output schemas and capabilities, and calls
-models through the :class:`~trio_agent.models.Model` interface.
+nothing here imports an agent. The engine reads messages, toolsets, output schemas and capabilities, calls
+models through the :class:`~trio_agent.models.Model` interface and tools through
+:class:`~trio_agent.toolsets.AbstractToolset`.
 
 Theory of operation
 -------------------

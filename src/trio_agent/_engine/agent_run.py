@@ -1,10 +1,11 @@
 """``AgentRun``: a run being driven node by node, owned by an ``async with agent.iter(...)`` block.
 
 Resource handling: the block owns a nursery holding the run's single driver task and the two buffer-0
-channels between it and you. Leaving the block, however it is left, closes the channels, refuses further
-``enqueue`` calls and cancels the driver (and so any model request or tool still in flight); nothing the run
-started outlives the block, except the worker thread of a sync tool, which Python cannot stop: it runs on until
-its function returns, and its result is discarded.
+channels between it and you, and, for a run with toolsets, a task for each toolset the run opened (an MCP
+server's session, say: see :mod:`.run_tools`). Leaving the block, however it is left, closes the channels,
+refuses further ``enqueue`` calls, cancels the driver (and so any model request or tool still in flight) and
+closes the run's toolsets; nothing the run started outlives the block, except the worker thread of a sync tool,
+which Python cannot stop: it runs on until its function returns, and its result is discarded.
 
 Cancellation: ``run.cancel(reason)`` ends the run with :class:`RunCancelled` (see its docstring); a trio cancel
 scope around the block, or around one ``next`` call, cancels as trio does (the interrupted step changes
@@ -262,9 +263,12 @@ async def open_agent_run(
     run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive, outcomes_send)
     ended_by: BaseException | None = None
     try:
+        toolsets = driver.config.toolsets
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(driver.serve, commands_receive, outcomes_send)
             try:
+                if toolsets is not None:
+                    await toolsets.open(driver.config, driver.state, nursery)
+                nursery.start_soon(driver.serve, commands_receive, outcomes_send)
                 capability = driver.config.spec.capability
                 if capability is not None and capability.has_run_hooks:
                     run._run_hooks = IterRunHooks(capability, driver.config.run_context(driver.state))
@@ -279,8 +283,12 @@ async def open_agent_run(
                 outcomes_receive.close()
                 if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
                     nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
-                await driver.fail(ended_by or run._cancellation(early=not run.cancelled))  # the channel's last event
-                driver.close()
+                try:
+                    if toolsets is not None:
+                        await toolsets.close()
+                finally:
+                    await driver.fail(ended_by or run._cancellation(early=not run.cancelled))  # the last event
+                    driver.close()
     except BaseExceptionGroup as group:  # (as `unwrapping_groups`, inline: this block is on every run's path)
         chosen: BaseException | None = collapse(group.exceptions)
     else:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .._usage import UsageLimits
     from ..models import Model
     from .mailbox import Mailbox
+    from .run_tools import RunToolsets
     from .spec import AgentSpec, OutputPlan
 
 __all__ = ["Emit", "RunConfig"]
@@ -47,6 +48,7 @@ class RunConfig:
         "run_id",
         "spec",
         "tool_call_metadata",
+        "toolsets",
         "usage_limits",
         "user_prompt",
     )
@@ -69,6 +71,8 @@ class RunConfig:
     """``DeferredToolResults.metadata`` of a resumed run, by tool call id."""
     emit: Emit | None
     """Where the run's events go, if anyone listens (``None``: events are not even built)."""
+    toolsets: RunToolsets | None
+    """The run's toolsets, unless its tools are the spec's static ones (see :mod:`.run_tools`)."""
 
     def __init__(
         self,
@@ -86,6 +90,7 @@ class RunConfig:
         mailbox: Mailbox,
         tool_call_metadata: Mapping[str, Any],
         emit: Emit | None,
+        toolsets: RunToolsets | None = None,
     ) -> None:
         assign = object.__setattr__
         assign(self, "spec", spec)
@@ -101,6 +106,7 @@ class RunConfig:
         assign(self, "mailbox", mailbox)
         assign(self, "tool_call_metadata", tool_call_metadata)
         assign(self, "emit", emit)
+        assign(self, "toolsets", toolsets)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"`RunConfig` is immutable: cannot set {name!r}")

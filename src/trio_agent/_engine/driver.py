@@ -61,6 +61,7 @@ from typing import Any, TypeVar
 
 import trio
 
+from .._exception_groups import unwrapping_groups
 from .._exceptions import UserError
 from .._messages.messages import ModelMessage
 from .config import RunConfig
@@ -275,7 +276,23 @@ class Driver:
 
     async def run_to_end(self) -> AgentRunResult[Any]:
         """Execute and commit steps in the calling task until the run ends (``Agent.run``), inside the run
-        hooks if there are any; then announce the result to the event sink."""
+        hooks if there are any; then announce the result to the event sink.
+
+        A run with toolsets (see :mod:`.run_tools`) opens them in a nursery of its own first, and closes them
+        before it returns or raises.
+        """
+        toolsets = self.config.toolsets
+        if toolsets is None:
+            return await self._run_to_end()
+        async with unwrapping_groups(), trio.open_nursery() as nursery:
+            try:
+                await toolsets.open(self.config, self.state, nursery)
+                return await self._run_to_end()
+            finally:
+                await toolsets.close()
+        raise AssertionError("unreachable")  # (the nursery does not swallow exceptions)
+
+    async def _run_to_end(self) -> AgentRunResult[Any]:
         capability = self.config.spec.capability
         if capability is not None or self.router is not None:
             if capability is not None and capability.has_run_hooks:

@@ -18,6 +18,7 @@ from .._messages.messages import ModelMessage
 from .._sentinels import NOT_SET
 from .._settings import ModelSettings, merge_model_settings
 from .._tools.deferred import DeferredToolResults
+from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
 from .capture import adopt_capture
@@ -27,6 +28,7 @@ from .mailbox import Mailbox
 from .nodes import UserPromptNode
 from .pipeline import EventRouter, EventStreamHandler
 from .result import AgentRunErrorEvent
+from .run_tools import RunToolsets
 from .sinks import EventSink
 from .spec import AgentSpec
 from .state import RunState
@@ -50,6 +52,7 @@ class RunArgs:
     metadata: dict[str, Any] | None = None
     conversation_id: str | None = None
     run_id: str | None = None
+    toolsets: Sequence[AbstractToolset[Any]] | None = None
 
 
 def check_user_prompt(prompt: object) -> None:
@@ -96,6 +99,9 @@ def start_run(
     wrappers = capability.event_stream_wrappers if capability is not None else ()
     router = EventRouter(run_id, sink, stream_handler, wrappers) if sink or stream_handler or wrappers else None
     deferred = args.deferred_tool_results
+    toolsets = None
+    if spec.static_tools is None or args.toolsets:
+        toolsets = RunToolsets([spec.function_toolset, *spec.toolsets, *(args.toolsets or ())])
     config = RunConfig(
         spec=spec,
         output=output,
@@ -110,6 +116,7 @@ def start_run(
         mailbox=Mailbox(),
         tool_call_metadata=deferred.metadata if deferred is not None else _NO_METADATA,
         emit=router.emit if router is not None else None,
+        toolsets=toolsets,
     )
     state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
     capture = adopt_capture()

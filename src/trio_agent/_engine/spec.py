@@ -23,12 +23,11 @@ from .._sentinels import NOT_SET, NotSet
 from ..models import ModelRequestParameters, infer_model
 
 if TYPE_CHECKING:
-    import trio
-
     from .._capabilities.combined import CombinedCapability
     from .._settings import ModelSettings
     from .._system_prompts import SystemPromptRunner
-    from .._tools.tool import Tool
+    from .._toolsets.abstract import AbstractToolset, ToolsetTool
+    from .._toolsets.function import AgentFunctionToolset
     from ..models import Model
 
 __all__ = ["AgentSpec", "EndStrategy", "OutputPlan", "plan_output"]
@@ -51,10 +50,13 @@ class OutputPlan:
     """The agent's static instructions, followed by the schema instructions of prompted output."""
 
 
-def plan_output(schema: OutputSchema, tools: Mapping[str, Tool[Any]], instructions: tuple[str, ...]) -> OutputPlan:
-    """The :class:`OutputPlan` for ``schema`` next to ``tools`` and the static ``instructions``."""
+def plan_output(
+    schema: OutputSchema, tools: Mapping[str, ToolsetTool[Any]] | None, instructions: tuple[str, ...]
+) -> OutputPlan:
+    """The :class:`OutputPlan` for ``schema`` next to the static ``tools`` (``None``: each step lists its own)
+    and the static ``instructions``."""
     parameters = ModelRequestParameters(
-        function_tools=[tool.tool_def for tool in tools.values()],
+        function_tools=[tool.tool_def for tool in tools.values()] if tools else [],
         output_mode=schema.mode,
         output_object=schema.output_object,
         output_tools=schema.tool_defs,
@@ -81,13 +83,16 @@ class AgentSpec:
     output: OutputPlan
     """The plan for the agent's own output type."""
     output_validators: tuple[OutputValidator, ...]
-    tools: Mapping[str, Tool[Any]]
-    """The function tools, by name (read-only)."""
-    prepares_tools: bool
-    """Whether some tool has a ``prepare`` function (so each step builds its own tool list)."""
+    function_toolset: AgentFunctionToolset[Any]
+    """The agent's own tools (``tools=``, ``@agent.tool``), with its retries, timeout and thread limiter."""
+    toolsets: tuple[AbstractToolset[Any], ...]
+    """The agent's other toolsets (``toolsets=``, ``@agent.toolset``), in order."""
+    static_tools: Mapping[str, ToolsetTool[Any]] | None
+    """The tools every step offers, when they are known now: the agent has no other toolsets and no tool
+    prepares its definition per step (``None`` otherwise: see :mod:`.run_tools`)."""
     default_tool_retries: int
+    """The retry budget of a call of a tool no toolset offers."""
     max_output_retries: int
-    tool_timeout: float | None
     end_strategy: EndStrategy
     instructions: tuple[str, ...]
     """The static instructions (functions are in :attr:`instruction_runners`)."""
@@ -97,7 +102,6 @@ class AgentSpec:
     dynamic_system_prompts: Mapping[str, SystemPromptRunner]
     """The runners of ``@system_prompt(dynamic=True)`` functions, by the reference stored in their parts."""
     capability: CombinedCapability | None
-    thread_limiter: trio.CapacityLimiter | None
     _plans: dict[tuple[Any, ...], OutputPlan] = dataclasses.field(default_factory=dict, repr=False)
     _models: dict[str, Model] = dataclasses.field(default_factory=dict, repr=False)
     _plans_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
@@ -126,10 +130,10 @@ class AgentSpec:
         try:
             key = output_schema_key(output_type)
         except TypeError:  # an unhashable spec: plan it every time rather than remember it by identity
-            return plan_output(output_schema(output_type), self.tools, self.instructions)
+            return plan_output(output_schema(output_type), self.static_tools, self.instructions)
         plan = self._plans.get(key)
         if plan is None:
-            plan = plan_output(output_schema(output_type), self.tools, self.instructions)
+            plan = plan_output(output_schema(output_type), self.static_tools, self.instructions)
             with self._plans_lock:  # agents may be shared by trio runs in several threads
                 if len(self._plans) >= _MAX_PLANS:
                     self._plans.clear()

@@ -17,6 +17,7 @@ from .._usage import RunUsage
 if TYPE_CHECKING:
     from .._messages.events import EnqueuedMessagesEvent
     from .enqueue import PendingMessage
+    from .run_tools import StepTools
 
 __all__ = ["RunState"]
 
@@ -29,10 +30,10 @@ class RunState:
         "delivered",
         "messages",
         "new_message_index",
-        "offered_tools",
         "output_retries_used",
         "run_step",
         "tool_retries",
+        "tools",
         "usage",
     )
 
@@ -51,8 +52,9 @@ class RunState:
         """Deliveries made while committing (an end-of-run redirect), to be announced by the next request."""
         self.delivered: tuple[PendingMessage, ...] = ()
         """Enqueued items this (forked) step delivered; removed from the mailbox when it commits."""
-        self.offered_tools: frozenset[str] | None = None
-        """The tools offered with the latest request, when ``prepare`` functions narrowed them (else all)."""
+        self.tools: StepTools | None = None
+        """The tools offered with the latest request, when the run lists them per step (``None``: the agent's
+        static tools, see :mod:`.run_tools`)."""
 
     def fork(self) -> RunState:
         """A copy a step can change without affecting this state."""
@@ -65,5 +67,5 @@ class RunState:
         clone.new_message_index = self.new_message_index
         clone.announce = self.announce  # tuples (usually the empty one): nothing to copy or allocate
         clone.delivered = ()
-        clone.offered_tools = self.offered_tools
+        clone.tools = self.tools
         return clone

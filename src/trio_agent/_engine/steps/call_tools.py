@@ -37,6 +37,7 @@ from ..._sentinels import ALREADY_ANSWERED
 from ..._tools.deferred import DeferredToolRequests
 from ..config import RunConfig
 from ..nodes import CallToolsNode, End, FinalResult, ModelRequestNode
+from ..run_tools import offered_tools
 from ..state import RunState
 from .retries import retry_node, spend_output_retry
 from .tool_calls import Deferral, run_function_calls
@@ -80,7 +81,7 @@ async def _handle_text(config: RunConfig, state: RunState, response: ModelRespon
     alternatives = []
     if schema.tools:
         alternatives.append("include your response in a tool call")
-    elif config.spec.tools:
+    elif offered_tools(config, state):
         alternatives.append("call a tool")
     if schema.allow_text_output:
         alternatives.insert(0, "return text")
@@ -197,8 +198,7 @@ def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt
     if round_.final is not None:
         for deferral in round_.deferrals:
             call = deferral.call
-            tool = config.spec.tools.get(call.tool_name)
-            if tool is not None and tool.requires_approval:
+            if deferral.kind == "unapproved":
                 index = round_.calls.index(call)
                 round_.parts[index] = ToolReturnPart(call.tool_name, TOOL_NOT_EXECUTED, call.tool_call_id)
         return _end(config, state, round_, round_.final)

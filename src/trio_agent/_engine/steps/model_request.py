@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import trio
@@ -40,6 +39,14 @@ async def run_model_request(
     request.instructions = (
         await resolve_instructions(config, state) if spec.instruction_runners else config.output.instructions
     )
+    toolsets = config.toolsets
+    if toolsets is None:
+        params = config.output.request_parameters
+    else:
+        params = await toolsets.request_parameters(config, state)
+        added = await toolsets.instructions(config, state)
+        if added:
+            request.instructions = "\n\n".join([request.instructions, *added] if request.instructions else added)
     if not had_history and not request.parts and request.instructions is None:
         raise UserError(
             "No message history, user prompt, or instructions provided: give the run a `user_prompt`, "
@@ -47,7 +54,6 @@ async def run_model_request(
         )
     config.usage_limits.check_before_request(state.usage)
 
-    params = await _prepared_parameters(config, state) if spec.prepares_tools else config.output.request_parameters
     messages = merged_now(state.messages)
     if messages is None:
         messages = await merged_history(state.messages)
@@ -108,18 +114,6 @@ def _record_response(config: RunConfig, state: RunState, response: ModelResponse
     limits.check_per_request_input_tokens(response.usage.input_tokens)
     state.messages.append(response)
     return CallToolsNode(response)
-
-
-async def _prepared_parameters(config: RunConfig, state: RunState) -> ModelRequestParameters:
-    """The request parameters with each tool's ``prepare`` applied for this step."""
-    ctx = config.run_context(state)
-    offered = []
-    for tool in config.spec.tools.values():
-        tool_def = await tool.prepared_def(ctx)
-        if tool_def is not None:
-            offered.append(tool_def)
-    state.offered_tools = frozenset(d.name for d in offered)
-    return dataclasses.replace(config.output.request_parameters, function_tools=offered)
 
 
 async def resolve_instructions(config: RunConfig, state: RunState) -> str | None:

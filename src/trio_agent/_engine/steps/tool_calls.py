@@ -1,4 +1,9 @@
-"""Executing function tool calls: validation, retries, timeouts, deferral, and concurrency.
+"""Executing function tool calls: validation, retries, deferral, and concurrency.
+
+Each call is validated by the tool's ``args_validator`` and made by the run's toolset (``call_tool``, which
+routes it to the toolset that offered the tool; a function tool's timeout and thread are its toolset's, see
+:mod:`trio_agent._toolsets.function`), inside the capabilities' tool hooks if there are any. Calls of tools the
+caller executes (``ExternalToolset``) or that need approval are not made: they are deferred.
 
 Calls of one response run concurrently in a child nursery of the step (so cancelling the step cancels them),
 split into segments by ``sequential=True`` tools, which run alone. Results are returned in the order the
@@ -31,15 +36,18 @@ from ..._messages.parts import (
     UserPromptPart,
     error_details,
 )
+from ..._run_context import ToolCallGuard
 from ..._sentinels import EXECUTE
 from ..._tools.deferred import ToolApproved, ToolDenied
+from ..._toolsets.function import FunctionToolsetTool
 from ..config import RunConfig
+from ..run_tools import StepTools, tools_for_calls
 from ..state import RunState
 from .retries import check_tool_budget
 
 if TYPE_CHECKING:
     from ..._run_context import RunContext
-    from ..._tools.tool import Tool
+    from ..._toolsets.abstract import AbstractToolset, ToolsetTool
 
 __all__ = ["Deferral", "ToolBatch", "run_function_calls"]
 
@@ -92,17 +100,19 @@ async def run_function_calls(
     if emit is not None:
         for call in calls:
             await emit(FunctionToolCallEvent(call))
+    tools, caller = await tools_for_calls(config, state)
+    runner = _Runner(config, state, tools, caller)
     outcomes: list[_Outcome | None] = [None] * len(calls)
     segment: list[int] = []
     for index, call in enumerate(calls):
-        tool = config.spec.tools.get(call.tool_name)
-        if tool is not None and tool.sequential:
-            await _run_segment(config, state, calls, resolved, segment, outcomes)
-            await _run_segment(config, state, calls, resolved, [index], outcomes)
+        tool = tools.get(call.tool_name)
+        if tool is not None and tool.tool_def.sequential:
+            await runner.run_segment(calls, resolved, segment, outcomes)
+            await runner.run_segment(calls, resolved, [index], outcomes)
             segment = []
         else:
             segment.append(index)
-    await _run_segment(config, state, calls, resolved, segment, outcomes)
+    await runner.run_segment(calls, resolved, segment, outcomes)
     return _settle(state, calls, outcomes)
 
 
@@ -126,43 +136,117 @@ def _settle(state: RunState, calls: Sequence[ToolCallPart], outcomes: list[_Outc
     return batch
 
 
-async def _run_segment(
-    config: RunConfig,
-    state: RunState,
-    calls: Sequence[ToolCallPart],
-    answers: list[Any],
-    indices: list[int],
-    outcomes: list[_Outcome | None],
-) -> None:
-    if len(indices) == 1:
-        outcomes[indices[0]] = await _run_and_report(config, state, calls[indices[0]], answers[indices[0]])
-        return
-    if not indices:
-        return
-    errors: dict[int, Exception] = {}
-    async with unwrapping_groups(), trio.open_nursery() as nursery:  # a lone KeyboardInterrupt stays itself
+class _Runner:
+    """Runs the calls of one batch with the tools the latest request offered."""
 
-        async def run(index: int) -> None:
+    __slots__ = ("caller", "config", "state", "tools")
+
+    def __init__(self, config: RunConfig, state: RunState, tools: StepTools, caller: AbstractToolset[Any]) -> None:
+        self.config = config
+        self.state = state
+        self.tools = tools
+        self.caller = caller
+        """The toolset whose ``call_tool`` makes the calls (the run's root toolset)."""
+
+    async def run_segment(
+        self, calls: Sequence[ToolCallPart], answers: list[Any], indices: list[int], outcomes: list[_Outcome | None]
+    ) -> None:
+        if len(indices) == 1:
+            outcomes[indices[0]] = await self.run_and_report(calls[indices[0]], answers[indices[0]])
+            return
+        if not indices:
+            return
+        errors: dict[int, Exception] = {}
+        async with unwrapping_groups(), trio.open_nursery() as nursery:  # a lone KeyboardInterrupt stays itself
+
+            async def run(index: int) -> None:
+                try:
+                    outcomes[index] = await self.run_and_report(calls[index], answers[index])
+                except Exception as exc:
+                    errors[index] = exc
+                    nursery.cancel_scope.cancel()
+
+            for index in indices:
+                nursery.start_soon(run, index)
+        if errors:  # the first failing call in the model's order stands for all (see `_exception_groups`)
+            reraise(collapse([errors[index] for index in sorted(errors)]))
+
+    async def run_and_report(self, call: ToolCallPart, answer: Any) -> _Outcome:
+        if answer is EXECUTE or isinstance(answer, ToolApproved):
+            outcome = await self.run_one(call, answer)
+        else:
+            outcome = _answered(call, answer)
+        emit = self.config.emit
+        if emit is not None and outcome.part is not None:
+            await emit(FunctionToolResultEvent(outcome.part, content=outcome.content))
+        return outcome
+
+    async def run_one(self, call: ToolCallPart, answer: Any) -> _Outcome:
+        config, state = self.config, self.state
+        name = call.tool_name
+        tool = self.tools.get(name)
+        max_retries = config.spec.default_tool_retries if tool is None else tool.max_retries
+        retry = state.tool_retries.get(name, 0)
+        approved = isinstance(answer, ToolApproved)
+        args = answer.override_args if approved and answer.override_args is not None else call.args
+        try:
+            if tool is None:
+                raise ModelRetry(_unknown_tool_message(config, self.tools, name))
+            kwargs = tool.validate_args(args)
+            kind = tool.tool_def.kind
+            if kind == "external":
+                return _Outcome(None, deferral=Deferral(call, "external"))
+            if kind == "unapproved" and not approved:
+                return _Outcome(None, deferral=Deferral(call, "unapproved"))
+            capability = config.spec.capability
+            hooked = capability is not None and capability.has_tool_hooks
+            if not hooked and config.toolsets is None:  # the agent's own tools: a direct call
+                assert isinstance(tool, FunctionToolsetTool)
+                if not tool.function_tool.takes_ctx:  # nothing would see a context: make none
+                    return _success(state, call, await config.spec.function_toolset.call(tool, kwargs, None))
+            ctx = config.run_context(
+                state,
+                tool_name=name,
+                tool_call_id=call.tool_call_id,
+                retry=retry,
+                max_retries=max_retries,
+                tool_call_approved=approved,
+                tool_call_metadata=config.tool_call_metadata.get(call.tool_call_id),
+                _call=ToolCallGuard(),
+            )
             try:
-                outcomes[index] = await _run_and_report(config, state, calls[index], answers[index])
-            except Exception as exc:
-                errors[index] = exc
-                nursery.cancel_scope.cancel()
+                if hooked:
+                    result = await self.hooked_call(tool, call, kwargs, ctx)
+                else:
+                    result = await self.caller.call_tool(name, kwargs, ctx, tool)
+            except trio.Cancelled:
+                ctx._abandon("was cancelled")
+                raise
+        except (pydantic.ValidationError, ModelRetry) as exc:
+            check_tool_budget(name, retry, max_retries, exc)
+            if isinstance(exc, ModelRetry):
+                content: Any = exc.message
+            else:
+                content = error_details(exc, include_context=False)
+            return _Outcome(RetryPromptPart(content, tool_name=name, tool_call_id=call.tool_call_id), failed=True)
+        except CallDeferred as exc:
+            return _Outcome(None, deferral=Deferral(call, "external", exc.metadata))
+        except ApprovalRequired as exc:
+            return _Outcome(None, deferral=Deferral(call, "unapproved", exc.metadata))
+        return _success(state, call, result)
 
-        for index in indices:
-            nursery.start_soon(run, index)
-    if errors:  # the first failing call in the model's order stands for all (see `_exception_groups`)
-        reraise(collapse([errors[index] for index in sorted(errors)]))
+    async def hooked_call(
+        self, tool: ToolsetTool[Any], call: ToolCallPart, kwargs: dict[str, Any], ctx: RunContext[Any]
+    ) -> Any:
+        """The tool call inside the capabilities' tool-execution hooks."""
+        capability = self.config.spec.capability
+        assert capability is not None
+        caller, name = self.caller, call.tool_name
 
+        async def execute(arguments: dict[str, Any]) -> Any:
+            return await caller.call_tool(name, arguments, ctx, tool)
 
-async def _run_and_report(config: RunConfig, state: RunState, call: ToolCallPart, answer: Any) -> _Outcome:
-    if answer is EXECUTE or isinstance(answer, ToolApproved):
-        outcome = await _run_one(config, state, call, answer)
-    else:
-        outcome = _answered(call, answer)
-    if config.emit is not None and outcome.part is not None:
-        await config.emit(FunctionToolResultEvent(outcome.part, content=outcome.content))
-    return outcome
+        return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
 
 
 def _answered(call: ToolCallPart, answer: Any) -> _Outcome:
@@ -179,95 +263,6 @@ def _answered(call: ToolCallPart, answer: Any) -> _Outcome:
     return _Outcome(ToolReturnPart(name, answer, call_id))
 
 
-async def _run_one(config: RunConfig, state: RunState, call: ToolCallPart, answer: Any) -> _Outcome:
-    name = call.tool_name
-    offered = state.offered_tools
-    spec = config.spec
-    tool = spec.tools.get(name) if offered is None or name in offered else None
-    max_retries = spec.default_tool_retries if tool is None or tool.max_retries is None else tool.max_retries
-    retry = state.tool_retries.get(name, 0)
-    approved = isinstance(answer, ToolApproved)
-    args = answer.override_args if approved and answer.override_args is not None else call.args
-    try:
-        if tool is None:
-            raise ModelRetry(_unknown_tool_message(config, state, name))
-        kwargs = tool.function_schema.validate(args)
-        if tool.requires_approval and not approved:
-            return _Outcome(None, deferral=Deferral(call, "unapproved"))
-        capability = spec.capability
-        hooked = capability is not None and capability.has_tool_hooks
-        ctx = (
-            config.run_context(
-                state,
-                tool_name=name,
-                tool_call_id=call.tool_call_id,
-                retry=retry,
-                max_retries=max_retries,
-                tool_call_approved=approved,
-                tool_call_metadata=config.tool_call_metadata.get(call.tool_call_id),
-            )
-            if tool.takes_ctx or hooked
-            else None
-        )
-        # A sync tool's thread slot is taken first: its timeout counts from the call, not from the queue.
-        slot = None if hooked or tool.function_schema.is_async else await tool.take_thread_slot(spec.thread_limiter)
-        try:
-            if hooked:
-                assert ctx is not None
-                execution = _hooked_call(config, tool, call, kwargs, ctx)
-            else:
-                execution = tool.call(kwargs, ctx, limiter=spec.thread_limiter, slot=slot)
-            timeout = tool.timeout if tool.timeout is not None else spec.tool_timeout
-            if timeout is None:
-                result = await execution
-            else:
-                with trio.move_on_after(timeout):
-                    return _success(state, call, await execution)
-                _revoke(ctx, name, "timed out")
-                raise ModelRetry(f"Timed out after {timeout} seconds.")
-        except trio.Cancelled:
-            _revoke(ctx, name, "was cancelled")
-            raise
-        finally:
-            if slot is not None and not slot.used:
-                slot.give_back()  # the call never reached its thread
-    except (pydantic.ValidationError, ModelRetry) as exc:
-        check_tool_budget(name, retry, max_retries, exc)
-        if isinstance(exc, ModelRetry):
-            content: Any = exc.message
-        else:
-            content = error_details(exc, include_context=False)
-        return _Outcome(RetryPromptPart(content, tool_name=name, tool_call_id=call.tool_call_id), failed=True)
-    except CallDeferred as exc:
-        return _Outcome(None, deferral=Deferral(call, "external", exc.metadata))
-    except ApprovalRequired as exc:
-        return _Outcome(None, deferral=Deferral(call, "unapproved", exc.metadata))
-    return _success(state, call, result)
-
-
-def _revoke(ctx: RunContext[Any] | None, name: str, what: str) -> None:
-    """The call is abandoned: its context may outlive it in a thread, but can no longer steer the run."""
-    if ctx is not None:
-        ctx._revoked = (
-            f"`enqueue` was called from the call of tool {name!r}, which {what}: the run no longer waits for it, "
-            "so nothing was enqueued."
-        )
-
-
-async def _hooked_call(
-    config: RunConfig, tool: Tool[Any], call: ToolCallPart, kwargs: dict[str, Any], ctx: RunContext[Any]
-) -> Any:
-    """The tool call inside the capabilities' tool-execution hooks."""
-    capability = config.spec.capability
-    assert capability is not None
-    limiter = config.spec.thread_limiter
-
-    async def execute(arguments: dict[str, Any]) -> Any:
-        return await tool.call(arguments, ctx, limiter=limiter)
-
-    return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
-
-
 def _success(state: RunState, call: ToolCallPart, result: Any) -> _Outcome:
     state.usage.tool_calls += 1
     if isinstance(result, ToolReturn):
@@ -276,9 +271,8 @@ def _success(state: RunState, call: ToolCallPart, result: Any) -> _Outcome:
     return _Outcome(ToolReturnPart(call.tool_name, result, call.tool_call_id))
 
 
-def _unknown_tool_message(config: RunConfig, state: RunState, name: str) -> str:
-    offered = config.spec.tools if state.offered_tools is None else state.offered_tools
-    names = sorted([*offered, *config.output.schema.tools])
+def _unknown_tool_message(config: RunConfig, tools: StepTools, name: str) -> str:
+    names = sorted([*tools, *config.output.schema.tools])
     if not names:
         return f"Unknown tool name: {name!r}. No tools available."
     return f"Unknown tool name: {name!r}. Available tools: {', '.join(repr(n) for n in names)}"
