@@ -384,3 +384,21 @@ def test_copies_carry_every_field_and_own_their_details(cls: type[Any]) -> None:
     assert {f.name: getattr(clone, f.name) for f in dataclasses.fields(cls)} == values
     clone.details["reasoning_tokens"] += 1
     assert usage.details == values["details"]  # the copy's details are its own
+
+
+# -- a response that crosses a limit --------------------------------------------------------------------
+
+
+async def test_a_response_that_crosses_a_token_limit_is_kept_then_the_run_fails() -> None:
+    """It was paid for: the history the failure leaves (``capture_run_messages``) ends with it."""
+    from trio_agent import Agent, capture_run_messages
+    from trio_agent.messages import ModelMessage, ModelResponse, TextPart
+    from trio_agent.models.function import AgentInfo, FunctionModel
+
+    def costly(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[TextPart("long answer")], usage=RequestUsage(input_tokens=5, output_tokens=80))
+
+    with capture_run_messages() as messages, pytest.raises(UsageLimitExceeded, match="output_tokens_limit"):
+        await Agent(FunctionModel(costly)).run("hi", usage_limits=UsageLimits(output_tokens_limit=50))
+    assert isinstance(messages[-1], ModelResponse)
+    assert messages[-1].parts == [TextPart("long answer")]

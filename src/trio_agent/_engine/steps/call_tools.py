@@ -4,7 +4,8 @@ Tool calls win over text. Output-tool calls and function-tool calls are interlea
 
 * ``'graceful'`` (default): calls run in the order the model emitted them; the first valid output wins and
   later output calls are not used, but function calls are all executed.
-* ``'early'``: output calls first; once one is valid, function calls are skipped.
+* ``'early'``: output calls first (their returns come first too); once one is valid, function calls are
+  skipped.
 * ``'exhaustive'``: every call runs; the first valid output (in emission order) wins.
 
 If a function tool asked for a retry in the same response, a valid output is not used yet ("retry wins"),
@@ -151,9 +152,14 @@ class _Round:
         self.function_retried = False
         self.deferrals: list[Deferral] = []
         self.calls = calls
+        self.outputs_first: frozenset[int] = frozenset()
+        """Under ``'early'``: the output calls, whose returns come before the function calls' (as the reference
+        orders them: output calls are processed first)."""
 
     def ordered(self) -> list[ModelRequestPart]:
-        return [self.parts[i] for i in sorted(self.parts)] + self.user_parts
+        first = self.outputs_first
+        indices = sorted(self.parts, key=lambda i: (i not in first, i)) if first else sorted(self.parts)
+        return [self.parts[i] for i in indices] + self.user_parts
 
 
 async def _handle_tool_calls(config: RunConfig, state: RunState, calls: list[ToolCallPart]) -> Next:
@@ -163,6 +169,7 @@ async def _handle_tool_calls(config: RunConfig, state: RunState, calls: list[Too
     function_indices = [i for i, c in enumerate(calls) if c.tool_name not in output_tools]
     strategy = config.spec.end_strategy
     if strategy == "early":
+        round_.outputs_first = frozenset(output_indices)
         for i in output_indices:
             await _process_output_call(config, state, round_, i, output_tools[calls[i].tool_name])
         if round_.final is not None:

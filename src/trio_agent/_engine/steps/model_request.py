@@ -108,11 +108,11 @@ def _record_response(config: RunConfig, state: RunState, response: ModelResponse
     usage = state.usage
     usage.requests += 1
     usage.incr(response.usage)
+    state.messages.append(response)  # (before the limits: a response that crosses one was paid for, and is kept)
     limits = config.usage_limits
     limits.check_tokens(usage)
     limits.check_cost(usage)
     limits.check_per_request_input_tokens(response.usage.input_tokens)
-    state.messages.append(response)
     return CallToolsNode(response)
 
 
