@@ -30,6 +30,7 @@ GROUPS: list[list[list[str]]] = [
         for c in ("1", "64")
     ],
     [["w7_import.py"]],
+    [["w8_mcp.py"]],
     [["long_history.py", "400"]],
     [["long_history.py", "4000"]],
     [["soak_load.py", "10000"]],

@@ -17,6 +17,7 @@ PUBLIC_MODULES = [
     "trio_agent.run",
     "trio_agent.tools",
     "trio_agent.toolsets",
+    "trio_agent.mcp",
     "trio_agent.output",
     "trio_agent.exceptions",
     "trio_agent.settings",
