@@ -189,6 +189,24 @@ async def test_metadata_and_ids() -> None:
     assert overridden.metadata == {"team": "b"}
 
 
+async def test_metadata_given_as_a_function_is_resolved_as_the_run_starts() -> None:
+    seen: list[object] = []
+    agent = Agent("test", metadata=lambda ctx: {"prompt": ctx.prompt, "run_id": ctx.run_id})
+
+    @agent.tool
+    def look(ctx: RunContext[None]) -> str:
+        seen.append(ctx.metadata)
+        return "ok"
+
+    result = await agent.run("hello", run_id="run-1")
+    assert result.metadata == {"prompt": "hello", "run_id": "run-1"}
+    assert seen == [result.metadata]  # what tools see is the resolved mapping, not the function
+    own = await agent.run("x", metadata=lambda ctx: {"mine": ctx.prompt})
+    assert own.metadata == {"mine": "x"}
+    with agent.override(metadata=lambda ctx: {"block": True}):
+        assert (await agent.run("y")).metadata == {"block": True}
+
+
 def test_defer_model_check_resolves_the_model_at_the_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(UserError, match="OPENAI_API_KEY"):

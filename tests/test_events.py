@@ -161,7 +161,10 @@ async def test_enqueue_redirect_has_two_final_result_events() -> None:
         "AgentRunResultEvent",
     ]
     enqueued = [e for e in events if isinstance(e, EnqueuedMessagesEvent)]
-    assert [e.messages[0].parts[0].content for e in enqueued] == ["asap message", "idle message"]
+    # The asap prompt joined the tool-return request (its parts), the idle one came as a request of its own.
+    assert [e.parts[0].content for e in enqueued[:1]] == ["asap message"]
+    assert enqueued[0].messages == ()
+    assert [e.messages[0].parts[0].content for e in enqueued[1:]] == ["idle message"]
     assert events[-1].result.output == "second"
 
 

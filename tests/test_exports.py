@@ -31,6 +31,22 @@ PUBLIC_MODULES = [
     "trio_agent.providers.openai",
     "trio_agent.providers.anthropic",
     "trio_agent.testing",
+    "trio_agent.direct",
+    "trio_agent.format_prompt",
+    "trio_agent.profiles",
+    "trio_agent.builtin_tools",
+    "trio_agent.models.wrapper",
+    "trio_agent.toolsets.abstract",
+    "trio_agent.toolsets.approval_required",
+    "trio_agent.toolsets.combined",
+    "trio_agent.toolsets.external",
+    "trio_agent.toolsets.deferred",
+    "trio_agent.toolsets.function",
+    "trio_agent.toolsets.prefixed",
+    "trio_agent.toolsets.renamed",
+    "trio_agent.toolsets.filtered",
+    "trio_agent.toolsets.prepared",
+    "trio_agent.toolsets.wrapper",
 ]
 
 

@@ -44,6 +44,7 @@ from trio_agent.messages import (
     TextContent,
     TextPart,
     ToolCallPart,
+    ToolReturnPart,
     UserPromptPart,
 )
 from trio_agent.models.function import AgentInfo, FunctionModel
@@ -98,6 +99,10 @@ async def test_tool_error_behavior_failed_returns_the_error_without_using_a_retr
     with trio.fail_after(GUARD):
         result = await Agent(model, toolsets=[toolset]).run("go")
     assert result.output == repr([("ToolReturnPart", "Error executing tool fail: not found")])
+    returned = result.all_messages()[2].parts[0]
+    assert isinstance(returned, ToolReturnPart)
+    assert returned.outcome == "failed"
+    assert result.usage().tool_calls == 1
 
 
 async def test_a_protocol_error_is_an_mcp_error_naming_the_server() -> None:

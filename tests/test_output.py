@@ -65,6 +65,7 @@ async def test_output_tool_schema_comes_from_the_type() -> None:
     assert tool.parameters_json_schema == {
         "properties": {"city": {"type": "string"}, "temp_c": {"type": "integer"}},
         "required": ["city", "temp_c"],
+        "title": "Weather",  # as the reference: the model's title stays
         "type": "object",
     }
 

@@ -111,7 +111,12 @@ async def test_tool_output_name_description_and_retry_budget() -> None:
     assert len(model.calls) == 3
     answer_tool = ToolDefinition(
         name="answer",
-        parameters_json_schema={"properties": {"name": {"type": "string"}}, "required": ["name"], "type": "object"},
+        parameters_json_schema={
+            "properties": {"name": {"type": "string"}},
+            "required": ["name"],
+            "title": "City",  # as the reference: a model's title stays in its schema
+            "type": "object",
+        },
         description="Give the city. A city.",
         kind="output",
     )
@@ -131,7 +136,12 @@ async def test_native_output_sends_a_response_format_and_parses_json_text() -> N
     mode, output_object, allow_text, output_tools = seen[0]
     assert (mode, allow_text, output_tools) == ("native", True, [])
     assert output_object == OutputObjectDefinition(
-        json_schema={"properties": {"name": {"type": "string"}}, "required": ["name"], "type": "object"},
+        json_schema={
+            "properties": {"name": {"type": "string"}},
+            "required": ["name"],
+            "title": "City",
+            "type": "object",
+        },
         name="City",
         description="A city.",
         strict=True,
@@ -176,12 +186,16 @@ async def test_prompted_output_puts_the_schema_in_the_instructions() -> None:
 
     agent = Agent(FunctionModel(model), instructions="Be brief.", output_type=PromptedOutput(City))
     assert (await agent.run("x")).output == City(name="Oslo")
-    schema = '{"properties":{"name":{"type":"string"}},"required":["name"],"type":"object"}'
+    # As the reference: its template, the schema as json.dumps writes it, titled and described by the type.
+    schema = (
+        '{"properties": {"name": {"type": "string"}}, "required": ["name"], "title": "City", '
+        '"type": "object", "description": "A city."}'
+    )
     assert seen == [
         "Be brief.\n\n"
-        "Respond with a JSON object that matches this JSON schema:\n\n"
+        "Always respond with a JSON object that's compatible with this schema:\n\n"
         f"{schema}\n\n"
-        "Reply with the JSON object only, with no text or Markdown fences around it."
+        "Don't include any text or Markdown fencing before or after.\n"
     ]
     custom = Agent(FunctionModel(model), output_type=PromptedOutput(City, template="Schema: {schema}"))
     await custom.run("x")

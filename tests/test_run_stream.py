@@ -108,7 +108,9 @@ async def test_stream_responses_and_get_output() -> None:
     async with agent.run_stream("go") as result:
         with pytest.raises(UserError, match="has not ended"):
             result.timestamp()
+        assert not result.is_complete
         assert await result.get_output() == "one two"
+        assert result.is_complete
         assert result.timestamp() == result.all_messages()[-1].timestamp
 
 

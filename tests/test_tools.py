@@ -50,19 +50,24 @@ def test_kwargs_allow_extra_properties() -> None:
 
 def test_context_misuse_is_a_user_error_at_decoration_time() -> None:
     agent = Agent("test")
-    with pytest.raises(UserError, match=r"registered with `@agent\.tool_plain`"):
+    # The reference's wording: "Error generating schema for <qualname>:" and one indented line per problem.
+    with pytest.raises(UserError, match="RunContext annotations can only be used with tools that take context"):
 
         @agent.tool_plain
         def plain(ctx: RunContext[None], x: int) -> int:
             return x
 
-    with pytest.raises(UserError, match=r"First parameter of tool 'late' .* must be annotated `RunContext"):
+    with pytest.raises(
+        UserError,
+        match=r"Error generating schema for .*late:\n  First parameter of tools that take context must be annotated "
+        r"with RunContext\[\.\.\.\]\n  RunContext annotations can only be used as the first argument",
+    ):
 
         @agent.tool
         def late(x: int, ctx: RunContext[None]) -> int:
             return x
 
-    with pytest.raises(UserError, match="must be the first parameter"):
+    with pytest.raises(UserError, match="RunContext annotations can only be used as the first argument"):
 
         @agent.tool
         def twice(ctx, other: RunContext[None]) -> int:  # type: ignore[no-untyped-def]

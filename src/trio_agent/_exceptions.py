@@ -6,6 +6,10 @@ The hierarchy::
     ├── ModelRetry                  raised by *your* tools and validators to ask the model to try again
     ├── CallDeferred                raised by your tool: leave this call to the caller
     ├── ApprovalRequired            raised by your tool: this call needs the caller's approval
+    ├── ToolFailed                  raised by your tool: it failed for good; the model sees why, no retry
+    ├── SkipModelRequest            raised by a model-request hook: use its response, do not call the model
+    ├── SkipToolValidation          raised by a tool-validate hook: use its arguments, do not validate
+    ├── SkipToolExecution           raised by a tool-execute hook: use its result, do not run the tool
     └── RuntimeError
         ├── UserError               the library was used wrongly; the message says how to fix the call
         │   └── UndrainedPendingMessagesError   (kept for ``except`` compatibility; never raised)
@@ -13,6 +17,8 @@ The hierarchy::
             ├── RunCancelled        the run was cancelled with ``AgentRun.cancel()``
             ├── UsageLimitExceeded  a ``UsageLimits`` bound would be or was crossed
             ├── UnexpectedModelBehavior   the model kept answering in a way the run cannot use
+            │   ├── ContentFilterError    the provider's content filter stopped the answer
+            │   └── IncompleteToolCall    the token limit cut a tool call's arguments short
             └── ModelAPIError       the model provider could not be reached or refused the request
                 └── ModelHTTPError  the provider answered with an HTTP error status
 
@@ -28,10 +34,18 @@ __all__ = [
     "AgentRunError",
     "ApprovalRequired",
     "CallDeferred",
+    "ContentFilterError",
+    "IncompleteToolCall",
     "ModelAPIError",
     "ModelHTTPError",
     "ModelRetry",
     "RunCancelled",
+    "SkipModelRequest",
+    "SkipToolExecution",
+    "SkipToolValidation",
+    "FallbackExceptionGroup",
+    "ToolFailed",
+    "ToolRetryError",
     "UndrainedPendingMessagesError",
     "UnexpectedModelBehavior",
     "UsageLimitExceeded",
@@ -59,6 +73,55 @@ class ModelRetry(Exception):
 
     def __hash__(self) -> int:
         return hash((type(self), self.message))
+
+
+class ToolFailed(Exception):
+    """Raise from a tool (or a toolset's ``call_tool``, or a tool hook) when the call is over and failed for good:
+    a missing resource, an unsupported operation, a definite upstream error.
+
+    The model sees ``message`` as the call's result (a ``ToolReturnPart`` with ``outcome='failed'``) and can
+    adapt; unlike :class:`ModelRetry` nothing asks it to try again, and the tool's retry budget is not spent.
+    The call counts as a tool call. Bound repeated failures with ``UsageLimits(tool_calls_limit=...)``.
+    """
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, self.__class__) and other.message == self.message
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, self.message))
+
+
+class SkipModelRequest(Exception):
+    """Raise from a ``before_model_request`` or ``wrap_model_request`` hook to use ``response`` instead of
+    calling the model (the response is recorded as if the model had given it)."""
+
+    def __init__(self, response: Any) -> None:
+        self.response = response
+        super().__init__()
+
+
+class SkipToolValidation(Exception):
+    """Raise from a ``before_tool_validate`` or ``wrap_tool_validate`` hook to use ``validated_args`` as the
+    call's validated arguments, without validating."""
+
+    def __init__(self, validated_args: dict[str, Any]) -> None:
+        self.validated_args = validated_args
+        super().__init__()
+
+
+class SkipToolExecution(Exception):
+    """Raise from a ``before_tool_execute`` or ``wrap_tool_execute`` hook to use ``result`` as the tool's
+    result, without running the tool."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        super().__init__()
 
 
 class CallDeferred(Exception):
@@ -161,6 +224,22 @@ class UnexpectedModelBehavior(AgentRunError):
         return f"{self.message}, body:\n{self.body}" if self.body else self.message
 
 
+class ContentFilterError(UnexpectedModelBehavior):
+    """The provider's content filter stopped the model's answer before it produced anything usable.
+
+    Raised for a response with ``finish_reason='content_filter'`` and no content; a filtered response that
+    still has content is used as it is. Rephrasing the prompt is usually the way out.
+    """
+
+
+class IncompleteToolCall(UnexpectedModelBehavior):
+    """The model hit its output-token limit while writing a tool call, so the call's arguments are cut short.
+
+    Not retried (the model would hit the same limit again): raise ``max_tokens`` in the model settings, or ask
+    for smaller arguments.
+    """
+
+
 class ModelAPIError(AgentRunError):
     """The model provider could not be reached, or failed in a way that is not an HTTP status.
 
@@ -184,3 +263,17 @@ class ModelHTTPError(ModelAPIError):
         self.status_code = status_code
         self.body = body
         super().__init__(model_name, f"status_code: {status_code}, model_name: {model_name}, body: {body}")
+
+
+class ToolRetryError(Exception):
+    """A tool call (or output-tool call) is to be retried: ``tool_retry`` is the retry prompt sent back to the
+    model. Raised and handled inside a run; it only reaches your code from a toolset you call directly."""
+
+    def __init__(self, tool_retry: Any) -> None:
+        self.tool_retry = tool_retry
+        content = getattr(tool_retry, "content", tool_retry)
+        super().__init__(content if isinstance(content, str) else str(content))
+
+
+class FallbackExceptionGroup(ExceptionGroup[Exception]):
+    """Every model of a ``FallbackModel`` failed: the group holds each model's error, in the order tried."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
@@ -17,7 +17,9 @@ from ._usage import RunUsage
 if TYPE_CHECKING:
     from ._engine.enqueue import EnqueueContent, PendingMessagePriority
     from ._engine.mailbox import Mailbox
+    from ._messages.parts import SystemPromptPart
     from ._toolsets.host import ToolsetHost
+    from ._usage import UsageLimits
     from .models import Model
     from .settings import ModelSettings
 
@@ -49,6 +51,10 @@ class RunContext(Generic[DepsT]):
     """The model the run is using."""
     usage: RunUsage
     """Usage of the run so far."""
+    usage_limits: UsageLimits | None = None
+    """The limits the run enforces (``None`` on a context not made by a run); read-only."""
+    agent: Any = dataclasses.field(default=None, repr=False)
+    """The agent running, when the caller that made this context knows it (``None`` inside the engine)."""
     prompt: str | Sequence[UserContent] | None = None
     """The user prompt the run was started with."""
     messages: list[ModelMessage] = dataclasses.field(default_factory=list)
@@ -73,11 +79,23 @@ class RunContext(Generic[DepsT]):
     conversation_id: str | None = None
     metadata: dict[str, Any] | None = None
     model_settings: ModelSettings | None = None
+    validation_context: Any = None
+    """The pydantic validation context for tool arguments and outputs (the reference API's field)."""
+    tracer: Any = dataclasses.field(default=None, repr=False)
+    """A tracer, for instrumentation (``None``: runs are not traced here)."""
+    trace_include_content: bool = False
+    instrumentation_version: int = 2
+    partial_output: bool = False
+    """Whether the output being validated is partial (an output validator called while the output streams)."""
     _mailbox: Mailbox | None = dataclasses.field(default=None, repr=False)
     _host: ToolsetHost | None = dataclasses.field(default=None, repr=False, compare=False)
     """Where the run holds its toolsets open (in the context a run's toolsets are prepared with)."""
     _call: ToolCallGuard | None = dataclasses.field(default=None, repr=False, compare=False)
     """The tool call this context was made for (shared by the copies wrappers make of it), if any."""
+    _system_prompts: Callable[[RunContext[Any]], Awaitable[list[SystemPromptPart]]] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+    """The agent's system prompts, as parts (in the contexts model-request hooks see; ``ReinjectSystemPrompt``)."""
 
     def _abandon(self, what: str) -> None:
         """The tool call this context was made for was abandoned (it ``what``: "timed out", "was cancelled"): the

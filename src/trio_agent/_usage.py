@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import core_schema
+from typing_extensions import deprecated
 
 from ._exceptions import UsageLimitExceeded
 from ._repr import fields_eq, no_defaults_repr
@@ -15,7 +17,7 @@ from ._repr import fields_eq, no_defaults_repr
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
 
-__all__ = ["RequestUsage", "RunUsage", "UsageLimits"]
+__all__ = ["RequestUsage", "RunUsage", "Usage", "UsageLimits"]
 
 _TOKEN_FIELDS = (
     "input_tokens",
@@ -61,6 +63,31 @@ class _Usage:
     def total_tokens(self) -> int:
         return self.input_tokens + self.output_tokens
 
+    @property
+    @deprecated("`request_tokens` is deprecated, use `input_tokens` instead")
+    def request_tokens(self) -> int:
+        """The earlier name of :attr:`input_tokens`."""
+        return self.input_tokens
+
+    @property
+    @deprecated("`response_tokens` is deprecated, use `output_tokens` instead")
+    def response_tokens(self) -> int:
+        """The earlier name of :attr:`output_tokens`."""
+        return self.output_tokens
+
+    def opentelemetry_attributes(self) -> dict[str, int]:
+        """The non-zero counters as OpenTelemetry ``gen_ai.usage.*`` attributes (details under
+        ``gen_ai.usage.details.<name>``)."""
+        attributes: dict[str, int] = {}
+        if self.input_tokens:
+            attributes["gen_ai.usage.input_tokens"] = self.input_tokens
+        if self.output_tokens:
+            attributes["gen_ai.usage.output_tokens"] = self.output_tokens
+        for key, value in self.details.items():
+            if value:
+                attributes[f"gen_ai.usage.details.{key}"] = value
+        return attributes
+
     def has_values(self) -> bool:
         """Whether any counter is non-zero."""
         return bool(
@@ -86,7 +113,8 @@ class _Usage:
         if other.details:
             details = self.details
             for key, value in other.details.items():
-                details[key] = details.get(key, 0) + value
+                if value is not None:  # a provider that reported a counter without a value
+                    details[key] = details.get(key, 0) + value
         if other.cost is not None:
             self.cost = (self.cost or Decimal(0)) + other.cost
 
@@ -121,6 +149,38 @@ class RequestUsage(_Usage):
     def requests(self) -> int:
         return 1
 
+    @classmethod
+    def extract(
+        cls,
+        data: Any,
+        *,
+        provider: str,
+        provider_url: str,
+        provider_fallback: str,
+        api_flavor: str = "default",
+        details: dict[str, Any] | None = None,
+    ) -> RequestUsage:
+        """The usage in a provider's raw response ``data``, read by ``genai-prices`` (which knows each provider's
+        field names): ``provider``'s reading, else ``provider_fallback``'s; an empty usage (with ``details``'
+        integer counters) if neither knows the response. ``provider_url`` is accepted for the reference API's
+        signature (the provider id decides here). Requires the ``genai-prices`` package."""
+        from genai_prices import extract_usage
+
+        counters = {key: value for key, value in (details or {}).items() if isinstance(value, int)}
+        for provider_id in dict.fromkeys((provider, provider_fallback)):
+            try:
+                extracted = extract_usage(data, provider_id=provider_id, api_flavor=api_flavor)
+            except (LookupError, ValueError):
+                continue
+            read: dict[str, Any] = dict(vars(extracted.usage))
+            usage = cls(details={})
+            for name in _TOKEN_FIELDS:
+                setattr(usage, name, read.pop(name, None) or 0)
+            extra = {key: value for key, value in read.items() if isinstance(value, int) and value}
+            usage.details = {**extra, **counters}
+            return usage
+        return cls(details=counters)
+
     def __add__(self, other: RequestUsage) -> RequestUsage:
         total: RequestUsage = self._copy()
         total.incr(other)
@@ -154,10 +214,16 @@ class RunUsage(_Usage):
         return total
 
 
+@deprecated("`Usage` is deprecated, use `RunUsage` instead")
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
+class Usage(RunUsage):
+    """The earlier name of :class:`RunUsage` (deprecated)."""
+
+
 _HINT = " Raise it with `usage_limits=UsageLimits(...)` if the run legitimately needs more."
 
 
-@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True, init=False)
 class UsageLimits:
     """Bounds a run must stay within; ``None`` means unbounded.
 
@@ -173,6 +239,47 @@ class UsageLimits:
     total_tokens_limit: int | None = None
     per_request_input_tokens_limit: int | None = None
     count_tokens_before_request: bool = False
+
+    def __init__(
+        self,
+        *,
+        cost_limit: Decimal | float | None = None,
+        request_limit: int | None = 50,
+        tool_calls_limit: int | None = None,
+        input_tokens_limit: int | None = None,
+        output_tokens_limit: int | None = None,
+        total_tokens_limit: int | None = None,
+        per_request_input_tokens_limit: int | None = None,
+        count_tokens_before_request: bool = False,
+        request_tokens_limit: int | None = None,
+        response_tokens_limit: int | None = None,
+    ) -> None:
+        """``request_tokens_limit`` and ``response_tokens_limit`` are the earlier names of ``input_tokens_limit``
+        and ``output_tokens_limit`` (used only when the new name is not given)."""
+        self.cost_limit = cost_limit
+        self.request_limit = request_limit
+        self.tool_calls_limit = tool_calls_limit
+        self.input_tokens_limit = input_tokens_limit if input_tokens_limit is not None else request_tokens_limit
+        self.output_tokens_limit = output_tokens_limit if output_tokens_limit is not None else response_tokens_limit
+        self.total_tokens_limit = total_tokens_limit
+        self.per_request_input_tokens_limit = per_request_input_tokens_limit
+        self.count_tokens_before_request = count_tokens_before_request
+
+    @property
+    def request_tokens_limit(self) -> int | None:
+        """The earlier name of :attr:`input_tokens_limit` (deprecated)."""
+        warnings.warn(
+            "`request_tokens_limit` is deprecated, use `input_tokens_limit` instead", DeprecationWarning, stacklevel=2
+        )
+        return self.input_tokens_limit
+
+    @property
+    def response_tokens_limit(self) -> int | None:
+        """The earlier name of :attr:`output_tokens_limit` (deprecated)."""
+        warnings.warn(
+            "`response_tokens_limit` is deprecated, use `output_tokens_limit` instead", DeprecationWarning, stacklevel=2
+        )
+        return self.output_tokens_limit
 
     def has_token_limits(self) -> bool:
         return any(

@@ -2,8 +2,36 @@
 
 from ._agent.abstract import AbstractAgent as AbstractAgent
 from ._agent.agent import Agent as Agent
+from ._agent.base import AgentInstructions as AgentInstructions
+from ._agent.base import AgentMetadata as AgentMetadata
+from ._agent.base import AgentModelSettings as AgentModelSettings
+from ._agent.base import AgentRetries as AgentRetries
+from ._agent.instrumentation import InstrumentationSettings as InstrumentationSettings
+from ._agent.wrapper import WrapperAgent as WrapperAgent
 from ._engine.agent_run import AgentRun as AgentRun
+from ._engine.nodes import CallToolsNode as CallToolsNode
+from ._engine.nodes import End as End
+from ._engine.nodes import ModelRequestNode as ModelRequestNode
+from ._engine.nodes import UserPromptNode as UserPromptNode
+from ._engine.pipeline import EventStreamHandler as EventStreamHandler
 from ._engine.result import AgentRunResult as AgentRunResult
 from ._engine.spec import EndStrategy as EndStrategy
 
-__all__ = ["AbstractAgent", "Agent", "AgentRun", "AgentRunResult", "EndStrategy"]
+__all__ = [
+    "AbstractAgent",
+    "Agent",
+    "AgentInstructions",
+    "AgentMetadata",
+    "AgentModelSettings",
+    "AgentRetries",
+    "AgentRun",
+    "AgentRunResult",
+    "CallToolsNode",
+    "End",
+    "EndStrategy",
+    "EventStreamHandler",
+    "InstrumentationSettings",
+    "ModelRequestNode",
+    "UserPromptNode",
+    "WrapperAgent",
+]

@@ -9,41 +9,39 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from types import MappingProxyType, NoneType
-from typing import Any, Concatenate, Self, overload
+from typing import Any, Self
 
 import trio
-from typing_extensions import ParamSpec, TypeVar
+from typing_extensions import TypeVar
 
 from .._capabilities.abstract import AbstractCapability
 from .._capabilities.combined import CombinedCapability
+from .._capabilities.history import HistoryProcessorFunc
+from .._capabilities.tools import PrepareFunc, PrepareOutputTools, PrepareTools
+from .._engine.pipeline import EventStreamHandler
 from .._engine.spec import AgentSpec, EndStrategy, plan_output
-from .._exceptions import UserError
 from .._output.schema import OutputSchema, OutputValidator, output_schema
 from .._output.specs import OutputSpec
-from .._run_context import RunContext
 from .._sentinels import NOT_SET, NotSet
-from .._settings import ModelSettings
-from .._system_prompts import SystemPromptFunc, SystemPromptRunner
-from .._tools.docstrings import DocstringFormat
-from .._tools.tool import Tool, ToolPrepareFunc
+from .._system_prompts import SystemPromptRunner
+from .._tools.tool import Tool
 from .._toolsets.abstract import AbstractToolset
 from .._toolsets.combined import CombinedToolset
 from .._toolsets.dynamic import DynamicToolset, ToolsetFunc
 from .._toolsets.function import AgentFunctionToolset
 from ..models import KnownModelName, Model, infer_model
 from .abstract import AbstractAgent
+from .base import AgentInstructions, AgentMetadata, AgentModelSettings, AgentRetries, resolve_retries
+from .decorators import AgentDecorators
+from .instrumentation import InstrumentationSettings
 
 __all__ = ["Agent"]
 
 DepsT = TypeVar("DepsT", default=None, contravariant=True)
 OutputT = TypeVar("OutputT", default=str, covariant=True)
-P = ParamSpec("P")
-R = TypeVar("R")
-PromptR = TypeVar("PromptR", bound="str | Awaitable[str | None] | None")
-"""What an instructions or system prompt function returns."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -55,9 +53,10 @@ class _Override:
     model: Model | NotSet = NOT_SET
     tools: Sequence[Tool[Any] | Callable[..., Any]] | NotSet = NOT_SET
     toolsets: Sequence[AbstractToolset[Any]] | NotSet = NOT_SET
-    instructions: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | NotSet | None = NOT_SET
-    metadata: dict[str, Any] | NotSet | None = NOT_SET
-    model_settings: ModelSettings | NotSet | None = NOT_SET
+    instructions: AgentInstructions | NotSet = NOT_SET
+    metadata: AgentMetadata | NotSet | None = NOT_SET
+    model_settings: AgentModelSettings | NotSet | None = NOT_SET
+    retries: int | AgentRetries | None = None
     compiled: dict[int, AgentSpec] = dataclasses.field(default_factory=dict, compare=False)
     """The spec compiled for this block, by the agent's version it was compiled at."""
 
@@ -65,9 +64,7 @@ class _Override:
 _NO_OVERRIDE = _Override()
 
 
-def _instructions(
-    value: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | None,
-) -> tuple[tuple[str, ...], tuple[SystemPromptRunner, ...]]:
+def _instructions(value: AgentInstructions) -> tuple[tuple[str, ...], tuple[SystemPromptRunner, ...]]:
     """Split ``instructions=`` into static texts and runners of instruction functions."""
     items = [value] if isinstance(value, str) or callable(value) else list(value or ())
     texts = tuple(item for item in items if isinstance(item, str))
@@ -75,7 +72,7 @@ def _instructions(
     return texts, runners
 
 
-class Agent(AbstractAgent[DepsT, OutputT]):
+class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
     """An agent: a model, instructions, tools and an output type, ready to run under ``trio.run``.
 
     An agent holds configuration only; every run (``run``, ``run_sync``, ``iter``, ...) gets its own state, so
@@ -89,18 +86,34 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         instructions: Sent with every request (re-evaluated each time), but not kept as message parts.
         system_prompt: Sent as system prompt parts at the start of a new conversation.
         deps_type: The type of ``deps`` (it sets the agent's ``DepsT``; not checked at run time).
-        name: A name for the agent, used in logs and errors.
-        model_settings: Default settings for every request (a run's ``model_settings`` override them).
-        retries: The default retry budget of tools, and of the output unless ``output_retries`` is given.
-        output_retries: The retry budget of the output (validation failures, ``ModelRetry`` in validators).
+        name: A name for the agent, used in logs and errors; if ``None``, the first run names it after the
+            variable the caller holds it in (unless it is run with ``infer_name=False``).
+        description: What the agent does, for people and for other agents that call it.
+        model_settings: Default settings for every request (a run's ``model_settings`` override them); or a
+            function of the run context returning settings, called before each request.
+        retries: The retry budgets: an ``int`` for tools and output alike, or ``AgentRetries`` (``{'tools': n,
+            'output': m}``) to set them apart (1 each by default).
+        output_retries: The retry budget of the output (validation failures, ``ModelRetry`` in validators); the
+            earlier spelling of ``retries={'output': n}``.
         tools: Tools (functions or :class:`Tool`\\ s) the model can call, in addition to decorated ones.
         toolsets: Toolsets whose tools the model can call too (see :mod:`trio_agent.toolsets`: function
-            toolsets, MCP servers, ...). A run opens what they need for itself, unless they are open already:
-            ``async with agent:`` opens them once for every run inside the block.
+            toolsets, MCP servers, ...), or functions ``(ctx) -> toolset | None`` choosing one per step. A run
+            opens what they need for itself, unless they are open already: ``async with agent:`` opens them
+            once for every run inside the block.
         end_strategy: What to do with function-tool calls that come with a final output (see
             :mod:`trio_agent._engine.steps.call_tools`): ``'graceful'`` (default), ``'early'`` or
             ``'exhaustive'``.
         metadata: Attached to every run's result (and visible in ``RunContext.metadata``).
+        history_processors: Functions that rewrite the message history before every model request
+            (``(messages) -> messages`` or ``(ctx, messages) -> messages``, sync or async), in order; the
+            earlier form of ``capabilities=[ProcessHistory(fn)]``, applied before the agent's capabilities.
+        prepare_tools: ``(ctx, tool_defs) -> tool_defs | None``, sync or async: the function tools each step
+            offers (drop or change definitions; ``None`` offers none); the earlier form of
+            ``capabilities=[PrepareTools(fn)]``.
+        prepare_output_tools: The same for the output tools (``PrepareOutputTools``).
+        event_stream_handler: The ``event_stream_handler`` of runs that are given none (see :meth:`run`).
+        instrument: Accepted for code written against the reference API; trio_agent emits no OpenTelemetry
+            spans (see :class:`~trio_agent.agent.InstrumentationSettings`).
         tool_timeout: Seconds a tool call may take before the model is asked to retry (per-tool ``timeout``
             overrides it).
         capabilities: Capabilities whose hooks apply to every run.
@@ -116,17 +129,23 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         model: Model | KnownModelName | None = None,
         *,
         output_type: OutputSpec[OutputT] = str,  # type: ignore[assignment]
-        instructions: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | None = None,
+        instructions: AgentInstructions = None,
         system_prompt: str | Sequence[str] = (),
         deps_type: type[DepsT] = NoneType,  # type: ignore[assignment]
         name: str | None = None,
-        model_settings: ModelSettings | None = None,
-        retries: int = 1,
+        description: str | None = None,
+        model_settings: AgentModelSettings | None = None,
+        retries: int | AgentRetries | None = None,
         output_retries: int | None = None,
         tools: Sequence[Tool[DepsT] | Callable[..., Any]] = (),
-        toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        toolsets: Sequence[AbstractToolset[DepsT] | ToolsetFunc] | None = None,
         end_strategy: EndStrategy = "graceful",
-        metadata: dict[str, Any] | None = None,
+        metadata: AgentMetadata | None = None,
+        history_processors: Sequence[HistoryProcessorFunc] | None = None,
+        prepare_tools: PrepareFunc | None = None,
+        prepare_output_tools: PrepareFunc | None = None,
+        event_stream_handler: EventStreamHandler | None = None,
+        instrument: InstrumentationSettings | bool | None = None,
         tool_timeout: float | None = None,
         capabilities: Sequence[AbstractCapability] = (),
         defer_model_check: bool = False,
@@ -143,14 +162,19 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         else:
             self.model = model
         self.name = name
+        self.description = description
         self.deps_type = deps_type
+        self.history_processors: list[HistoryProcessorFunc] = list(history_processors or ())
+        self.event_stream_handler = event_stream_handler
+        self.instrument = instrument
         self.model_settings = model_settings
         self.end_strategy: EndStrategy = end_strategy
         self.metadata = metadata
         self.tool_timeout = tool_timeout
         self.thread_limiter = thread_limiter
-        self._default_retries = retries
-        self._max_output_retries = retries if output_retries is None else output_retries
+        tool_retries, result_retries = resolve_retries(retries, tools=1, output=1)
+        self._default_retries = tool_retries
+        self._max_output_retries = result_retries if output_retries is None else output_retries
         self._output_type = output_type
         self._output_schema: OutputSchema = output_schema(output_type)
         self._output_validators: list[OutputValidator] = []
@@ -162,17 +186,38 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         self._tools: dict[str, Tool[Any]] = {}
         for tool in tools:
             self._add_tool(tool if isinstance(tool, Tool) else Tool(tool))
-        self._toolsets: list[AbstractToolset[Any]] = list(toolsets or ())
+        self._toolsets: list[AbstractToolset[Any]] = [
+            item if isinstance(item, AbstractToolset) else DynamicToolset(item) for item in toolsets or ()
+        ]
         self._entered: CombinedToolset[Any] | None = None
         """The toolsets ``async with agent:`` entered (until the last such block exits)."""
         self._entered_count = 0
+        prepared: list[AbstractCapability] = []
+        if prepare_tools is not None:
+            prepared.append(PrepareTools(prepare_tools))
+        if prepare_output_tools is not None:
+            prepared.append(PrepareOutputTools(prepare_output_tools))
+        capabilities = [*prepared, *capabilities]
         self._capability = CombinedCapability(capabilities) if capabilities else None
         self._override: ContextVar[_Override | None] = ContextVar(f"agent_override_{id(self)}", default=None)
+
+    _instrument_default: InstrumentationSettings | bool = False
+    """What :meth:`instrument_all` set last (kept for code that reads it back; nothing is instrumented)."""
+
+    @staticmethod
+    def instrument_all(instrument: InstrumentationSettings | bool = True) -> None:
+        """The reference API's switch for instrumenting every agent with OpenTelemetry. Accepted (and stored)
+        so that code and test fixtures calling it run unchanged; trio_agent emits no spans."""
+        Agent._instrument_default = instrument
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if not name.startswith("_"):  # a public setting changed: runs started from now on see it
             super().__setattr__("_version", self._version + 1)
+
+    def _set_inferred_name(self, name: str) -> None:
+        # Not a change of configuration: the spec already compiled stays (the engine does not read its name).
+        object.__setattr__(self, "name", name)
 
     def __repr__(self) -> str:
         return f"Agent(model={self._model or self._model_name!r}, name={self.name!r})"
@@ -214,6 +259,12 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             spec = override.compiled[self._version] = self._compile(override)
         return spec
 
+    def _spec_for(self, retries: int | AgentRetries | None) -> AgentSpec:
+        if retries is None:
+            return self._compiled()
+        current = self._override.get() or _NO_OVERRIDE
+        return self._compile(dataclasses.replace(current, retries=retries, compiled={}))
+
     def _compile(self, override: _Override) -> AgentSpec:
         """The spec of this agent as it is now, with what ``override`` replaces."""
         if isinstance(override.tools, Sequence):
@@ -223,9 +274,12 @@ class Agent(AbstractAgent[DepsT, OutputT]):
                 tools[tool.name] = tool
         else:
             tools = dict(self._tools)
+        tool_retries, output_retries = resolve_retries(
+            override.retries, tools=self._default_retries, output=self._max_output_retries
+        )
         function_toolset: AgentFunctionToolset[Any] = AgentFunctionToolset(
             list(tools.values()),
-            max_retries=self._default_retries,
+            max_retries=tool_retries,
             timeout=self.tool_timeout,
             thread_limiter=self.thread_limiter,
         )
@@ -235,11 +289,15 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             instructions, runners = self._instructions, tuple(self._instruction_runners)
         else:
             instructions, runners = _instructions(override.instructions)
+        settings = self.model_settings if override.model_settings is NOT_SET else override.model_settings
         return AgentSpec(
             name=self.name if override.name is NOT_SET else override.name,
             model=None if override.model is not NOT_SET else self.model,
             model_override=None if override.model is NOT_SET else override.model,
-            model_settings=self.model_settings if override.model_settings is NOT_SET else override.model_settings,
+            # Settings given as a function of the context are called before each request; metadata given as one,
+            # as each run starts (see `AgentSpec.settings_functions`, `start_run`).
+            model_settings=None if callable(settings) else settings,
+            settings_functions=(settings,) if callable(settings) else (),
             metadata=self.metadata if override.metadata is NOT_SET else override.metadata,
             deps=override.deps,
             output=plan_output(self._output_schema, static_tools, instructions),
@@ -247,8 +305,8 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             function_toolset=function_toolset,
             toolsets=toolsets,
             static_tools=MappingProxyType(static_tools) if static_tools is not None else None,
-            default_tool_retries=self._default_retries,
-            max_output_retries=self._max_output_retries,
+            default_tool_retries=tool_retries,
+            max_output_retries=output_retries,
             end_strategy=self.end_strategy,
             instructions=instructions,
             instruction_runners=runners,
@@ -256,95 +314,16 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             system_prompt_runners=tuple(self._system_prompt_runners),
             dynamic_system_prompts=MappingProxyType(dict(self._dynamic_system_prompts)),
             capability=self._capability,
+            history_processors=tuple(self.history_processors),
         )
 
     # -- configuration --------------------------------------------------------------------------------
 
-    def _add_tool(self, tool: Tool[Any]) -> None:
-        if tool.name in self._tools or tool.name in self._output_schema.tools:
-            raise UserError(f"Tool name conflicts with an existing tool: {tool.name!r}")
-        self._tools[tool.name] = tool
-        self._changed()
-
-    @overload
-    def tool(
-        self, func: Callable[Concatenate[RunContext[DepsT], P], R], /
-    ) -> Callable[Concatenate[RunContext[DepsT], P], R]: ...
-    @overload
-    def tool(
-        self,
-        /,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        retries: int | None = None,
-        sequential: bool = False,
-        timeout: float | None = None,
-        metadata: dict[str, Any] | None = None,
-        strict: bool | None = None,
-        prepare: ToolPrepareFunc | None = None,
-        requires_approval: bool = False,
-        docstring_format: DocstringFormat = "auto",
-        require_parameter_descriptions: bool = False,
-    ) -> Callable[[Callable[Concatenate[RunContext[DepsT], P], R]], Callable[Concatenate[RunContext[DepsT], P], R]]: ...
-
-    def tool(self, func: Callable[..., Any] | None = None, /, **options: Any) -> Any:
-        """Register a tool whose first parameter is the :class:`RunContext` (``@agent.tool`` or
-        ``@agent.tool(retries=2, ...)``); options as for :class:`Tool`. Returns the function unchanged."""
-        return self._tool_decorator(func, takes_ctx=True, options=options)
-
-    @overload
-    def tool_plain(self, func: Callable[P, R], /) -> Callable[P, R]: ...
-    @overload
-    def tool_plain(
-        self,
-        /,
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        retries: int | None = None,
-        sequential: bool = False,
-        timeout: float | None = None,
-        metadata: dict[str, Any] | None = None,
-        strict: bool | None = None,
-        prepare: ToolPrepareFunc | None = None,
-        requires_approval: bool = False,
-        docstring_format: DocstringFormat = "auto",
-        require_parameter_descriptions: bool = False,
-    ) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
-
-    def tool_plain(self, func: Callable[..., Any] | None = None, /, **options: Any) -> Any:
-        """Register a tool that takes no :class:`RunContext` (``@agent.tool_plain``). Returns the function
-        unchanged."""
-        return self._tool_decorator(func, takes_ctx=False, options=options)
-
-    def _tool_decorator(self, func: Callable[..., Any] | None, *, takes_ctx: bool, options: dict[str, Any]) -> Any:
-        if "retries" in options:
-            options["max_retries"] = options.pop("retries")
-
-        def register(function: Callable[..., Any]) -> Callable[..., Any]:
-            self._add_tool(Tool(function, takes_ctx=takes_ctx, **options))
-            return function
-
-        return register if func is None else register(func)
-
-    @overload
-    def toolset(self, func: ToolsetFunc, /) -> ToolsetFunc: ...
-    @overload
-    def toolset(
-        self, /, *, per_run_step: bool = True, id: str | None = None
-    ) -> Callable[[ToolsetFunc], ToolsetFunc]: ...
-    def toolset(self, func: ToolsetFunc | None = None, /, *, per_run_step: bool = True, id: str | None = None) -> Any:
-        """Register a function that chooses a toolset for each run (``@agent.toolset``): ``(ctx) -> toolset |
-        None``, sync or async, evaluated before every model request (or once per run with
-        ``@agent.toolset(per_run_step=False)``). Returns the function unchanged."""
-
-        def register(function: ToolsetFunc) -> ToolsetFunc:
-            self._toolsets.append(DynamicToolset(function, per_run_step=per_run_step, id=id))
-            self._changed()
-            return function
-
-        return register if func is None else register(func)
+    @property
+    def _function_toolset(self) -> AgentFunctionToolset[Any]:
+        """The agent's own tools as a toolset (as an ``override`` block has them, inside one): the reference
+        API's private attribute, which its tests read."""
+        return self._compiled().function_toolset
 
     @property
     def toolsets(self) -> Sequence[AbstractToolset[Any]]:
@@ -374,75 +353,6 @@ class Agent(AbstractAgent[DepsT, OutputT]):
             await toolsets.__aexit__(*args)
         return None
 
-    @overload
-    def instructions(
-        self, func: Callable[[RunContext[DepsT]], PromptR], /
-    ) -> Callable[[RunContext[DepsT]], PromptR]: ...
-    @overload
-    def instructions(self, func: Callable[[], PromptR], /) -> Callable[[], PromptR]: ...
-    @overload
-    def instructions(self, /) -> Callable[[SystemPromptFunc[DepsT]], SystemPromptFunc[DepsT]]: ...
-    def instructions(self, func: Callable[..., Any] | None = None, /) -> Any:
-        """Register an instructions function (``(ctx) -> str | None`` or ``() -> ...``, sync or async), used
-        bare or as ``@agent.instructions()``. Returns the function unchanged."""
-
-        def register(function: Callable[..., Any]) -> Callable[..., Any]:
-            self._instruction_runners.append(SystemPromptRunner(function))
-            self._changed()
-            return function
-
-        return register if func is None else register(func)
-
-    @overload
-    def system_prompt(
-        self, func: Callable[[RunContext[DepsT]], PromptR], /
-    ) -> Callable[[RunContext[DepsT]], PromptR]: ...
-    @overload
-    def system_prompt(self, func: Callable[[], PromptR], /) -> Callable[[], PromptR]: ...
-    @overload
-    def system_prompt(
-        self, /, *, dynamic: bool = False
-    ) -> Callable[[SystemPromptFunc[DepsT]], SystemPromptFunc[DepsT]]: ...
-    def system_prompt(self, func: Callable[..., Any] | None = None, /, *, dynamic: bool = False) -> Any:
-        """Register a system prompt function; ``dynamic=True`` re-evaluates it when a history is continued.
-        Returns the function unchanged."""
-
-        def register(function: Callable[..., Any]) -> Callable[..., Any]:
-            runner = SystemPromptRunner(function, dynamic=dynamic)
-            self._system_prompt_runners.append(runner)
-            if dynamic:
-                self._dynamic_system_prompts[function.__qualname__] = runner
-            self._changed()
-            return function
-
-        return register if func is None else register(func)
-
-    @overload
-    def output_validator(
-        self,
-        func: Callable[[RunContext[DepsT], OutputT], OutputT],
-        /,
-    ) -> Callable[[RunContext[DepsT], OutputT], OutputT]: ...
-    @overload
-    def output_validator(
-        self,
-        func: Callable[[RunContext[DepsT], OutputT], Awaitable[OutputT]],
-        /,
-    ) -> Callable[[RunContext[DepsT], OutputT], Awaitable[OutputT]]: ...
-    @overload
-    def output_validator(self, func: Callable[[OutputT], OutputT], /) -> Callable[[OutputT], OutputT]: ...
-    @overload
-    def output_validator(
-        self, func: Callable[[OutputT], Awaitable[OutputT]], /
-    ) -> Callable[[OutputT], Awaitable[OutputT]]: ...
-
-    def output_validator(self, func: Callable[..., Any], /) -> Any:
-        """Register an output validator: ``(output)`` or ``(ctx, output)``, sync or async, returning the
-        (possibly changed) output or raising ``ModelRetry``. Returns the function unchanged."""
-        self._output_validators.append(OutputValidator(func))
-        self._changed()
-        return func
-
     @contextlib.contextmanager
     def override(
         self,
@@ -450,29 +360,33 @@ class Agent(AbstractAgent[DepsT, OutputT]):
         name: str | NotSet | None = NOT_SET,
         deps: DepsT | NotSet = NOT_SET,
         model: Model | KnownModelName | NotSet = NOT_SET,
-        tools: Sequence[Tool[DepsT] | Callable[..., Any]] | NotSet = NOT_SET,
         toolsets: Sequence[AbstractToolset[DepsT]] | NotSet = NOT_SET,
-        instructions: str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | NotSet | None = NOT_SET,
-        metadata: dict[str, Any] | NotSet | None = NOT_SET,
-        model_settings: ModelSettings | NotSet | None = NOT_SET,
+        tools: Sequence[Tool[DepsT] | Callable[..., Any]] | NotSet = NOT_SET,
+        instructions: AgentInstructions | NotSet = NOT_SET,
+        metadata: AgentMetadata | NotSet | None = NOT_SET,
+        model_settings: AgentModelSettings | NotSet | None = NOT_SET,
+        retries: int | AgentRetries | NotSet = NOT_SET,
     ) -> Iterator[None]:
         """Within the block (and the tasks it starts), runs of this agent use what is given here instead of
         the agent's configuration and their own arguments: for tests of code that builds its own runs.
 
         ``model`` and ``deps`` win over a run's ``model=`` and ``deps=``; ``tools`` replaces the agent's function
-        tools and ``toolsets`` its other toolsets (a run's own ``toolsets=`` still apply); the others replace the
-        agent's settings of the same name.
+        tools and ``toolsets`` its other toolsets (a run's own ``toolsets=`` still apply); ``retries`` replaces
+        the agent's retry budgets (an ``int`` for both, or ``AgentRetries``); the others replace the agent's
+        settings of the same name.
         """
         resolved: Model | NotSet = NOT_SET if model is NOT_SET else infer_model(model)
+        outer = self._override.get() or _NO_OVERRIDE
         values = _Override(
-            name=name,
-            deps=deps,
-            model=resolved,
-            tools=tools,
-            toolsets=toolsets,
-            instructions=instructions,
-            metadata=metadata,
-            model_settings=model_settings,
+            name=outer.name if name is NOT_SET else name,
+            deps=outer.deps if deps is NOT_SET else deps,
+            model=outer.model if resolved is NOT_SET else resolved,
+            tools=outer.tools if tools is NOT_SET else tools,
+            toolsets=outer.toolsets if toolsets is NOT_SET else toolsets,
+            instructions=outer.instructions if instructions is NOT_SET else instructions,
+            metadata=outer.metadata if metadata is NOT_SET else metadata,
+            model_settings=outer.model_settings if model_settings is NOT_SET else model_settings,
+            retries=outer.retries if retries is NOT_SET else retries,
         )
         token = self._override.set(values)
         try:

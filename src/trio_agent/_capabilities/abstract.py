@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterable, Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
+
+from typing_extensions import TypeVar
 
 from .._engine.nodes import AgentNode, NodeResult
+from .._exceptions import SkipModelRequest
 from .._messages.messages import ModelMessage, ModelResponse
 from .._messages.parts import ToolCallPart
 from .._run_context import RunContext
@@ -43,12 +46,56 @@ from .._tools.definitions import ToolDefinition
 
 if TYPE_CHECKING:
     from .._engine.result import AgentRunResult
+    from .._tools.deferred import DeferredToolRequests, DeferredToolResults
+    from .._toolsets.abstract import AbstractToolset
     from ..models import Model, ModelRequestParameters
+    from .ordering import CapabilityOrdering
 
-__all__ = ["AbstractCapability", "ModelRequestContext", "NodeRunHandler", "SkipModelRequest"]
+__all__ = [
+    "AbstractCapability",
+    "AgentDepsT",
+    "ModelRequestContext",
+    "NodeRunHandler",
+    "RawOutput",
+    "RawToolArgs",
+    "SkipModelRequest",
+    "ValidatedToolArgs",
+    "WrapModelRequestHandler",
+    "WrapNodeRunHandler",
+    "WrapRunHandler",
+    "WrapToolExecuteHandler",
+    "WrapToolValidateHandler",
+]
+
+AgentDepsT = TypeVar("AgentDepsT", default=None, contravariant=True)
+"""The deps type of the runs a capability is made for."""
+
+RawToolArgs: TypeAlias = str | dict[str, Any]
+"""A tool call's arguments before validation: JSON text or a dict, as the model sent them."""
+
+ValidatedToolArgs: TypeAlias = dict[str, Any]
+"""A tool call's arguments after validation, by parameter name."""
 
 NodeRunHandler: TypeAlias = Callable[[AgentNode[Any, Any]], Awaitable[NodeResult]]
 """``handler(node)`` in ``wrap_node_run``: runs the node and returns what it leads to."""
+
+WrapNodeRunHandler: TypeAlias = NodeRunHandler
+"""The reference API's name of :data:`NodeRunHandler`."""
+
+WrapRunHandler: TypeAlias = Callable[[], Awaitable["AgentRunResult[Any]"]]
+"""``handler()`` in ``wrap_run``: runs the whole run and returns its result."""
+
+WrapModelRequestHandler: TypeAlias = Callable[["ModelRequestContext"], Awaitable[ModelResponse]]
+"""``handler(request_context)`` in ``wrap_model_request``: calls the model."""
+
+WrapToolValidateHandler: TypeAlias = Callable[[RawToolArgs], Awaitable[ValidatedToolArgs]]
+"""``handler(args)`` in ``wrap_tool_validate``: validates the arguments (with the other validate hooks)."""
+
+WrapToolExecuteHandler: TypeAlias = Callable[[ValidatedToolArgs], Awaitable[Any]]
+"""``handler(args)`` in ``wrap_tool_execute``: runs the tool."""
+
+RawOutput: TypeAlias = str | dict[str, Any]
+"""Output before validation: text, or an output tool's arguments."""
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -61,16 +108,77 @@ class ModelRequestContext:
     model_request_parameters: ModelRequestParameters
 
 
-class SkipModelRequest(Exception):
-    """Raise from a model-request hook to use ``response`` instead of calling the model."""
+class AbstractCapability(Generic[AgentDepsT]):
+    """Base class of capabilities; every hook defaults to passing through.
 
-    def __init__(self, response: ModelResponse) -> None:
-        self.response = response
-        super().__init__()
+    Generic in the deps type of the runs it is made for (``AbstractCapability[MyDeps]``); the hooks' contexts
+    are typed ``RunContext[Any]`` so that one capability serves agents of any deps type.
+    """
 
+    # -- what the capability contributes -------------------------------------------------------------
 
-class AbstractCapability:
-    """Base class of capabilities; every hook defaults to passing through."""
+    def overrides(self, hook: str) -> bool:
+        """Whether this capability implements ``hook`` (a method name); only those hooks are called."""
+        return getattr(type(self), hook) is not getattr(AbstractCapability, hook)
+
+    def apply(self, visitor: Callable[[AbstractCapability[Any]], None]) -> None:
+        """Call ``visitor`` on every leaf capability of this one (itself, unless it combines others)."""
+        visitor(self)
+
+    def get_ordering(self) -> CapabilityOrdering | None:
+        """Where this capability goes among the agent's (see :class:`CapabilityOrdering`); ``None``: as listed."""
+        return None
+
+    async def for_run(self, ctx: RunContext[Any]) -> AbstractCapability[Any]:
+        """The instance to use for one run (return a fresh one for per-run state); called as the run starts,
+        before any hook. Default: ``self``, shared by every run."""
+        return self
+
+    def get_instructions(self) -> Any:
+        """Instructions to add to the agent's: text, an instructions function (``(ctx)`` or ``()``, sync or
+        async), or a sequence of them; ``None`` for none."""
+        return None
+
+    def get_toolset(self) -> AbstractToolset[Any] | None:
+        """A toolset whose tools the agent offers (after its own), or ``None``."""
+        return None
+
+    def get_wrapper_toolset(self, toolset: AbstractToolset[Any]) -> AbstractToolset[Any] | None:
+        """Wrap the run's combined function toolset (``toolset.prepared(...)``, ``.filtered(...)``, a
+        ``WrapperToolset``), or return ``None`` to leave it; the first capability's wrapper is outermost."""
+        return None
+
+    def get_model_settings(self) -> ModelSettings | Callable[[RunContext[Any]], ModelSettings] | None:
+        """Model settings merged over the agent's: a dict, or a function of the :class:`RunContext` evaluated
+        before each request (``ctx.model_settings`` then holds the settings merged so far)."""
+        return None
+
+    def get_model(self) -> Any:
+        """A model for the run (a ``Model`` or a name), a function choosing one before each request, or
+        ``None``; the last capability that chooses wins."""
+        return None
+
+    async def resolve_model_id(self, ctx: RunContext[Any], *, model_id: str) -> Model | None:
+        """The model a name (``'openai:gpt-4o'``) stands for, or ``None`` to leave it to the next capability
+        (and finally to ``infer_model``)."""
+        return None
+
+    async def prepare_tools(self, ctx: RunContext[Any], tool_defs: list[ToolDefinition]) -> list[ToolDefinition]:
+        """The function tools offered at this step, filtered or changed (output tools: see
+        :meth:`prepare_output_tools`). A tool left out cannot be called either."""
+        return tool_defs
+
+    async def prepare_output_tools(self, ctx: RunContext[Any], tool_defs: list[ToolDefinition]) -> list[ToolDefinition]:
+        """The output tools offered at this step, filtered or changed."""
+        return tool_defs
+
+    async def handle_deferred_tool_calls(
+        self, ctx: RunContext[Any], *, requests: DeferredToolRequests
+    ) -> DeferredToolResults | None:
+        """Answer some or all of a step's deferred tool calls (approvals, external results) so the run goes
+        on without ending; ``None`` (or calls left unanswered) passes them to the next capability, and then
+        ends the run with ``DeferredToolRequests`` as usual."""
+        return None
 
     # -- run ------------------------------------------------------------------------------------------
 
@@ -141,6 +249,47 @@ class AbstractCapability:
         self, ctx: RunContext[Any], *, request_context: ModelRequestContext, error: Exception
     ) -> ModelResponse:
         """Called when the model call failed; re-raise to propagate, return a response to recover."""
+        raise error
+
+    # -- tool validation ------------------------------------------------------------------------------
+
+    async def before_tool_validate(
+        self, ctx: RunContext[Any], *, call: ToolCallPart, tool_def: ToolDefinition, args: RawToolArgs
+    ) -> RawToolArgs:
+        """Called with a tool call's raw arguments (JSON text or a dict); return the arguments to validate.
+        Raise ``SkipToolValidation(args)`` to use ``args`` as validated, ``ModelRetry`` to ask for a new call."""
+        return args
+
+    async def wrap_tool_validate(
+        self,
+        ctx: RunContext[Any],
+        *,
+        call: ToolCallPart,
+        tool_def: ToolDefinition,
+        args: RawToolArgs,
+        handler: Callable[[RawToolArgs], Awaitable[ValidatedToolArgs]],
+    ) -> ValidatedToolArgs:
+        """Validate by awaiting ``handler(args)`` (which runs the before hooks, the validation and the after
+        hooks), or return validated arguments of your own."""
+        return await handler(args)
+
+    async def after_tool_validate(
+        self, ctx: RunContext[Any], *, call: ToolCallPart, tool_def: ToolDefinition, args: ValidatedToolArgs
+    ) -> ValidatedToolArgs:
+        """Called with the validated arguments; return the arguments to call the tool with."""
+        return args
+
+    async def on_tool_validate_error(
+        self,
+        ctx: RunContext[Any],
+        *,
+        call: ToolCallPart,
+        tool_def: ToolDefinition,
+        args: RawToolArgs,
+        error: Exception,
+    ) -> ValidatedToolArgs:
+        """Called when validation failed (``ValidationError`` or ``ModelRetry``); re-raise to send the model a
+        retry prompt, return validated arguments to recover."""
         raise error
 
     # -- tool execution -------------------------------------------------------------------------------

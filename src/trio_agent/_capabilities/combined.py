@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import pydantic
+
 from .._engine.nodes import AgentNode, NodeResult
+from .._exceptions import ModelRetry, SkipToolExecution, SkipToolValidation, UserError
 from .._messages.messages import ModelResponse
 from .._messages.parts import ToolCallPart
 from .._run_context import RunContext
 from .._tools.definitions import ToolDefinition
-from .abstract import AbstractCapability, ModelRequestContext, NodeRunHandler, SkipModelRequest
+from .abstract import (
+    AbstractCapability,
+    ModelRequestContext,
+    NodeRunHandler,
+    RawToolArgs,
+    SkipModelRequest,
+    ValidatedToolArgs,
+)
+from .ordering import sort_capabilities
 
 if TYPE_CHECKING:
     from .._engine.result import AgentRunResult
@@ -18,18 +29,38 @@ if TYPE_CHECKING:
 __all__ = ["CombinedCapability"]
 
 
-def _overriding(capabilities: Sequence[AbstractCapability], name: str) -> list[AbstractCapability]:
-    default = getattr(AbstractCapability, name)
-    return [c for c in capabilities if getattr(type(c), name) is not default]
+def _overriding(capabilities: Sequence[AbstractCapability[Any]], name: str) -> list[AbstractCapability[Any]]:
+    return [c for c in capabilities if c.overrides(name)]
+
+
+def _flattened(capabilities: Sequence[Any]) -> list[AbstractCapability[Any]]:
+    flat: list[AbstractCapability[Any]] = []
+    for capability in capabilities:
+        if isinstance(capability, CombinedCapability):
+            flat.extend(capability.capabilities)
+        elif isinstance(capability, AbstractCapability):
+            flat.append(capability)
+        else:
+            raise UserError(
+                f"{capability!r} is not a capability: pass instances of `AbstractCapability` subclasses (or "
+                "`Capability(...)`, `Hooks()`) in `capabilities=`."
+            )
+    return flat
 
 
 class CombinedCapability:
-    """Several capabilities composed into one, calling only the hooks each actually overrides."""
+    """Several capabilities composed into one, calling only the hooks each actually overrides.
 
-    def __init__(self, capabilities: Sequence[AbstractCapability]) -> None:
+    ``CombinedCapability([a, b])`` may itself be listed among an agent's capabilities (its members take its
+    place). The members are ordered by their :class:`~trio_agent.capabilities.CapabilityOrdering` declarations
+    (the listed order otherwise): the first is the outermost layer.
+    """
+
+    def __init__(self, capabilities: Sequence[AbstractCapability[Any]] = ()) -> None:
+        capabilities = sort_capabilities(_flattened(capabilities))
         self.capabilities = tuple(capabilities)
         hooks: dict[str, list[AbstractCapability]] = {}
-        for family in ("run", "node_run", "model_request", "tool_execute"):
+        for family in ("run", "node_run", "model_request", "tool_validate", "tool_execute"):
             hooks[f"before_{family}"] = _overriding(capabilities, f"before_{family}")
             hooks[f"wrap_{family}"] = _overriding(capabilities, f"wrap_{family}")
             hooks[f"after_{family}"] = _overriding(capabilities, f"after_{family}")[::-1]
@@ -42,11 +73,35 @@ class CombinedCapability:
             hooks[k]
             for k in ("before_model_request", "wrap_model_request", "after_model_request", "on_model_request_error")
         )
-        self.has_tool_hooks = any(
+        self.has_before_model_request = bool(hooks["before_model_request"])
+        self.has_validate_hooks = any(
+            hooks[k]
+            for k in ("before_tool_validate", "wrap_tool_validate", "after_tool_validate", "on_tool_validate_error")
+        )
+        self.has_tool_hooks = self.has_validate_hooks or any(
             hooks[k]
             for k in ("before_tool_execute", "wrap_tool_execute", "after_tool_execute", "on_tool_execute_error")
         )
         self.event_stream_wrappers = hooks["wrap_run_event_stream"]
+        self.contributes = any(
+            c.overrides(name)
+            for c in capabilities
+            for name in (
+                "get_instructions",
+                "get_toolset",
+                "get_model_settings",
+                "get_model",
+                "prepare_tools",
+                "prepare_output_tools",
+                "get_wrapper_toolset",
+            )
+        )
+        """Whether some capability adds to the agent's configuration (see :mod:`.contributions`)."""
+        self.binds_per_run = any(c.overrides("for_run") for c in capabilities)
+        """Whether some capability makes an instance per run (``for_run``)."""
+        self.resolves_models = any(c.overrides("resolve_model_id") for c in capabilities)
+        self.handles_deferred = [c for c in capabilities if c.overrides("handle_deferred_tool_calls")]
+        self.prepares_output_tools = any(c.overrides("prepare_output_tools") for c in capabilities)
 
     async def _recover(self, name: str, error: Exception, call: Callable[[Any, Exception], Awaitable[Any]]) -> Any:
         for capability in self._hooks[name]:
@@ -113,15 +168,22 @@ class CombinedCapability:
 
     # -- model request --------------------------------------------------------------------------------
 
+    async def before_model_request(
+        self, ctx: RunContext[Any], request_context: ModelRequestContext
+    ) -> ModelRequestContext:
+        """Every ``before_model_request`` hook, in order, each given what the previous one returned."""
+        for capability in self._hooks["before_model_request"]:
+            request_context = await capability.before_model_request(ctx, request_context)
+        return request_context
+
     async def run_model_request(
         self,
         ctx: RunContext[Any],
         request_context: ModelRequestContext,
         call_model: Callable[[ModelRequestContext], Awaitable[ModelResponse]],
     ) -> ModelResponse:
-        """Call the model through ``call_model`` with every model-request hook applied."""
-        for capability in self._hooks["before_model_request"]:
-            request_context = await capability.before_model_request(ctx, request_context)
+        """Call the model through ``call_model`` with the wrap, error and after model-request hooks applied (the
+        ``before`` hooks ran in :meth:`before_model_request`)."""
         wraps = self._hooks["wrap_model_request"]
 
         async def layer(depth: int, rc: ModelRequestContext) -> ModelResponse:
@@ -145,6 +207,53 @@ class CombinedCapability:
             response = await capability.after_model_request(ctx, request_context=request_context, response=response)
         return response
 
+    # -- tool validation ------------------------------------------------------------------------------
+
+    async def validate_tool(
+        self,
+        ctx: RunContext[Any],
+        call: ToolCallPart,
+        tool_def: ToolDefinition,
+        args: RawToolArgs,
+        validate: Callable[[RawToolArgs], ValidatedToolArgs],
+    ) -> ValidatedToolArgs:
+        """Validate ``args`` with ``validate`` and every tool-validation hook: ``wrap_tool_validate`` hooks
+        outermost, around the ``before`` hooks, the validation (offered to ``on_tool_validate_error`` when it
+        fails) and the ``after`` hooks."""
+
+        async def inner(raw: RawToolArgs) -> ValidatedToolArgs:
+            try:
+                for capability in self._hooks["before_tool_validate"]:
+                    raw = await capability.before_tool_validate(ctx, call=call, tool_def=tool_def, args=raw)
+            except SkipToolValidation as skip:
+                return skip.validated_args
+            try:
+                validated = validate(raw)
+            except (pydantic.ValidationError, ModelRetry) as error:
+                final = raw
+                validated = await self._recover(
+                    "on_tool_validate_error",
+                    error,
+                    lambda c, e: c.on_tool_validate_error(ctx, call=call, tool_def=tool_def, args=final, error=e),
+                )
+            for capability in self._hooks["after_tool_validate"]:
+                validated = await capability.after_tool_validate(ctx, call=call, tool_def=tool_def, args=validated)
+            return validated
+
+        wraps = self._hooks["wrap_tool_validate"]
+
+        async def layer(depth: int, raw: RawToolArgs) -> ValidatedToolArgs:
+            if depth == len(wraps):
+                return await inner(raw)
+            return await wraps[depth].wrap_tool_validate(
+                ctx, call=call, tool_def=tool_def, args=raw, handler=lambda a: layer(depth + 1, a)
+            )
+
+        try:
+            return await layer(0, args)
+        except SkipToolValidation as skip:
+            return skip.validated_args
+
     # -- tool execution -------------------------------------------------------------------------------
 
     async def run_tool(
@@ -155,9 +264,8 @@ class CombinedCapability:
         args: dict[str, Any],
         execute: Callable[[dict[str, Any]], Awaitable[Any]],
     ) -> Any:
-        """Execute a tool through ``execute`` with every tool-execution hook applied."""
-        for capability in self._hooks["before_tool_execute"]:
-            args = await capability.before_tool_execute(ctx, call=call, tool_def=tool_def, args=args)
+        """Execute a tool through ``execute`` with every tool-execution hook applied (``SkipToolExecution`` from
+        a ``before`` or ``wrap`` hook gives the result without running the tool)."""
         wraps = self._hooks["wrap_tool_execute"]
 
         async def layer(depth: int, inner: dict[str, Any]) -> Any:
@@ -168,7 +276,12 @@ class CombinedCapability:
             )
 
         try:
-            result = await layer(0, args)
+            try:
+                for capability in self._hooks["before_tool_execute"]:
+                    args = await capability.before_tool_execute(ctx, call=call, tool_def=tool_def, args=args)
+                result = await layer(0, args)
+            except SkipToolExecution as skip:
+                result = skip.result
         except Exception as error:
             final_args = args
             result = await self._recover(

@@ -17,7 +17,8 @@ The state machine (what a run does)::
     driver.py        Driver: the transition table (node type -> step), execute on a fork, commit; lock-step serving
     steps/           one module per step, plus what steps share:
       user_prompt.py     adopt the history, build the first request (or resume deferred calls)
-      model_request.py   deliver queued content, check limits, call the model, record usage
+      model_request.py   deliver queued content, check limits, run the model-request hooks (history
+                         processors: their result replaces the history), call the model, record usage
       call_tools.py      run tools or validate the output; end_strategy
       tool_calls.py      executing function-tool calls: validation, concurrency, deferral (the toolset calls)
       retries.py         the retry budgets (tools, output), each checked in one place
@@ -38,6 +39,7 @@ The three ways of holding a run (what the caller gets)::
     streamed_run.py  StreamedRunResult, from `agent.run_stream(...)`: the final answer as it streams
     streamed_run_sync.py  StreamedRunResultSync, from `agent.run_stream_sync(...)`: the same, for sync code
     event_stream.py  `agent.run_stream_events(...)`: every event, then the result
+    node_stream.py   `node.stream(run.ctx)`: one node of an `agent.iter` run, with its events
     result.py        AgentRunResult and AgentRunResultEvent
 
 Dependencies point one way: agents (``trio_agent._agent``) compile specs and call :func:`setup.start_run`;

@@ -49,10 +49,11 @@ OutputT = TypeVar("OutputT", default=str)
 class GraphRunContext:
     """``run.ctx``: the run's committed state and its configuration (for inspection)."""
 
-    __slots__ = ("_driver",)
+    __slots__ = ("_driver", "_run")
 
-    def __init__(self, driver: Driver) -> None:
+    def __init__(self, driver: Driver, run: AgentRun[Any, Any] | None = None) -> None:
         self._driver = driver
+        self._run = run
 
     @property
     def state(self) -> RunState:
@@ -123,8 +124,13 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
         self._yielded = node
         return node
 
-    async def _advance(self, node: AgentNode[Any, Any], *, hooks: bool) -> NodeResult:
+    async def _advance(
+        self, node: AgentNode[Any, Any], *, hooks: bool, events: trio.MemorySendChannel[Any] | None = None
+    ) -> NodeResult:
         driver = self._driver
+        streamed = getattr(node, "_streamed_result", None)
+        if streamed is not None and driver.next_node is not node:
+            return streamed  # type: ignore[no-any-return]  # (run by `node.stream(run.ctx)` already)
         if self._cancelled:
             raise self._cancellation()
         driver.check_can_advance()
@@ -132,7 +138,7 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
             return await self._settle(driver.end_early(short))
         if self._command is not None:
             raise trio.BusyResourceError("another task is already advancing this run; advance it from one task")
-        command = self._command = Command(node, hooks)
+        command = self._command = Command(node, hooks, events=events)
         try:
             try:
                 self._commands.send_nowait(command)  # the driver waits for it
@@ -218,7 +224,7 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
     @property
     def ctx(self) -> GraphRunContext:
         """The run's state and configuration."""
-        return GraphRunContext(self._driver)
+        return GraphRunContext(self._driver, self)
 
     @property
     def next_node(self) -> AgentNode[DepsT, OutputT] | End[FinalResult[OutputT]]:
@@ -266,6 +272,7 @@ async def open_agent_run(
         toolsets = driver.config.toolsets
         async with trio.open_nursery() as nursery:
             try:
+                await driver.bind_capabilities()
                 if toolsets is not None:
                     await toolsets.open(driver.config, driver.state, nursery)
                 nursery.start_soon(driver.serve, commands_receive, outcomes_send)

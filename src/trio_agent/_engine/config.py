@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .._messages.events import AgentStreamEvent
     from .._messages.messages import ModelMessage
     from .._settings import ModelSettings
+    from .._system_prompts import SystemPromptRunner
     from .._usage import UsageLimits
     from ..models import Model
     from .mailbox import Mailbox
@@ -40,12 +41,14 @@ class RunConfig:
         "conversation_id",
         "deps",
         "emit",
+        "instruction_runners",
         "mailbox",
         "metadata",
         "model",
         "model_settings",
         "output",
         "run_id",
+        "settings_functions",
         "spec",
         "tool_call_metadata",
         "toolsets",
@@ -73,6 +76,10 @@ class RunConfig:
     """Where the run's events go, if anyone listens (``None``: events are not even built)."""
     toolsets: RunToolsets | None
     """The run's toolsets, unless its tools are the spec's static ones (see :mod:`.run_tools`)."""
+    instruction_runners: tuple[SystemPromptRunner, ...]
+    """The instructions functions evaluated before each request: the agent's, then the run's."""
+    settings_functions: tuple[Callable[[RunContext[Any]], Any], ...]
+    """Functions giving model settings per request (merged in order over :attr:`model_settings`)."""
 
     def __init__(
         self,
@@ -91,6 +98,8 @@ class RunConfig:
         tool_call_metadata: Mapping[str, Any],
         emit: Emit | None,
         toolsets: RunToolsets | None = None,
+        instruction_runners: tuple[SystemPromptRunner, ...] | None = None,
+        settings_functions: tuple[Callable[[RunContext[Any]], Any], ...] | None = None,
     ) -> None:
         assign = object.__setattr__
         assign(self, "spec", spec)
@@ -107,6 +116,26 @@ class RunConfig:
         assign(self, "tool_call_metadata", tool_call_metadata)
         assign(self, "emit", emit)
         assign(self, "toolsets", toolsets)
+        assign(
+            self,
+            "instruction_runners",
+            spec.instruction_runners if instruction_runners is None else instruction_runners,
+        )
+        assign(
+            self, "settings_functions", spec.settings_functions if settings_functions is None else settings_functions
+        )
+
+    def _bind(self, spec: AgentSpec, *, model: Model | None = None) -> None:
+        """Use ``spec`` (this run's copy of the agent's, with per-run capabilities) and ``model`` (a model the
+        capabilities resolved) from now on; only as the run starts, before its first step."""
+        object.__setattr__(self, "spec", spec)
+        if model is not None:
+            object.__setattr__(self, "model", model)
+
+    def _resolve_metadata(self, function: Callable[[RunContext[Any]], dict[str, Any]], state: RunState) -> None:
+        """Take the metadata ``function`` gives for the run's context (``metadata=`` given as a function); only as
+        the run starts, before its first step."""
+        object.__setattr__(self, "metadata", function(self.run_context(state)))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"`RunConfig` is immutable: cannot set {name!r}")
@@ -120,6 +149,7 @@ class RunConfig:
             deps=self.deps,
             model=self.model,
             usage=state.usage,
+            usage_limits=self.usage_limits,
             prompt=self.user_prompt,
             messages=state.messages,
             retries=state.tool_retries,

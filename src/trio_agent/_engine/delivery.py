@@ -16,11 +16,13 @@ events wait in ``state.announce`` and the next request announces them before its
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 from .._messages.events import EnqueuedMessagesEvent
 from .._messages.messages import ModelMessage, ModelRequest
+from .._messages.parts import RetryPromptPart, ToolReturnPart
 from .config import RunConfig
 from .enqueue import PendingMessage
 from .nodes import ModelRequestNode
@@ -41,17 +43,53 @@ def _take(config: RunConfig, state: RunState, items: Sequence[PendingMessage]) -
     return messages
 
 
-async def deliver_asap(config: RunConfig, state: RunState) -> None:
-    """Announce what an end-of-run redirect delivered, then deliver every ``'asap'`` item queued so far
-    (appended to the history after the request about to be sent)."""
+async def deliver_asap(config: RunConfig, state: RunState, request: ModelRequest) -> ModelRequest:
+    """Announce what an end-of-run redirect delivered, then deliver every ``'asap'`` item queued so far, and
+    return the request to send (``request``, the history's last message, or its replacement).
+
+    As the newest reference release does, content enqueued while tools ran (``ctx.enqueue`` in a tool) joins
+    the request carrying the tools' returns: an item that is one plain request adds its parts to that request
+    (its ``EnqueuedMessagesEvent`` lists them as ``parts``). Any other item is appended after the request."""
     pending = config.mailbox.collect()
     if pending:
-        state.messages.extend(_take(config, state, [item for item in pending if item.priority == "asap"]))
+        asap = [item for item in pending if item.priority == "asap"]
+        if asap and _carries_tool_returns(request):
+            foldable = [item for item in asap if _foldable(item)]
+            if foldable:
+                asap = [item for item in asap if not _foldable(item)]
+                request = _fold(state, request, foldable)
+        state.messages.extend(_take(config, state, asap))
     announce, state.announce = state.announce, ()
     emit = config.emit
     if emit is not None:
         for event in announce:
             await emit(event)
+    return request
+
+
+def _carries_tool_returns(request: ModelRequest) -> bool:
+    return any(isinstance(part, ToolReturnPart | RetryPromptPart) for part in request.parts)
+
+
+def _foldable(item: PendingMessage) -> bool:
+    only = item.messages[0] if len(item.messages) == 1 else None
+    return isinstance(only, ModelRequest) and not only.instructions and not only.metadata
+
+
+def _fold(state: RunState, request: ModelRequest, items: Sequence[PendingMessage]) -> ModelRequest:
+    """``request`` with the parts of ``items`` after its own (a new request, put in its place in the history)."""
+    parts = list(request.parts)
+    for item in items:
+        first = item.messages[0]
+        assert isinstance(first, ModelRequest)  # (see `_foldable`)
+        added = tuple(first.parts)
+        parts.extend(added)
+        state.delivered += (item,)
+        state.announce += (EnqueuedMessagesEvent(enqueue_id=item.enqueue_id, messages=(), parts=added),)
+    folded = dataclasses.replace(request, parts=parts)
+    index = len(state.messages) - 1 - state.messages[::-1].index(request)
+    state.messages[index] = folded
+    return folded
 
 
 def redirect(config: RunConfig, state: RunState, pending: Sequence[PendingMessage]) -> ModelRequestNode[Any, Any]:

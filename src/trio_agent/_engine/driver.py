@@ -128,6 +128,8 @@ class Command:
     node: AgentNode[Any, Any]
     hooks: bool
     abandoned: bool = False
+    events: trio.MemorySendChannel[Any] | None = None
+    """Where the step's events also go, for ``node.stream(run.ctx)`` (closed when the step ends)."""
 
 
 async def hand_over_late(channel: trio.MemorySendChannel[T], value: T) -> None:
@@ -143,6 +145,30 @@ async def hand_over_late(channel: trio.MemorySendChannel[T], value: T) -> None:
         channel.send_nowait(value)
     except trio.WouldBlock:
         await channel.send(value)
+
+
+class UnresolvedModel:
+    """A model a run named, waiting for the capabilities' ``resolve_model_id`` as the run starts."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"UnresolvedModel({self.name!r})"
+
+
+async def _resolve_model(config: RunConfig, state: RunState, name: str) -> Any:
+    capability = config.spec.capability
+    assert capability is not None
+    ctx = config.run_context(state)
+    for member in capability.capabilities:
+        if member.overrides("resolve_model_id"):
+            found = await member.resolve_model_id(ctx, model_id=name)
+            if found is not None:
+                return found
+    return config.spec.model_for(name)
 
 
 def _step_for(node: AgentNode[Any, Any]) -> Step:
@@ -281,6 +307,7 @@ class Driver:
         A run with toolsets (see :mod:`.run_tools`) opens them in a nursery of its own first, and closes them
         before it returns or raises.
         """
+        await self.bind_capabilities()
         toolsets = self.config.toolsets
         if toolsets is None:
             return await self._run_to_end()
@@ -291,6 +318,18 @@ class Driver:
             finally:
                 await toolsets.close()
         raise AssertionError("unreachable")  # (the nursery does not swallow exceptions)
+
+    async def bind_capabilities(self) -> None:
+        """Ask the capabilities that want one for their instance for this run (``for_run``), before any hook;
+        and resolve a model the run named, if capabilities resolve model names."""
+        config = self.config
+        capability = config.spec.capability
+        if capability is None:
+            return
+        if isinstance(config.model, UnresolvedModel):
+            config._bind(config.spec, model=await _resolve_model(config, self.state, config.model.name))
+        if capability.binds_per_run:
+            config._bind(await config.spec.for_run(config.run_context(self.state)))
 
     async def _run_to_end(self) -> AgentRunResult[Any]:
         capability = self.config.spec.capability
@@ -341,7 +380,9 @@ class Driver:
                         self._serving = command
                         self.busy = True
                         result: Outcome | Failure
-                        if self._plain:  # the common case, without `execute` (one coroutine less per step)
+                        if command.events is not None:
+                            result = await self._streamed_step(command)
+                        elif self._plain:  # the common case, without `execute` (one coroutine less per step)
                             node, state = command.node, self.state.fork()
                             try:
                                 result = Outcome(state, await _step_for(node)(self.config, state, node))
@@ -374,6 +415,31 @@ class Driver:
         finally:
             outcomes.close()
             commands.close()
+
+    async def _streamed_step(self, command: Command) -> Outcome | Failure:
+        """Execute ``command`` with its events sent to ``command.events`` too (the model then streams)."""
+        config = self.config
+        send = command.events
+        assert send is not None
+        original = config.emit
+
+        async def emit(event: Any) -> None:
+            if original is not None:
+                await original(event)
+            else:
+                event.run_id = config.run_id
+            await send.send(event)
+
+        object.__setattr__(config, "emit", emit)
+        try:
+            return await self.execute(command.node, hooks=command.hooks)
+        except trio.Cancelled:
+            raise
+        except BaseException as error:
+            return Failure(error)
+        finally:
+            object.__setattr__(config, "emit", original)
+            send.close()
 
     def abandon(self, command: Command) -> None:
         """The sender of ``command`` stopped waiting for its outcome: drop the step (if it has started, cancel

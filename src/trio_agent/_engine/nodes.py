@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import KW_ONLY
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
@@ -82,6 +83,13 @@ class ModelRequestNode(AgentNode[DepsT, OutputT]):
     request: ModelRequest
     is_resuming_without_prompt: bool = False
 
+    def stream(self, ctx: Any) -> AbstractAsyncContextManager[Any]:
+        """Run this node of an ``agent.iter`` run while reading its events: ``async with node.stream(run.ctx)
+        as stream`` (see :mod:`trio_agent._engine.node_stream`)."""
+        from .node_stream import stream_node
+
+        return stream_node(self, ctx)
+
     __repr__ = no_defaults_repr
     __eq__ = fields_eq
 
@@ -95,6 +103,13 @@ class CallToolsNode(AgentNode[DepsT, OutputT]):
     tool_call_results: dict[str, Any] | None = None
     tool_call_metadata: dict[str, Any] | None = None
     user_prompt: str | Sequence[UserContent] | None = None
+
+    def stream(self, ctx: Any) -> AbstractAsyncContextManager[Any]:
+        """Run this node of an ``agent.iter`` run while reading its events: ``async with node.stream(run.ctx)
+        as stream`` (see :mod:`trio_agent._engine.node_stream`)."""
+        from .node_stream import stream_node
+
+        return stream_node(self, ctx)
 
     __repr__ = no_defaults_repr
     __eq__ = fields_eq

@@ -23,6 +23,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._capabilities.contributions import prepare_output_tool_defs, wrap_run_toolset
 from .._exceptions import UserError
 from .._toolsets.combined import CombinedToolset
 from .._toolsets.host import ToolsetHost
@@ -30,6 +31,7 @@ from .._toolsets.host import ToolsetHost
 if TYPE_CHECKING:
     import trio
 
+    from .._capabilities.combined import CombinedCapability
     from .._toolsets.abstract import AbstractToolset, ToolsetTool
     from ..models import ModelRequestParameters
     from .config import RunConfig
@@ -46,9 +48,9 @@ class RunToolsets:
 
     __slots__ = ("_host", "combined", "root")
 
-    def __init__(self, toolsets: Sequence[AbstractToolset[Any]]) -> None:
-        self.combined: AbstractToolset[Any] = CombinedToolset(toolsets)
-        """The toolsets as configured (shared with other runs)."""
+    def __init__(self, toolsets: Sequence[AbstractToolset[Any]], capability: CombinedCapability | None = None) -> None:
+        self.combined: AbstractToolset[Any] = wrap_run_toolset(capability, CombinedToolset(toolsets))
+        """The toolsets as configured (shared with other runs), as capabilities prepare and wrap them."""
         self.root: AbstractToolset[Any] = self.combined
         """The instance this run uses, once :meth:`open` has prepared it."""
         self._host: ToolsetHost | None = None
@@ -81,9 +83,16 @@ class RunToolsets:
     async def request_parameters(self, config: RunConfig, state: RunState) -> ModelRequestParameters:
         """The parameters of this step's model request: the output plan's, with this step's tools."""
         tools = await self.step_tools(config, state)
-        return dataclasses.replace(
-            config.output.request_parameters, function_tools=[tool.tool_def for tool in tools.values()]
-        )
+        params = config.output.request_parameters
+        capability = config.spec.capability
+        if capability is not None and capability.prepares_output_tools and params.output_tools:
+            output_tools = await prepare_output_tool_defs(
+                capability, config.run_context(state), list(params.output_tools)
+            )
+            return dataclasses.replace(
+                params, function_tools=[tool.tool_def for tool in tools.values()], output_tools=output_tools
+            )
+        return dataclasses.replace(params, function_tools=[tool.tool_def for tool in tools.values()])
 
     async def instructions(self, config: RunConfig, state: RunState) -> list[str]:
         """Instructions the toolsets add to this step's request (an MCP server's, say)."""

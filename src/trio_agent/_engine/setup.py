@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._exceptions import UserError
 from .._ids import new_uuid7
@@ -17,21 +17,26 @@ from .._messages.content import USER_CONTENT_TYPES, UserContent
 from .._messages.messages import ModelMessage
 from .._sentinels import NOT_SET
 from .._settings import ModelSettings, merge_model_settings
+from .._system_prompts import SystemPromptRunner
 from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
 from .capture import adopt_capture
 from .config import RunConfig
-from .driver import Driver
+from .driver import Driver, UnresolvedModel
 from .mailbox import Mailbox
 from .nodes import UserPromptNode
 from .pipeline import EventRouter, EventStreamHandler
 from .result import AgentRunErrorEvent
 from .run_tools import RunToolsets
 from .sinks import EventSink
-from .spec import AgentSpec
+from .spec import AgentSpec, plan_output
 from .state import RunState
+
+if TYPE_CHECKING:
+    from .._capabilities.contributions import SettingsFunc
+    from .spec import MetadataSpec
 
 __all__ = ["RunArgs", "check_user_prompt", "refuse_run", "start_run"]
 
@@ -46,13 +51,17 @@ class RunArgs:
     deferred_tool_results: DeferredToolResults | None = None
     model: Model | KnownModelName | None = None
     deps: Any = None
-    model_settings: ModelSettings | None = None
+    model_settings: ModelSettings | SettingsFunc | None = None
+    """Settings for this run's requests, or a function of the run context giving them before each request."""
     usage_limits: UsageLimits | None = None
     usage: RunUsage | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: MetadataSpec | None = None
+    """The run's metadata (instead of the agent's), or a function of the run context giving it as the run starts."""
     conversation_id: str | None = None
     run_id: str | None = None
     toolsets: Sequence[AbstractToolset[Any]] | None = None
+    instructions: Any = None
+    """Instructions for this run only, after the agent's: text, an instructions function, or a sequence."""
 
 
 def check_user_prompt(prompt: object) -> None:
@@ -89,36 +98,64 @@ def start_run(
     check_user_prompt(args.user_prompt)
     if args.run_id == "":
         raise UserError("`run_id` must be a non-empty string when provided.")
-    model = spec.model_override or (spec.model_for(args.model) if args.model is not None else spec.model)
+    capability = spec.capability
+    if (
+        spec.model_override is None
+        and isinstance(args.model, str)
+        and capability is not None
+        and capability.resolves_models
+    ):
+        model: Any = UnresolvedModel(
+            args.model
+        )  # capabilities resolve it as the run starts (`Driver.bind_capabilities`)
+    else:
+        model = spec.model_override or (spec.model_for(args.model) if args.model is not None else spec.model)
     if model is None:
         raise UserError("`model` must be set either when creating the agent or when running it.")
     history = list(args.message_history) if args.message_history else []
     run_id = args.run_id or new_uuid7()
     output = spec.output_plan(args.output_type)
-    capability = spec.capability
+    runners = spec.instruction_runners
+    if args.instructions is not None:
+        texts, more = _run_instructions(args.instructions)
+        if texts:
+            output = plan_output(output.schema, spec.static_tools, (*spec.instructions, *texts))
+        runners = (*runners, *more)
+    settings_functions = spec.settings_functions
+    metadata = args.metadata if args.metadata is not None else spec.metadata
+    run_settings = args.model_settings
+    if callable(run_settings):  # a function of the run context, evaluated before each request
+        settings_functions, run_settings = (*settings_functions, run_settings), None
     wrappers = capability.event_stream_wrappers if capability is not None else ()
     router = EventRouter(run_id, sink, stream_handler, wrappers) if sink or stream_handler or wrappers else None
     deferred = args.deferred_tool_results
     toolsets = None
     if spec.static_tools is None or args.toolsets:
-        toolsets = RunToolsets([spec.function_toolset, *spec.toolsets, *(args.toolsets or ())])
+        toolsets = RunToolsets(
+            [spec.function_toolset, *spec.toolsets, *(args.toolsets or ())],
+            spec.capability if spec.wraps_tools else None,
+        )
     config = RunConfig(
         spec=spec,
         output=output,
         model=model,
         deps=args.deps if spec.deps is NOT_SET else spec.deps,
         user_prompt=args.user_prompt,
-        model_settings=merge_model_settings(spec.model_settings, args.model_settings),
+        model_settings=merge_model_settings(spec.model_settings, run_settings),
         usage_limits=args.usage_limits or _DEFAULT_LIMITS,
         run_id=run_id,
         conversation_id=_conversation_id(args.conversation_id, history),
-        metadata=args.metadata if args.metadata is not None else spec.metadata,
+        metadata=None if callable(metadata) else metadata,
         mailbox=Mailbox(),
         tool_call_metadata=deferred.metadata if deferred is not None else _NO_METADATA,
         emit=router.emit if router is not None else None,
         toolsets=toolsets,
+        instruction_runners=runners,
+        settings_functions=settings_functions,
     )
     state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
+    if callable(metadata):  # a function of the run context, resolved as the run starts
+        config._resolve_metadata(metadata, state)
     capture = adopt_capture()
     if capture is not None:
         capture[:] = history
@@ -126,7 +163,7 @@ def start_run(
         args.user_prompt,
         deferred_tool_results=deferred,
         instructions=output.instructions,
-        instructions_functions=list(spec.instruction_runners),
+        instructions_functions=list(runners),
         system_prompts=spec.system_prompts,
         system_prompt_functions=list(spec.system_prompt_runners),
         system_prompt_dynamic_functions=dict(spec.dynamic_system_prompts),
@@ -148,6 +185,13 @@ async def refuse_run(sink: EventSink | None, args: RunArgs, error: BaseException
 
 _DEFAULT_LIMITS = UsageLimits()
 _NO_METADATA: dict[str, Any] = {}
+
+
+def _run_instructions(given: Any) -> tuple[tuple[str, ...], tuple[SystemPromptRunner, ...]]:
+    items = given if isinstance(given, Sequence) and not isinstance(given, str) else [given]
+    texts = tuple(item for item in items if isinstance(item, str) and item)
+    runners = tuple(SystemPromptRunner(item) for item in items if item is not None and not isinstance(item, str))
+    return texts, runners
 
 
 def _conversation_id(requested: str | None, history: list[ModelMessage]) -> str:

@@ -14,16 +14,21 @@ agent, and a program that builds output types on the fly must not grow it withou
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from .._capabilities.contributions import collect
+from .._capabilities.history import HistoryProcessorFunc, with_history_processors
 from .._output.schema import OutputSchema, OutputValidator, output_schema, output_schema_key
 from .._sentinels import NOT_SET, NotSet
+from .._settings import merge_model_settings
 from ..models import ModelRequestParameters, infer_model
 
 if TYPE_CHECKING:
     from .._capabilities.combined import CombinedCapability
+    from .._run_context import RunContext
     from .._settings import ModelSettings
     from .._system_prompts import SystemPromptRunner
     from .._toolsets.abstract import AbstractToolset, ToolsetTool
@@ -34,6 +39,9 @@ __all__ = ["AgentSpec", "EndStrategy", "OutputPlan", "plan_output"]
 
 EndStrategy = Literal["early", "graceful", "exhaustive"]
 """What happens to function-tool calls that come with a final output (see :mod:`.steps.call_tools`)."""
+
+MetadataSpec: TypeAlias = "dict[str, Any] | Callable[[RunContext[Any]], dict[str, Any]]"
+"""A run's metadata, or a function of its context giving it (called as the run starts: see ``start_run``)."""
 
 _MAX_PLANS = 64
 """How many per-run output types a spec remembers before it starts over."""
@@ -47,7 +55,8 @@ class OutputPlan:
     request_parameters: ModelRequestParameters
     """The tools and output mode sent with every request (before any tool's ``prepare``)."""
     instructions: str | None
-    """The agent's static instructions, followed by the schema instructions of prompted output."""
+    """The agent's static instructions. (Prompted output's template is not among them: it is added to the
+    instructions of each request as it is sent, see :func:`~.steps.model_request.with_prompted_output`.)"""
 
 
 def plan_output(
@@ -60,11 +69,10 @@ def plan_output(
         output_mode=schema.mode,
         output_object=schema.output_object,
         output_tools=schema.tool_defs,
+        prompted_output_template=schema.prompted_template,
         allow_text_output=schema.allow_text_output,
     )
-    prompted = schema.prompted_instructions()
-    texts = [*instructions, prompted] if prompted else instructions
-    return OutputPlan(schema, parameters, "\n\n".join(texts) or None)
+    return OutputPlan(schema, parameters, "\n\n".join(instructions) or None)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
@@ -77,7 +85,8 @@ class AgentSpec:
     model_override: Model | None = None
     """A model that replaces every run's (set by ``Agent.override(model=...)``)."""
     model_settings: ModelSettings | None
-    metadata: dict[str, Any] | None
+    """The agent's static settings (given as a function of the context, they are in :attr:`settings_functions`)."""
+    metadata: MetadataSpec | None
     deps: Any | NotSet = NOT_SET
     """Deps that replace every run's ``deps`` (set by ``Agent.override(deps=...)``)."""
     output: OutputPlan
@@ -102,9 +111,67 @@ class AgentSpec:
     dynamic_system_prompts: Mapping[str, SystemPromptRunner]
     """The runners of ``@system_prompt(dynamic=True)`` functions, by the reference stored in their parts."""
     capability: CombinedCapability | None
+    """The agent's capabilities composed into one (``None``: it has none); ``history_processors`` come first."""
+    history_processors: Sequence[HistoryProcessorFunc] = ()
+    """``Agent(history_processors=[...])``: compiled into :class:`ProcessHistory` capabilities that run before
+    the agent's own capabilities (so ``capability`` holds them once the spec is made)."""
     _plans: dict[tuple[Any, ...], OutputPlan] = dataclasses.field(default_factory=dict, repr=False)
     _models: dict[str, Model] = dataclasses.field(default_factory=dict, repr=False)
     _plans_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
+
+    settings_functions: tuple[Callable[[RunContext[Any]], Any], ...] = ()
+    """Functions of the run context giving model settings per request (``model_settings=`` given as a
+    function, and capabilities' ``get_model_settings``), merged in order over :attr:`model_settings`."""
+    model_selector: Callable[..., Any] | None = None
+    """A capability's per-request model choice (``SelectModel``), if any."""
+    wraps_tools: bool = False
+    """Whether capabilities prepare or wrap the tools (see :mod:`trio_agent._capabilities.contributions`)."""
+    folded: bool = False
+    """Whether :meth:`__post_init__` has folded the above in (a spec copied for one run is not folded again)."""
+
+    def __post_init__(self) -> None:
+        """Fold in what is not the agent's own: history processors (as capabilities), and what the capabilities
+        contribute (instructions, toolsets, settings, a model)."""
+        assign = functools.partial(object.__setattr__, self)
+        if self.folded:
+            return
+        assign("folded", True)
+        if self.history_processors:
+            assign("capability", with_history_processors(self.capability, tuple(self.history_processors)))
+        capability = self.capability
+        if capability is None or not capability.contributes:
+            return
+        found = collect(capability)
+        replan = False
+        if found.instructions or found.instruction_runners:
+            assign("instructions", (*self.instructions, *found.instructions))
+            assign("instruction_runners", (*self.instruction_runners, *found.instruction_runners))
+            replan = True
+        if found.toolsets or found.changes_tools:
+            assign("toolsets", (*self.toolsets, *found.toolsets))
+            assign("static_tools", None)
+            assign("wraps_tools", found.changes_tools)
+            replan = True
+        if found.model_settings:
+            assign("model_settings", merge_model_settings(self.model_settings, found.model_settings))
+        if found.settings_functions:
+            assign("settings_functions", (*self.settings_functions, *found.settings_functions))
+        if found.model is not None and self.model_override is None:
+            assign("model", self.model_for(found.model))
+        if found.model_selector is not None:
+            assign("model_selector", found.model_selector)
+        if replan:
+            assign("output", plan_output(self.output.schema, self.static_tools, self.instructions))
+
+    async def for_run(self, ctx: RunContext[Any]) -> AgentSpec:
+        """This spec with each capability replaced by its ``for_run`` instance (itself, if none asks for one)."""
+        capability = self.capability
+        if capability is None or not capability.binds_per_run:
+            return self
+        from .._capabilities.combined import CombinedCapability
+
+        bound = [await member.for_run(ctx) for member in capability.capabilities]
+        return dataclasses.replace(self, capability=CombinedCapability(bound), _plans={}, _models=self._models)
 
     def model_for(self, model: Model | str) -> Model:
         """The model a run's ``model=`` names: a model given by name (``'openai:gpt-4o'``) is resolved once per

@@ -31,6 +31,7 @@ class RunState:
         "messages",
         "new_message_index",
         "output_retries_used",
+        "resumed_calls",
         "run_step",
         "tool_retries",
         "tools",
@@ -52,6 +53,9 @@ class RunState:
         """Deliveries made while committing (an end-of-run redirect), to be announced by the next request."""
         self.delivered: tuple[PendingMessage, ...] = ()
         """Enqueued items this (forked) step delivered; removed from the mailbox when it commits."""
+        self.resumed_calls: tuple[str, ...] = ()
+        """The call ids of a response whose calls a resumed run answered, in call order: the next request sends
+        their returns in that order (see :func:`~.steps.model_request.in_call_order`)."""
         self.tools: StepTools | None = None
         """The tools offered with the latest request, when the run lists them per step (``None``: the agent's
         static tools, see :mod:`.run_tools`)."""
@@ -68,4 +72,5 @@ class RunState:
         clone.announce = self.announce  # tuples (usually the empty one): nothing to copy or allocate
         clone.delivered = ()
         clone.tools = self.tools
+        clone.resumed_calls = self.resumed_calls
         return clone

@@ -12,17 +12,19 @@ it is still going; an error of the run is raised from the ``async with`` as itse
 
 from __future__ import annotations
 
+import inspect
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, Generic, cast
+from typing import Any, Generic, Protocol, cast
 
 import pydantic
 import trio
 from typing_extensions import TypeVar
 
 from .._exception_groups import reraise, unwrapping_groups
-from .._exceptions import UserError
+from .._exceptions import ModelRetry, UserError
 from .._messages.deltas import GrowingPart, ModelResponsePartDelta, TextPartDelta
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
 from .._messages.messages import ModelResponse
@@ -32,13 +34,20 @@ from .driver import Driver
 from .event_stream import run_then_close
 from .result import AgentRunResult, AgentRunResultEvent
 from .run_view import RunView
-from .sinks import BatchingSink, EventSink, EventStream
+from .sinks import BatchingSink, EventSink
 
 __all__ = ["StreamedRunResult", "open_streamed_run"]
 
 DepsT = TypeVar("DepsT", default=None)
 OutputT = TypeVar("OutputT", default=str)
 T = TypeVar("T")
+
+
+class _EventSource(Protocol):
+    """Where a :class:`StreamedRunResult` reads its events: a run's :class:`~.sinks.EventStream`, or the
+    channel of one node (``node.stream(ctx)``); ``receive`` raises ``trio.EndOfChannel`` at the end."""
+
+    async def receive(self) -> Any: ...
 
 
 class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
@@ -48,7 +57,7 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     ``debounce_by`` (seconds, or ``None``) groups updates that arrive close together into one.
     """
 
-    def __init__(self, driver: Driver, events: EventStream) -> None:
+    def __init__(self, driver: Driver, events: _EventSource) -> None:
         self._driver = driver
         self._events = events
         self._result: AgentRunResult[OutputT] | None = None
@@ -144,7 +153,8 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     def stream_output(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[OutputT]:
         """The output as it streams: text as it grows, or structured output validated as far as it goes; the
         last item is the run's output."""
-        return _Stream(self, debounce_by, self._partial_output, final=lambda result: result.output)
+        render = self._validated_partial_output if self._driver.config.spec.output_validators else self._partial_output
+        return _Stream(self, debounce_by, render, final=lambda result: result.output)
 
     def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
         """Snapshots of the response being streamed."""
@@ -169,12 +179,27 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
         if tool is None or tool.shape is None or not isinstance(call, ToolCallPart):
             return NOTHING_YET
         try:
-            value = tool.shape.adapter.validate_json(
-                call.args_as_json_str(), experimental_allow_partial="trailing-strings"
-            )
+            raw = call.args if isinstance(call.args, str) else json.dumps(call.args or {})  # (partial JSON as is)
+            value = tool.shape.adapter.validate_json(raw or "{}", experimental_allow_partial="trailing-strings")
         except (pydantic.ValidationError, ValueError):
             return NOTHING_YET
         return value.get(tool.shape.outer_key, NOTHING_YET) if tool.shape.outer_key else value
+
+    async def _validated_partial_output(self) -> Any:
+        """The partial output through the agent's output validators, which see ``ctx.partial_output=True`` (a
+        validator that rejects a partial output just leaves it out of the stream)."""
+        value = self._partial_output()
+        if value is NOTHING_YET:
+            return value
+        driver = self._driver
+        final = self._final
+        ctx = driver.config.run_context(driver.state, partial_output=True, tool_name=final.tool_name if final else None)
+        try:
+            for validator in driver.config.spec.output_validators:
+                value = await validator.validate(value, ctx)
+        except (ModelRetry, pydantic.ValidationError):
+            return NOTHING_YET
+        return value
 
     async def get_output(self) -> OutputT:
         """Wait for the run to end and return its output."""
@@ -184,6 +209,11 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
         return self._result.output
 
     # -- after the end --------------------------------------------------------------------------------
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the run has ended with its output (a stream or ``get_output()`` read it to its end)."""
+        return self._result is not None
 
     def _ended(self) -> AgentRunResult[OutputT]:
         if self._result is None:
@@ -227,6 +257,8 @@ class _Stream(AsyncIterator[T]):
                         return value  # type: ignore[no-any-return]
                 break
             value = self._render()
+            if inspect.isawaitable(value):
+                value = await value
             if value is not NOTHING_YET and self._is_new(value):
                 self._last = value
                 return value  # type: ignore[no-any-return]

@@ -49,8 +49,9 @@ class RunThread(Generic[T]):
     each. The thread runs a copy of the caller's ``contextvars`` (so ``Agent.override`` blocks apply).
     """
 
-    def __init__(self, manager: AbstractAsyncContextManager[T], name: str) -> None:
+    def __init__(self, manager: AbstractAsyncContextManager[T], name: str, kind: str = "StreamedRunResultSync") -> None:
         self._manager = manager
+        self._kind = kind  # what the caller holds, for the error once it is closed
         self._entered = threading.Event()
         self._token: trio.lowlevel.TrioToken | None = None
         self._leave: trio.Event | None = None
@@ -95,7 +96,7 @@ class RunThread(Generic[T]):
             except trio.RunFinishedError:
                 self.close()  # the block was left on its own: raises how, if it was an error
         raise UserError(
-            "This `StreamedRunResultSync` is closed (its `with` block was left, or `close()` was called): read its "
+            f"This `{self._kind}` is closed (its `with` block was left, or `close()` was called): read its "
             "streams before closing it."
         )
 

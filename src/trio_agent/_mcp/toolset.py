@@ -29,7 +29,7 @@ import pydantic_core
 from mcp.client.session import ElicitationFnT, LoggingFnT, MessageHandlerFnT, SamplingFnT
 from mcp.client.stdio import StdioServerParameters
 
-from .._exceptions import ModelRetry
+from .._exceptions import ModelRetry, ToolFailed
 from .._messages.content import BinaryContent
 from .._run_context import RunContext
 from .._tools.definitions import ToolDefinition
@@ -137,7 +137,8 @@ class MCPToolset(AbstractToolset[Any]):
     """What a tool's error result (``isError``) becomes: ``'retry'`` (the default) asks the model to retry
     (``ModelRetry`` with the server's error text, counted against ``max_retries``); ``'error'`` raises
     :class:`~trio_agent.mcp.MCPToolError` (and a protocol error :class:`~trio_agent.mcp.MCPError`) out of the
-    run; ``'failed'`` returns the error text to the model as the call's result, without using a retry. A
+    run; ``'failed'`` raises :class:`~trio_agent.exceptions.ToolFailed`, so the model sees the error text as the
+    call's result (a ``ToolReturnPart`` with ``outcome='failed'``), without using a retry. A
     protocol error or a timeout (the server did not run the tool) is a retry under ``'failed'`` too."""
 
     tool_prefix: str | None = None
@@ -409,7 +410,7 @@ class MCPToolset(AbstractToolset[Any]):
                 content=mapped,
                 server=session.server,
             )
-        return message  # 'failed': the model sees the failure as the call's result, and no retry is used
+        raise ToolFailed(message)  # 'failed': the model sees the failure as the call's result; no retry is used
 
     async def get_instructions(self, ctx: RunContext[Any]) -> str | list[str] | None:
         """The server's instructions (from ``initialize``), if ``include_instructions`` and the toolset is open."""

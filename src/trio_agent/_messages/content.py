@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import functools
 import hashlib
 import inspect
-import mimetypes
 from collections.abc import Sequence
 from dataclasses import KW_ONLY
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, cast
@@ -20,6 +18,23 @@ from urllib.parse import urlparse
 
 from .._lazy_pydantic import After, Tagged
 from .._repr import fields_eq, no_defaults_repr
+from .fields import history_fields, history_schema
+from .formats import (
+    AudioFormat,
+    AudioMediaType,
+    DocumentFormat,
+    DocumentMediaType,
+    ForceDownloadMode,
+    ImageFormat,
+    ImageMediaType,
+    UploadedFileProviderName,
+    VideoFormat,
+    VideoMediaType,
+    any_format,
+    is_document,
+    mime,
+    url_format,
+)
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler
@@ -27,54 +42,32 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AudioUrl",
+    "AudioFormat",
+    "AudioMediaType",
+    "BinaryAudio",
     "BinaryContent",
     "BinaryImage",
     "CachePoint",
+    "DocumentFormat",
+    "DocumentMediaType",
     "DocumentUrl",
     "FileUrl",
+    "ForceDownloadMode",
+    "ImageFormat",
+    "ImageMediaType",
     "ImageUrl",
     "MultiModalContent",
     "TextContent",
     "UploadedFile",
+    "UploadedFileProviderName",
     "UserContent",
+    "VideoFormat",
+    "VideoMediaType",
     "VideoUrl",
+    "is_multi_modal_content",
 ]
 
-_EXTRA_TYPES = {
-    ".md": "text/markdown",
-    ".mdx": "text/markdown",
-    ".webp": "image/webp",
-    ".mkv": "video/x-matroska",
-    ".three_gp": "video/3gpp",
-    ".wmv": "video/x-ms-wmv",
-    ".flv": "video/x-flv",
-    ".rtf": "application/rtf",
-    ".asciidoc": "text/x-asciidoc",
-    ".flac": "audio/flac",
-    ".oga": "audio/ogg",
-    ".wav": "audio/wav",
-    ".aac": "audio/aac",
-    ".aiff": "audio/aiff",
-    ".yaml": "application/yaml",
-    ".yml": "application/yaml",
-    ".toml": "application/toml",
-    ".xml": "application/xml",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-@functools.cache
-def _mime() -> mimetypes.MimeTypes:
-    """The MIME type table, built at first use (reading the system's tables takes ~10 ms: not at import)."""
-    table = mimetypes.MimeTypes()
-    for extension, media_type in _EXTRA_TYPES.items():
-        table.add_type(media_type, extension)
-    return table
-
-
 _YOUTUBE_HOSTS = frozenset({"youtu.be", "youtube.com", "www.youtube.com", "m.youtube.com"})
-ForceDownload: TypeAlias = bool | Literal["allow-local"]
 
 
 def _short_hash(data: bytes) -> str:
@@ -112,7 +105,10 @@ class _FileSchema:
             )
             for name, nullable in cls._computed.items()
         ]
-        return schema
+        also_known = frozenset(cls._computed) | {
+            f["name"][1:] for f in arguments["fields"] if f["name"].startswith("_")
+        }
+        return history_schema(cls, schema, also_known=also_known)
 
 
 def _read_only(prop: property) -> dict[str, Any]:
@@ -128,7 +124,7 @@ class FileUrl(_FileSchema):
     url: str
     """Where the file lives; sent as-is to providers that accept URLs."""
     _: KW_ONLY
-    force_download: ForceDownload = False
+    force_download: ForceDownloadMode = False
     """Download the file and send its bytes instead of the URL."""
     vendor_metadata: dict[str, Any] | None = None
     """Provider-specific options for this item (for example an image ``detail`` level)."""
@@ -143,7 +139,7 @@ class FileUrl(_FileSchema):
         *,
         media_type: str | None = None,
         identifier: str | None = None,
-        force_download: ForceDownload = False,
+        force_download: ForceDownloadMode = False,
         vendor_metadata: dict[str, Any] | None = None,
         kind: str | None = None,
         _media_type: str | None = None,
@@ -159,7 +155,7 @@ class FileUrl(_FileSchema):
             object.__setattr__(self, "kind", kind)
 
     def _infer_media_type(self) -> str | None:
-        return _mime().guess_type(self.url)[0]
+        return mime().guess_type(self.url)[0]
 
     @property
     def media_type(self) -> str | None:
@@ -174,6 +170,12 @@ class FileUrl(_FileSchema):
     def identifier(self) -> str:
         """A short stable id for the file (the first 6 hex digits of the URL's SHA-1 unless given)."""
         return self._identifier or _short_hash(self.url.encode())
+
+    @property
+    def format(self) -> str:
+        """The file format (``'jpeg'``, ``'mp3'``, ``'pdf'``...), as providers such as Bedrock name it;
+        ``ValueError`` when the media type is unknown or has no format name."""
+        return url_format(getattr(self, "kind", ""), self.url, self.media_type)
 
     __repr__ = no_defaults_repr
     __eq__ = fields_eq
@@ -211,7 +213,7 @@ class VideoUrl(FileUrl):
         return urlparse(self.url).hostname in _YOUTUBE_HOSTS
 
     def _infer_media_type(self) -> str | None:
-        return "video/mp4" if self.is_youtube else _mime().guess_type(self.url)[0]
+        return "video/mp4" if self.is_youtube else mime().guess_type(self.url)[0]
 
 
 @dataclasses.dataclass(repr=False, eq=False, init=False)
@@ -275,6 +277,16 @@ class BinaryContent(_FileSchema):
         return self.media_type.startswith("video/")
 
     @property
+    def is_document(self) -> bool:
+        """Whether the media type is one of the document types providers take (PDF, text, Office...)."""
+        return is_document(self.media_type)
+
+    @property
+    def format(self) -> str:
+        """The file format (``'png'``, ``'wav'``, ``'pdf'``...); ``ValueError`` for a media type without one."""
+        return any_format(self.media_type)
+
+    @property
     def base64(self) -> str:
         """``data`` as base64 text."""
         return base64.b64encode(self.data).decode()
@@ -288,8 +300,10 @@ class BinaryContent(_FileSchema):
     def from_data_uri(cls, uri: str) -> BinaryContent:
         """Parse a ``data:<media type>;base64,<data>`` URI."""
         prefix, sep, payload = uri.partition(";base64,")
-        if not prefix.startswith("data:") or not sep:
-            raise ValueError(f"Expected a `data:<media type>;base64,<data>` URI, got {uri[:40]!r}")
+        if not prefix.startswith("data:"):
+            raise ValueError(f'A data URI must start with "data:", got {uri[:40]!r}')
+        if not sep:
+            raise ValueError(f"A data URI must be base64-encoded (`data:<media type>;base64,<data>`), got {uri[:40]!r}")
         return cls.narrow_type(cls(data=base64.b64decode(payload), media_type=prefix[5:]))
 
     @staticmethod
@@ -314,7 +328,16 @@ class BinaryImage(BinaryContent):
 
     def __post_init__(self) -> None:
         if not self.is_image:
-            raise ValueError(f"`BinaryImage` needs an `image/*` media type, got {self.media_type!r}")
+            raise ValueError(f'`BinaryImage` must have a media type that starts with "image/", got {self.media_type!r}')
+
+
+@dataclasses.dataclass(repr=False, eq=False, init=False)
+class BinaryAudio(BinaryContent):
+    """Binary content known to be audio (what a realtime session's speech carries)."""
+
+    def __post_init__(self) -> None:
+        if not self.is_audio:
+            raise ValueError(f'`BinaryAudio` must have a media type that starts with "audio/", got {self.media_type!r}')
 
 
 @dataclasses.dataclass(repr=False, eq=False, init=False)
@@ -354,16 +377,22 @@ class UploadedFile(_FileSchema):
     def media_type(self) -> str:
         if self._media_type is not None:
             return self._media_type
-        return _mime().guess_type(urlparse(self.file_id).path)[0] or "application/octet-stream"
+        return mime().guess_type(urlparse(self.file_id).path)[0] or "application/octet-stream"
 
     @property
     def identifier(self) -> str:
         return self._identifier or _short_hash(self.file_id.encode())
 
+    @property
+    def format(self) -> str:
+        """The file format of the media type (``ValueError`` for one without a format name)."""
+        return any_format(self.media_type)
+
     __repr__ = no_defaults_repr
     __eq__ = fields_eq
 
 
+@history_fields()
 @dataclasses.dataclass(repr=False, eq=False)
 class TextContent:
     """Text with application-side metadata (the metadata is never sent to the model)."""
@@ -377,6 +406,7 @@ class TextContent:
     __eq__ = fields_eq
 
 
+@history_fields()
 @dataclasses.dataclass
 class CachePoint:
     """A prompt-caching breakpoint; models without prompt caching ignore it."""
@@ -406,6 +436,13 @@ UserContent: TypeAlias = str | _TaggedUserContent
 """What a user prompt may contain: text, tagged text, multimodal items and cache points."""
 
 MULTI_MODAL_CONTENT_TYPES = (ImageUrl, AudioUrl, DocumentUrl, VideoUrl, BinaryContent, UploadedFile)
+
+
+def is_multi_modal_content(obj: Any) -> bool:
+    """Whether ``obj`` is a file-like content item (a URL kind, binary content or an uploaded file)."""
+    return isinstance(obj, MULTI_MODAL_CONTENT_TYPES)
+
+
 USER_CONTENT_TYPES = (str, TextContent, CachePoint, *MULTI_MODAL_CONTENT_TYPES)
 
 UserPromptContent: TypeAlias = str | Sequence[UserContent]

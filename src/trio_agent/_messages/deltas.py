@@ -12,6 +12,7 @@ one by one, but keeps the added text as a list of pieces and joins them only whe
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import KW_ONLY
 from typing import Annotated, Any, Generic, Literal, TypeAlias, TypeVar, cast
 
@@ -20,15 +21,41 @@ from .._ids import new_tool_call_id
 from .._lazy_pydantic import Tagged
 from .._repr import fields_eq, no_defaults_repr
 from .parts import BuiltinToolCallPart, TextPart, ThinkingPart, ToolCallPart
+from .speech import SpeechPart
 
 __all__ = [
     "GrowingPart",
     "ModelResponsePartDelta",
+    "ProviderDetailsDelta",
+    "SpeechPartDelta",
     "TextPartDelta",
     "ThinkingPartDelta",
     "ToolCallPartDelta",
     "apply_delta",
 ]
+
+
+ProviderDetailsDelta: TypeAlias = dict[str, Any] | Callable[[dict[str, Any] | None], dict[str, Any]] | None
+"""``provider_details`` as a delta may give it: a dict to merge, or a function of the details so far."""
+
+
+def _resolve(details: ProviderDetailsDelta, part: ThinkingPart) -> dict[str, Any] | None:
+    return details(part.provider_details) if callable(details) else details
+
+
+def _chain(old: ProviderDetailsDelta, new: ProviderDetailsDelta) -> ProviderDetailsDelta:
+    """Two deltas' ``provider_details`` as one: dicts merged, functions applied one after the other."""
+    if new is None:
+        return old
+    if old is None:
+        return new
+    if callable(new):
+        first = old
+        return lambda d: new(first(d) if callable(first) else {**(d or {}), **first})
+    if callable(old):
+        earlier = old
+        return lambda d: {**earlier(d), **new}
+    return {**old, **new}
 
 
 def _merge_details(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -68,7 +95,9 @@ class ThinkingPartDelta:
     content_delta: str | None = None
     signature_delta: str | None = None
     provider_name: str | None = None
-    provider_details: dict[str, Any] | None = None
+    provider_details: ProviderDetailsDelta = None
+    """Details to merge into the part's, or a function from the part's details to the new ones (for chaining
+    deltas in memory; a delta holding a function is not meant to be serialised)."""
     part_delta_kind: Literal["thinking"] = "thinking"
 
     def apply(self, part: ThinkingPart | ThinkingPartDelta) -> ThinkingPart | ThinkingPartDelta:
@@ -78,7 +107,7 @@ class ThinkingPartDelta:
                 content=part.content + (self.content_delta or ""),
                 signature=self.signature_delta if self.signature_delta is not None else part.signature,
                 provider_name=self.provider_name if self.provider_name is not None else part.provider_name,
-                provider_details=_merge_details(part.provider_details, self.provider_details),
+                provider_details=_merge_details(part.provider_details, _resolve(self.provider_details, part)),
             )
         if isinstance(part, ThinkingPartDelta):
             if self.content_delta is None and self.signature_delta is None:
@@ -88,7 +117,7 @@ class ThinkingPartDelta:
                 content_delta=(part.content_delta or "") + (self.content_delta or ""),
                 signature_delta=self.signature_delta or part.signature_delta,
                 provider_name=self.provider_name or part.provider_name,
-                provider_details=_merge_details(part.provider_details, self.provider_details),
+                provider_details=_chain(part.provider_details, self.provider_details),
             )
         raise ValueError(f"Cannot apply ThinkingPartDeltas to {type(part).__name__}")
 
@@ -167,15 +196,47 @@ class ToolCallPartDelta:
     __eq__ = fields_eq
 
 
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
+class SpeechPartDelta:
+    """More of a :class:`SpeechPart`: transcript text (added, or the whole transcript so far when the provider
+    revised it) and/or an audio chunk (kept only by a part that retains its audio)."""
+
+    speaker: Literal["user", "assistant"] | None = None
+    transcript_delta: str | None = None
+    transcript: str | None = None
+    """The whole transcript so far; replaces the part's when set."""
+    audio_chunk: bytes | None = None
+    part_delta_kind: Literal["speech"] = "speech"
+
+    def apply(self, part: SpeechPart) -> SpeechPart:
+        if not isinstance(part, SpeechPart):
+            raise ValueError("Cannot apply SpeechPartDeltas to non-SpeechParts")
+        transcript = part.transcript
+        if self.transcript is not None:
+            transcript = self.transcript
+        elif self.transcript_delta:
+            transcript = (transcript or "") + self.transcript_delta
+        audio = part.audio
+        if self.audio_chunk and audio is not None:
+            audio = dataclasses.replace(audio, data=audio.data + self.audio_chunk)
+        return dataclasses.replace(part, transcript=transcript, audio=audio)
+
+    __repr__ = no_defaults_repr
+    __eq__ = fields_eq
+
+
 ModelResponsePartDelta: TypeAlias = Annotated[
-    TextPartDelta | ThinkingPartDelta | ToolCallPartDelta, Tagged("part_delta_kind")
+    TextPartDelta | ThinkingPartDelta | ToolCallPartDelta | SpeechPartDelta, Tagged("part_delta_kind")
 ]
 """A streamed update to a response part, told apart by ``part_delta_kind``."""
 
 
-def apply_delta(part: object, delta: TextPartDelta | ThinkingPartDelta | ToolCallPartDelta) -> Any:
+def apply_delta(part: object, delta: TextPartDelta | ThinkingPartDelta | ToolCallPartDelta | SpeechPartDelta) -> Any:
     """``delta.apply(part)`` for a part of unknown kind; ``ValueError`` if the delta does not fit the part."""
-    if isinstance(delta, TextPartDelta):
+    if isinstance(delta, SpeechPartDelta):
+        if isinstance(part, SpeechPart):
+            return delta.apply(part)
+    elif isinstance(delta, TextPartDelta):
         if isinstance(part, TextPart):
             return delta.apply(part)
     elif isinstance(delta, ThinkingPartDelta):
@@ -242,7 +303,7 @@ class GrowingPart(Generic[PartT]):
         text is pending)."""
         return self._changes.get(name, getattr(self._built, name))
 
-    def grow(self, delta: TextPartDelta | ThinkingPartDelta | ToolCallPartDelta) -> None:
+    def grow(self, delta: TextPartDelta | ThinkingPartDelta | ToolCallPartDelta | SpeechPartDelta) -> None:
         """Apply ``delta`` (see the class docstring); ``ValueError`` or ``UnexpectedModelBehavior`` as
         :func:`apply_delta` would raise them."""
         kind = type(self._built)
@@ -250,7 +311,7 @@ class GrowingPart(Generic[PartT]):
             self._pieces.append(delta.content_delta)
             if delta.provider_name:
                 self._changes["provider_name"] = delta.provider_name
-        elif isinstance(delta, ThinkingPartDelta) and kind is ThinkingPart:
+        elif isinstance(delta, ThinkingPartDelta) and kind is ThinkingPart and not callable(delta.provider_details):
             if delta.content_delta:
                 self._pieces.append(delta.content_delta)
             if delta.signature_delta is not None:
@@ -268,8 +329,9 @@ class GrowingPart(Generic[PartT]):
         else:
             self._built = apply_delta(self.part, delta)
             return
-        if delta.provider_details:
-            self._changes["provider_details"] = _merge_details(self.current("provider_details"), delta.provider_details)
+        details = delta.provider_details
+        if details and not callable(details):
+            self._changes["provider_details"] = _merge_details(self.current("provider_details"), details)
 
     def _keeps_tool_call_kind(self, kind: type[Any], delta: ToolCallPartDelta) -> bool:
         """Whether ``delta`` leaves a tool call a tool call (or a placeholder a placeholder: no name yet)."""

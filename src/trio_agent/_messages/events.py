@@ -1,5 +1,8 @@
 """Events a run emits while it streams: part start/delta/end, the final-result marker, tool calls and
-results, and enqueued messages being delivered. All are told apart by ``event_kind``."""
+results, tools becoming available, deferred calls being requested and resolved, and enqueued messages being
+delivered. All are told apart by ``event_kind``. :class:`BuiltinToolCallEvent` and
+:class:`BuiltinToolResultEvent` are the reference's deprecated events for provider-run tools (watch for
+``PartStartEvent`` with a ``BuiltinToolCallPart`` instead); no run emits them."""
 
 from __future__ import annotations
 
@@ -8,16 +11,32 @@ from collections.abc import Sequence
 from dataclasses import KW_ONLY
 from typing import Annotated, Literal, TypeAlias
 
+from typing_extensions import deprecated
+
 from .._lazy_pydantic import Tagged
 from .._repr import fields_eq, no_defaults_repr
+from .._tools.deferred import DeferredToolRequests, DeferredToolResults
 from .content import UserContent
 from .deltas import ModelResponsePartDelta
 from .messages import ModelMessage
-from .parts import ModelResponsePart, RetryPromptPart, ToolCallPart, ToolReturnPart
+from .parts import (
+    BuiltinToolCallPart,
+    BuiltinToolReturnPart,
+    ModelRequestPart,
+    ModelResponsePart,
+    RetryPromptPart,
+    ToolAvailabilityDeltaPart,
+    ToolCallPart,
+    ToolReturnPart,
+)
 
 __all__ = [
     "RunEvent",
     "AgentStreamEvent",
+    "BuiltinToolCallEvent",
+    "BuiltinToolResultEvent",
+    "DeferredToolRequestsEvent",
+    "DeferredToolResultsEvent",
     "EnqueuedMessagesEvent",
     "FinalResultEvent",
     "FunctionToolCallEvent",
@@ -29,6 +48,7 @@ __all__ = [
     "PartDeltaEvent",
     "PartEndEvent",
     "PartStartEvent",
+    "ToolAvailabilityDeltaEvent",
     "ToolCallEvent",
     "ToolResultEvent",
 ]
@@ -46,7 +66,7 @@ class RunEvent:
 
 
 PartKind: TypeAlias = Literal[
-    "text", "thinking", "tool-call", "builtin-tool-call", "builtin-tool-return", "compaction", "file"
+    "text", "thinking", "tool-call", "builtin-tool-call", "builtin-tool-return", "compaction", "file", "speech"
 ]
 
 
@@ -106,6 +126,10 @@ class EnqueuedMessagesEvent(RunEvent):
 
     enqueue_id: str
     messages: tuple[ModelMessage, ...]
+    """The messages delivered into the history, as they landed there (stamped with the run's ids)."""
+    parts: tuple[ModelRequestPart, ...] = ()
+    """Parts delivered into a request the run was already sending (with a tool's return) rather than as
+    messages of their own, as the newest reference release delivers ``asap`` content enqueued by a tool."""
     event_kind: Literal["enqueued_messages"] = "enqueued_messages"
 
     __repr__ = no_defaults_repr
@@ -174,11 +198,84 @@ class OutputToolResultEvent(ToolResultEvent):
     event_kind: Literal["output_tool_result"] = "output_tool_result"
 
 
+@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
+class ToolAvailabilityDeltaEvent(RunEvent):
+    """Tools became available to the model mid-run; ``part`` is what the history records."""
+
+    part: ToolAvailabilityDeltaPart
+    event_kind: Literal["tool_availability_delta"] = "tool_availability_delta"
+
+    __repr__ = no_defaults_repr
+    __eq__ = fields_eq
+
+
+@dataclasses.dataclass(repr=False, eq=False)
+class DeferredToolRequestsEvent(RunEvent):
+    """Tool calls need approval or external execution before the run can go on (emitted before any handler
+    of deferred calls runs; each call also has its own ``FunctionToolCallEvent``)."""
+
+    requests: DeferredToolRequests
+    _: KW_ONLY
+    event_kind: Literal["deferred_tool_requests"] = "deferred_tool_requests"
+
+    __repr__ = no_defaults_repr
+    __eq__ = fields_eq
+
+
+@dataclasses.dataclass(repr=False, eq=False)
+class DeferredToolResultsEvent(RunEvent):
+    """A handler resolved deferred tool calls (not emitted for results given to a new run, which the caller
+    already knows); the calls then run, each with its ``FunctionToolResultEvent``."""
+
+    results: DeferredToolResults
+    _: KW_ONLY
+    event_kind: Literal["deferred_tool_results"] = "deferred_tool_results"
+
+    __repr__ = no_defaults_repr
+    __eq__ = fields_eq
+
+
+@deprecated(
+    "`BuiltinToolCallEvent` is deprecated, look for `PartStartEvent` and `PartDeltaEvent` with `BuiltinToolCallPart` instead."
+)
+@dataclasses.dataclass(repr=False, eq=False)
+class BuiltinToolCallEvent(RunEvent):
+    """A call to a provider-run tool started (deprecated; never emitted)."""
+
+    part: BuiltinToolCallPart
+    _: KW_ONLY
+    event_kind: Literal["builtin_tool_call"] = "builtin_tool_call"
+
+    __repr__ = no_defaults_repr
+    __eq__ = fields_eq
+
+
+@deprecated(
+    "`BuiltinToolResultEvent` is deprecated, look for `PartStartEvent` and `PartDeltaEvent` with `BuiltinToolReturnPart` instead."
+)
+@dataclasses.dataclass(repr=False, eq=False)
+class BuiltinToolResultEvent(RunEvent):
+    """A provider-run tool returned (deprecated; never emitted)."""
+
+    result: BuiltinToolReturnPart
+    _: KW_ONLY
+    event_kind: Literal["builtin_tool_result"] = "builtin_tool_result"
+
+    __repr__ = no_defaults_repr
+    __eq__ = fields_eq
+
+
 ModelResponseStreamEvent: TypeAlias = Annotated[
     PartStartEvent | PartDeltaEvent | PartEndEvent | FinalResultEvent, Tagged("event_kind")
 ]
 HandleResponseEvent: TypeAlias = Annotated[
-    FunctionToolCallEvent | FunctionToolResultEvent | OutputToolCallEvent | OutputToolResultEvent,
+    FunctionToolCallEvent
+    | FunctionToolResultEvent
+    | ToolAvailabilityDeltaEvent
+    | OutputToolCallEvent
+    | OutputToolResultEvent
+    | DeferredToolRequestsEvent
+    | DeferredToolResultsEvent,
     Tagged("event_kind"),
 ]
 AgentStreamEvent: TypeAlias = Annotated[
@@ -189,8 +286,11 @@ AgentStreamEvent: TypeAlias = Annotated[
     | EnqueuedMessagesEvent
     | FunctionToolCallEvent
     | FunctionToolResultEvent
+    | ToolAvailabilityDeltaEvent
     | OutputToolCallEvent
-    | OutputToolResultEvent,
+    | OutputToolResultEvent
+    | DeferredToolRequestsEvent
+    | DeferredToolResultsEvent,
     Tagged("event_kind"),
 ]
 """Every event a run streams before its final ``AgentRunResultEvent``."""

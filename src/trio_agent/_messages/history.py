@@ -1,5 +1,6 @@
-"""History normalisation: adjacent requests (and plain adjacent responses) are merged into one message,
-as the reference API does before storing a history it is given and before sending any history to a model."""
+"""Working on histories: merging adjacent requests (and plain adjacent responses) into one message, as the
+reference API does before storing a history it is given and before sending any history to a model; the
+window after the latest compaction; promoting tool parts to their typed subclasses."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import dataclasses
 from collections.abc import Sequence
 
 from .messages import ModelMessage, ModelRequest, ModelResponse
-from .parts import RetryPromptPart, ToolReturnPart
+from .parts import BaseToolCallPart, BaseToolReturnPart, CompactionPart, RetryPromptPart, ToolReturnPart
+from .typed_tool_parts import narrow
 
-__all__ = ["merge_adjacent", "merge_into"]
+__all__ = ["merge_adjacent", "merge_into", "narrow_message_parts", "post_compaction_window"]
 
 
 def _returns_first(part: object) -> int:
@@ -62,3 +64,28 @@ def _merged(previous: ModelMessage, message: ModelMessage) -> ModelMessage | Non
     ):
         return dataclasses.replace(previous, parts=[*previous.parts, *message.parts])
     return None
+
+
+def post_compaction_window(messages: Sequence[ModelMessage]) -> list[ModelMessage]:
+    """The messages from the latest :class:`CompactionPart` on (within its response, the parts from it on): what
+    the model works from after compaction. Without a compaction part, a copy of the whole history."""
+    for index in range(len(messages) - 1, -1, -1):
+        message = messages[index]
+        if isinstance(message, ModelResponse):
+            for part_index in range(len(message.parts) - 1, -1, -1):
+                if isinstance(message.parts[part_index], CompactionPart):
+                    first = dataclasses.replace(message, parts=list(message.parts[part_index:]))
+                    return [first, *messages[index + 1 :]]
+    return list(messages)
+
+
+def narrow_message_parts(messages: Sequence[ModelMessage]) -> list[ModelMessage]:
+    """``messages`` with each tool call and return promoted to the typed subclass its ``tool_kind`` names (as
+    loading a history does); messages with nothing to promote are kept as they are."""
+    result: list[ModelMessage] = []
+    for message in messages:
+        parts = [narrow(p) if isinstance(p, BaseToolCallPart | BaseToolReturnPart) else p for p in message.parts]
+        if any(new is not old for new, old in zip(parts, message.parts, strict=True)):
+            message = dataclasses.replace(message, parts=parts)  # type: ignore[arg-type]
+        result.append(message)
+    return result

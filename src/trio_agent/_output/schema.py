@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pydantic
-import pydantic_core
 import typing_extensions
 
 from .._callables import is_async_callable, takes_run_context
@@ -24,11 +23,24 @@ from .._exceptions import UserError
 from .._lazy_pydantic import tool_json_schema
 from .._run_context import RunContext
 from .._tools.deferred import DeferredToolRequests
-from .._tools.definitions import OutputObjectDefinition, ToolDefinition
+from .._tools.definitions import OutputObjectDefinition, ToolDefinition, prompted_instructions
 from .._tools.tool import Tool
 from .specs import NativeOutput, OutputMode, PromptedOutput, TextOutput, ToolOutput
 
-__all__ = ["OutputSchema", "OutputTool", "OutputValidator", "output_schema", "output_schema_key"]
+__all__ = [
+    "DEFAULT_OUTPUT_TOOL_DESCRIPTION",
+    "DEFAULT_OUTPUT_TOOL_NAME",
+    "AutoOutputSchema",
+    "NativeOutputSchema",
+    "OutputSchema",
+    "OutputTool",
+    "OutputValidator",
+    "PromptedOutputSchema",
+    "TextOutputSchema",
+    "ToolOutputSchema",
+    "output_schema",
+    "output_schema_key",
+]
 
 DEFAULT_OUTPUT_TOOL_NAME = "final_result"
 DEFAULT_OUTPUT_TOOL_DESCRIPTION = "The final response which ends this conversation"
@@ -36,9 +48,11 @@ DEFAULT_OUTPUT_TOOL_DESCRIPTION = "The final response which ends this conversati
 is part of every request (and of the prompt-cache prefix). With several output tools it follows the type's name:
 ``"Answer: The final response which ends this conversation"``."""
 DEFAULT_PROMPTED_TEMPLATE = (
-    "Respond with a JSON object that matches this JSON schema:\n\n{schema}\n\n"
-    "Reply with the JSON object only, with no text or Markdown fences around it."
+    "Always respond with a JSON object that's compatible with this schema:\n\n{schema}\n\n"
+    "Don't include any text or Markdown fencing before or after.\n"
 )
+"""The reference's template (``ModelProfile.prompted_output_template``'s default), verbatim: it is part of the
+request, and so of what a provider caches."""
 
 # Types built at run time from the user's output types (typed as Any: type checkers cannot follow them).
 _typed_dict: Any = typing_extensions.TypedDict
@@ -97,13 +111,26 @@ class _ValueShape:
         return value[self.outer_key] if self.outer_key else value
 
 
+def _is_model_like(output_type: Any) -> bool:
+    """Whether the type validates an object as is (a model, dataclass, TypedDict or ``StructuredDict``), so the
+    output tool's arguments are the value itself rather than ``{"response": value}``."""
+    if not isinstance(output_type, type):
+        return False
+    return bool(
+        issubclass(output_type, pydantic.BaseModel)
+        or dataclasses.is_dataclass(output_type)
+        or typing_extensions.is_typeddict(output_type)
+        or getattr(output_type, "__is_model_like__", False)
+    )
+
+
 def _value_shape(output_type: Any) -> _ValueShape:
     adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(output_type)
     schema = adapter.json_schema(schema_generator=tool_json_schema())
     description = schema.pop("description", None)
-    schema.pop("title", None)
-    if schema.get("type") == "object" and "properties" in schema:
+    if schema.get("type") == "object" and ("properties" in schema or _is_model_like(output_type)):
         return _ValueShape(adapter=adapter, outer_key=None, schema=schema, description=description)
+    schema.pop("title", None)
     wrapper = _typed_dict("OutputWrapper", {"response": output_type})
     defs = schema.pop("$defs", None)
     wrapped: dict[str, Any] = {"properties": {"response": schema}, "required": ["response"], "type": "object"}
@@ -122,6 +149,10 @@ class OutputTool:
     max_retries: int | None = None
     shape: _ValueShape | None = None
     function: Tool[Any] | None = None
+    object_name: str | None = None
+    """The output's own name (the type's title or name, the function's name), whatever the tool is called."""
+    object_description: str | None = None
+    """The output's own description (given, or from the type or function), without the default text."""
 
     async def process(self, args: str | dict[str, Any] | None, ctx: RunContext[Any]) -> Any:
         """Validate (and, for an output function, call) into the output; raises ``pydantic.ValidationError`` or
@@ -163,7 +194,7 @@ class OutputSchema:
     tools: dict[str, OutputTool]
     text: TextProcessor | None
     output_object: OutputObjectDefinition | None = None
-    prompted_template: str | None = None
+    prompted_template: str | Literal[False] | None = None
     allows_none: bool = False
     allows_deferred: bool = False
     """Whether ``DeferredToolRequests`` is among the output types (so deferred calls can end the run)."""
@@ -177,12 +208,37 @@ class OutputSchema:
     def tool_defs(self) -> list[ToolDefinition]:
         return [tool.tool_def for tool in self.tools.values()]
 
+    @property
+    def object_def(self) -> OutputObjectDefinition | None:
+        """The reference API's name for :attr:`output_object`."""
+        return self.output_object
+
     def prompted_instructions(self) -> str | None:
         """The instructions that ask for JSON output, in ``'prompted'`` mode."""
-        if self.mode != "prompted" or self.output_object is None:
+        if self.mode != "prompted" or self.output_object is None or self.prompted_template is False:
             return None
-        template = self.prompted_template or DEFAULT_PROMPTED_TEMPLATE
-        return template.replace("{schema}", pydantic_core.to_json(self.output_object.json_schema).decode())
+        return prompted_instructions(self.prompted_template or DEFAULT_PROMPTED_TEMPLATE, self.output_object)
+
+
+class TextOutputSchema(OutputSchema):
+    """Plain text is the output (``str`` or ``TextOutput``), with no output tools."""
+
+
+class ToolOutputSchema(OutputSchema):
+    """Output through output tools (``ToolOutput``), possibly next to text."""
+
+
+class AutoOutputSchema(ToolOutputSchema):
+    """Output types given as plain types or functions: the model's profile decides how they are asked for
+    (output tools unless the profile says otherwise)."""
+
+
+class NativeOutputSchema(OutputSchema):
+    """``NativeOutput``: the provider's JSON-schema response format."""
+
+
+class PromptedOutputSchema(OutputSchema):
+    """``PromptedOutput``: the schema in the instructions, the answer parsed from the text."""
 
 
 def _flatten(output_type: Any) -> list[Any]:
@@ -229,11 +285,19 @@ def _output_tool(member: Any, spec: ToolOutput[Any] | None, name: str, *, severa
         tool_def = dataclasses.replace(
             function.tool_def, kind="output", description=function.tool_def.description or default
         )
-        return OutputTool(tool_def=tool_def, max_retries=max_retries, function=function)
+        return OutputTool(
+            tool_def=tool_def,
+            max_retries=max_retries,
+            function=function,
+            object_name=getattr(value, "__name__", None),
+            object_description=function.tool_def.description or None,
+        )
     shape = _value_shape(value)
     if description and shape.description:
         description = f"{description}. {shape.description}"
     return OutputTool(
+        object_name=str(shape.schema.get("title") or getattr(value, "__name__", None) or _type_name(value)),
+        object_description=description or shape.description,
         tool_def=ToolDefinition(
             name=name,
             parameters_json_schema=shape.schema,
@@ -297,10 +361,15 @@ def _structured_text(
 ) -> tuple[_ValueShape | _KindUnion, OutputObjectDefinition]:
     members = _flatten(spec.outputs)
     shape: _ValueShape | _KindUnion = _value_shape(members[0]) if len(members) == 1 else _KindUnion(members)
-    name = spec.name or (_type_name(members[0]) if len(members) == 1 else None)
+    name = spec.name
+    if name is None and len(members) == 1:
+        name = str(shape.schema.get("title") or _type_name(members[0]))
+    description = spec.description
+    if description and shape.description:
+        description = f"{description}. {shape.description}"
     strict = spec.strict if isinstance(spec, NativeOutput) else None
     definition = OutputObjectDefinition(
-        json_schema=shape.schema, name=name, description=spec.description or shape.description, strict=strict
+        json_schema=shape.schema, name=name, description=description or shape.description, strict=strict
     )
     return shape, definition
 
@@ -313,13 +382,16 @@ def output_schema(output_type: Any) -> OutputSchema:
     members = [m for m in members if m is not None and m is not type(None) and m is not DeferredToolRequests]
     structured_text = [m for m in members if isinstance(m, NativeOutput | PromptedOutput)]
     if structured_text:
-        if len(members) > 1:
-            raise UserError(
-                "`NativeOutput` and `PromptedOutput` must be the only output type; list the types inside it."
-            )
         spec = structured_text[0]
+        if len(members) > 1:
+            marker = type(spec).__name__
+            raise UserError(
+                f"`{marker}` must be the only output type. List the types it may produce inside it: "
+                f"`{marker}([TypeA, TypeB])` (`DeferredToolRequests` may go next to it)."
+            )
         shape, definition = _structured_text(spec)
-        return OutputSchema(
+        structured_kind = NativeOutputSchema if isinstance(spec, NativeOutput) else PromptedOutputSchema
+        return structured_kind(
             mode="native" if isinstance(spec, NativeOutput) else "prompted",
             tools={},
             text=TextProcessor(shape=shape),
@@ -340,8 +412,16 @@ def output_schema(output_type: Any) -> OutputSchema:
             else None
         )
     tool_members = [m for m in members if m not in text_members]
-    if not tool_members and text is None and not allows_deferred:
-        raise UserError(f"`output_type={output_type!r}` names no output type; use `str` or a type to validate.")
+    if not tool_members and text is None:
+        if allows_deferred:
+            raise UserError(
+                "At least one output type must be provided other than `DeferredToolRequests`: a run that makes no "
+                "deferred calls needs an output too, e.g. `output_type=[str, DeferredToolRequests]`."
+            )
+        raise UserError(
+            f"At least one output type must be provided. `output_type={output_type!r}` names none; use `str` or a "
+            "type to validate."
+        )
     tools: dict[str, OutputTool] = {}
     several = len(tool_members) > 1
     for member in tool_members:
@@ -351,7 +431,13 @@ def output_schema(output_type: Any) -> OutputSchema:
             name = f"{DEFAULT_OUTPUT_TOOL_NAME}_{_type_name(tool_spec.output if tool_spec is not None else member)}"
         name = _unique(name, tools)
         tools[name] = _output_tool(member, tool_spec, name, several=several)
-    return OutputSchema(
+    if not tools:
+        kind: type[OutputSchema] = TextOutputSchema
+    elif text is None and not any(isinstance(m, ToolOutput) for m in tool_members):
+        kind = AutoOutputSchema
+    else:
+        kind = ToolOutputSchema
+    return kind(
         mode="tool" if tools else "text",
         tools=tools,
         text=text,

@@ -104,13 +104,15 @@ class NativeOutput(Generic[T]):
 class PromptedOutput(Generic[T]):
     """The model is told the output's JSON schema in its instructions and answers with JSON text.
 
-    Works with any model. ``template`` is the instruction text, with ``{schema}`` where the schema goes.
+    Works with any model. ``template`` is the instruction text, with ``{schema}`` where the schema goes (the
+    schema is appended if the template has no ``{schema}``); ``False`` sends no instructions at all (for a model
+    told the format some other way); ``None`` uses the model profile's template.
     """
 
     outputs: Any
     name: str | None
     description: str | None
-    template: str | None
+    template: str | Literal[False] | None
 
     def __init__(
         self,
@@ -118,7 +120,7 @@ class PromptedOutput(Generic[T]):
         *,
         name: str | None = None,
         description: str | None = None,
-        template: str | None = None,
+        template: str | Literal[False] | None = None,
     ) -> None:
         self.outputs = outputs
         self.name = name

@@ -11,12 +11,22 @@ of external calls); the approved calls then execute and the model gets every res
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-from .._messages.parts import ToolCallPart
+from .._exceptions import ModelRetry
+from .._messages.messages import ToolReturn
+from .._messages.parts import RetryPromptPart, ToolCallPart
 from .._repr import fields_eq, no_defaults_repr
 
-__all__ = ["DeferredToolRequests", "DeferredToolResults", "ToolApproved", "ToolDenied"]
+__all__ = [
+    "DeferredToolApprovalResult",
+    "DeferredToolCallResult",
+    "DeferredToolRequests",
+    "DeferredToolResult",
+    "DeferredToolResults",
+    "ToolApproved",
+    "ToolDenied",
+]
 
 
 @dataclasses.dataclass(repr=False, eq=False, kw_only=True)
@@ -55,6 +65,15 @@ class ToolDenied:
 
     __repr__ = no_defaults_repr
     __eq__ = fields_eq
+
+
+DeferredToolApprovalResult: TypeAlias = "ToolApproved | ToolDenied"
+"""The answer to a call that needed approval."""
+DeferredToolCallResult: TypeAlias = "ToolReturn[Any] | ModelRetry | RetryPromptPart | Any"
+"""The result of an external call: its value, a ``ToolReturn``, or a ``ModelRetry`` / ``RetryPromptPart`` the
+model is sent instead."""
+DeferredToolResult: TypeAlias = "DeferredToolApprovalResult | DeferredToolCallResult"
+"""Either kind of answer."""
 
 
 @dataclasses.dataclass(repr=False, eq=False, kw_only=True)

@@ -36,14 +36,20 @@ def parse_function_docs(function: Callable[..., Any], docstring_format: Docstrin
         "sphinx": docstring_parser.DocstringStyle.REST,
     }[docstring_format]
     try:
-        parsed = docstring_parser.parse(doc, style)
+        # A leading newline: a docstring that opens with a section ("Returns:") has no summary line, and the
+        # parser would otherwise take the section header for one.
+        parsed = docstring_parser.parse("\n" + doc, style)
     except docstring_parser.ParseError:
         return FunctionDocs(doc.strip() or None, {})
-    summary = "\n\n".join(text for text in (parsed.short_description, parsed.long_description) if text) or None
+    # A docstring with sections but no summary describes the tool as "" (not None: it has a docstring).
+    summary = "\n\n".join(text for text in (parsed.short_description, parsed.long_description) if text)
     returns = parsed.returns.description if parsed.returns is not None else None
-    description = summary
+    return_type = parsed.returns.type_name if parsed.returns is not None else None
+    description: str | None = summary
     if returns:
-        returns_block = f"<returns>\n<description>{returns}</description>\n</returns>"
+        # The reference's layout: the summary and the documented return value (its type, if given) as tags.
+        type_line = f"<type>{return_type}</type>\n" if return_type else ""
+        returns_block = f"<returns>\n{type_line}<description>{returns}</description>\n</returns>"
         description = f"<summary>{summary}</summary>\n{returns_block}" if summary else returns_block
     parameters = {p.arg_name: p.description for p in parsed.params if p.description}
     return FunctionDocs(description, parameters)

@@ -19,6 +19,7 @@ import typing_extensions
 from pydantic_core import SchemaValidator
 
 if TYPE_CHECKING:
+    from pydantic.json_schema import GenerateJsonSchema
     from pydantic.plugin._schema_validator import PluggableSchemaValidator
 
 from .._callables import is_async_callable
@@ -27,7 +28,7 @@ from .._lazy_pydantic import tool_json_schema
 from .._run_context import RunContext
 from .docstrings import DocstringFormat, parse_function_docs
 
-__all__ = ["FunctionSchema", "function_schema"]
+__all__ = ["FunctionSchema", "function_schema", "return_schema"]
 
 
 def is_run_context(annotation: Any) -> bool:
@@ -56,6 +57,8 @@ class FunctionSchema:
     """Positional-only parameters, passed by position (in order)."""
     single_argument: str | None = None
     """The name of the lone model-like parameter whose schema is the tool's, if that is the case."""
+    var_positional: str | None = None
+    """The name of a ``*args`` parameter (the model sends a list under that name), if there is one."""
 
     def validate(self, args: str | dict[str, Any] | None) -> dict[str, Any]:
         """Validate the model's arguments (JSON text or a dict) into keyword arguments.
@@ -68,12 +71,16 @@ class FunctionSchema:
             value = self.validator.validate_python(args or {})
         if self.single_argument is not None:
             return {self.single_argument: value}
+        if isinstance(value, dict):  # a tool made from a JSON schema: the arguments as sent
+            return value
         return dict(value.__dict__) | (value.__pydantic_extra__ or {})
 
     def call_args(self, kwargs: dict[str, Any], ctx: RunContext[Any] | None) -> tuple[list[Any], dict[str, Any]]:
         args: list[Any] = [ctx] if self.takes_ctx else []
         for name in self.positional:
             args.append(kwargs.pop(name))
+        if self.var_positional is not None:
+            args.extend(kwargs.pop(self.var_positional, ()))
         return args, kwargs
 
 
@@ -84,61 +91,114 @@ def function_schema(
     name: str,
     docstring_format: DocstringFormat = "auto",
     require_parameter_descriptions: bool = False,
+    schema_generator: type[GenerateJsonSchema] | None = None,
 ) -> FunctionSchema:
-    """Build the :class:`FunctionSchema` of ``function``; raise :class:`UserError` for misuse of ``RunContext``."""
-    signature = inspect.signature(function)
+    """Build the :class:`FunctionSchema` of ``function`` (its JSON schema by ``schema_generator``, the tool
+    generator without per-field titles if ``None``).
+
+    Raises :class:`UserError` worded as the reference words it: ``Error generating schema for <qualname>:``
+    followed by one indented line per problem (a ``RunContext`` where none belongs or missing where one must
+    be, missing parameter descriptions, a function without a signature).
+    """
+    errors: list[str] = []
+    qualname = getattr(function, "__qualname__", name)
+    try:
+        signature = inspect.signature(function)
+    except ValueError as exc:
+        errors.append(f"Error getting signature for {qualname}: {exc}")
+        signature = inspect.Signature()
     try:
         hints = typing.get_type_hints(function, include_extras=True)
     except NameError as exc:
         raise UserError(f"Cannot resolve the type hints of tool {name!r}: {exc}") from exc
-    docs = parse_function_docs(function, docstring_format)
-    params = list(signature.parameters.values())
-    if takes_ctx:
-        if not params:
-            raise UserError(f"Tool {name!r} is registered with `@agent.tool` but takes no `RunContext` parameter.")
-        first = params.pop(0)
-        if first.annotation is not inspect.Parameter.empty and not is_run_context(hints.get(first.name)):
-            raise UserError(
-                f"First parameter of tool {name!r} (registered with `@agent.tool`) must be annotated "
-                f"`RunContext[...]`, got {hints.get(first.name)!r}. Use `@agent.tool_plain` for a tool without context."
-            )
-    for param in params:
-        _check_parameter(param, hints.get(param.name), takes_ctx=takes_ctx, name=name)
-    if require_parameter_descriptions:
-        missing = [p.name for p in params if p.kind is not p.VAR_KEYWORD and p.name not in docs.parameters]
+    except TypeError:  # a builtin or other object without annotations
+        hints = {}
+    docs = parse_function_docs(function, docstring_format) if not errors else None
+    params: list[inspect.Parameter] = []
+    for index, param in enumerate(signature.parameters.values()):
+        annotation = hints.get(param.name)
+        if param.annotation is inspect.Parameter.empty:
+            if takes_ctx and index == 0:
+                continue  # the context, unannotated
+        elif index == 0 and takes_ctx:
+            if not is_run_context(annotation):
+                errors.append("First parameter of tools that take context must be annotated with RunContext[...]")
+            continue
+        elif not takes_ctx and is_run_context(annotation):
+            errors.append("RunContext annotations can only be used with tools that take context")
+            continue
+        elif is_run_context(annotation):
+            errors.append("RunContext annotations can only be used as the first argument")
+            continue
+        params.append(param)
+    if takes_ctx and not signature.parameters and not errors:
+        errors.append("First parameter of tools that take context must be annotated with RunContext[...]")
+    if require_parameter_descriptions and docs is not None:
+        missing = [p.name for p in params if p.name not in docs.parameters]
         if missing:
-            raise UserError(f"Missing parameter descriptions for tool {name!r}: {', '.join(missing)}")
+            errors.append(f"Missing parameter descriptions for {', '.join(missing)}")
+    if errors:
+        details = "\n  ".join(errors)
+        raise UserError(f"Error generating schema for {qualname}:\n  {details}")
+    assert docs is not None
+    generator = schema_generator or tool_json_schema()
+    return _build(
+        function, params, hints, docs.description, docs.parameters, takes_ctx=takes_ctx, name=name, generator=generator
+    )
 
+
+def _build(
+    function: Callable[..., Any],
+    params: list[inspect.Parameter],
+    hints: dict[str, Any],
+    description: str | None,
+    descriptions: dict[str, str],
+    *,
+    takes_ctx: bool,
+    name: str,
+    generator: type[GenerateJsonSchema],
+) -> FunctionSchema:
     is_async = is_async_callable(function)
-    if len(params) == 1 and params[0].kind is not params[0].VAR_KEYWORD and _is_model_like(hints.get(params[0].name)):
-        adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(hints[params[0].name])
-        schema = adapter.json_schema(schema_generator=tool_json_schema())
-        description = docs.description or schema.pop("description", None)
+    if len(params) == 1 and params[0].kind not in _VARIADIC and _is_model_like(hints.get(params[0].name)):
+        annotation = hints[params[0].name]
+        adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(annotation)
+        schema = adapter.json_schema(schema_generator=generator)
+        if typing_extensions.is_typeddict(annotation):
+            _typed_dict_as_the_reference(annotation, schema)
         return FunctionSchema(
             function=function,
             takes_ctx=takes_ctx,
             is_async=is_async,
             json_schema=schema,
-            description=description,
+            description=description or schema.pop("description", None),
             validator=adapter.validator,
             single_argument=params[0].name,
         )
 
     fields: dict[str, Any] = {}
     accepts_extra = False
+    var_positional: str | None = None
     for param in params:
+        annotation = hints.get(param.name, Any)
         if param.kind is inspect.Parameter.VAR_KEYWORD:
             accepts_extra = True
             continue
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            var_positional = param.name
+            annotation = list[annotation]  # type: ignore[valid-type]  # *args: the model sends a list
         default = ... if param.default is inspect.Parameter.empty else param.default
-        field = pydantic.Field(default, description=docs.parameters.get(param.name))
-        fields[param.name] = (hints.get(param.name, Any), field)
+        # A description given with the annotation (`Annotated[str, Field(description=...)]`) wins over the
+        # docstring's, as in the reference.
+        described = any(getattr(meta, "description", None) for meta in getattr(annotation, "__metadata__", ()))
+        doc = None if described else descriptions.get(param.name)
+        field = pydantic.Field(default) if doc is None else pydantic.Field(default, description=doc)
+        fields[param.name] = (annotation, field)
     model = pydantic.create_model(
         f"{name}_args",
         __config__=pydantic.ConfigDict(extra="allow" if accepts_extra else "forbid", arbitrary_types_allowed=True),
         **fields,
     )
-    schema = model.model_json_schema(schema_generator=tool_json_schema())
+    schema = model.model_json_schema(schema_generator=generator)
     schema.pop("title", None)
     if accepts_extra:
         schema.pop("additionalProperties", None)
@@ -149,22 +209,37 @@ def function_schema(
         takes_ctx=takes_ctx,
         is_async=is_async,
         json_schema=dict(sorted(schema.items())),
-        description=docs.description,
+        description=description,
         validator=model.__pydantic_validator__,
         positional=tuple(p.name for p in params if p.kind is inspect.Parameter.POSITIONAL_ONLY),
+        var_positional=var_positional,
     )
 
 
-def _check_parameter(param: inspect.Parameter, annotation: Any, *, takes_ctx: bool, name: str) -> None:
-    if is_run_context(annotation):
-        if takes_ctx:
-            raise UserError(
-                f"Tool {name!r} takes a `RunContext` as parameter {param.name!r}, but the context must be the "
-                "first parameter."
-            )
-        raise UserError(
-            f"Tool {name!r} is registered with `@agent.tool_plain` but its parameter {param.name!r} is a "
-            "`RunContext`; use `@agent.tool` (context first) or drop the parameter."
-        )
-    if param.kind is inspect.Parameter.VAR_POSITIONAL:
-        raise UserError(f"Tool {name!r} takes `*{param.name}`; tools need named parameters the model can fill in.")
+_VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+
+
+def _typed_dict_as_the_reference(typed_dict: Any, schema: dict[str, Any]) -> None:
+    """A TypedDict parameter's schema as the reference shows it: closed (``additionalProperties: false``) when
+    it is total, and its fields described by their attribute docstrings."""
+    if getattr(typed_dict, "__total__", True):
+        schema.setdefault("additionalProperties", False)
+    try:
+        from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+    except ImportError:  # pragma: no cover - pydantic moved it: the descriptions are a nicety
+        return
+    docs = extract_docstrings_from_cls(typed_dict, use_inspect=True)
+    for name, prop in schema.get("properties", {}).items():
+        if name in docs and isinstance(prop, dict):
+            prop.setdefault("description", docs[name])
+
+
+def return_schema(function: Callable[..., Any]) -> dict[str, Any] | None:
+    """The JSON schema of ``function``'s return annotation (``None`` if it has none, or returns ``None``)."""
+    try:
+        annotation = typing.get_type_hints(function, include_extras=True).get("return")
+    except (NameError, TypeError):
+        return None
+    if annotation is None or annotation is type(None):
+        return None
+    return pydantic.TypeAdapter(annotation).json_schema(schema_generator=tool_json_schema())

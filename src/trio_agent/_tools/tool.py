@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import typing
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeAlias
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
+import pydantic
 import trio
 from typing_extensions import TypeVar
 
+if TYPE_CHECKING:
+    from pydantic.json_schema import GenerateJsonSchema
+
+from .._callables import is_async_callable
 from .._run_context import RunContext
 from .definitions import ToolDefinition
 from .docstrings import DocstringFormat
-from .function_schema import FunctionSchema, function_schema, is_run_context
+from .function_schema import FunctionSchema, is_run_context, return_schema
+from .function_schema import function_schema as build_function_schema
 from .threads import ThreadSlot, run_in_thread, take_slot
 
-__all__ = ["Tool", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain", "ToolPrepareFunc"]
+__all__ = ["ArgsValidatorFunc", "Tool", "ToolFuncContext", "ToolFuncEither", "ToolFuncPlain", "ToolPrepareFunc"]
 
 DepsT = TypeVar("DepsT", default=None, contravariant=True)
+
+
+@functools.cache
+def _any_object() -> pydantic.TypeAdapter[dict[str, Any]]:
+    """Validates the arguments of a tool made :meth:`Tool.from_schema`: any object (built at first use)."""
+    return pydantic.TypeAdapter(dict[str, Any])
+
 
 ToolFuncContext: TypeAlias = Callable[..., Any]
 """A tool function whose first parameter is ``RunContext[...]``."""
@@ -29,17 +43,31 @@ ToolPrepareFunc: TypeAlias = Callable[
     [RunContext[Any], ToolDefinition], "Awaitable[ToolDefinition | None] | ToolDefinition | None"
 ]
 """``prepare(ctx, tool_def)``: the definition to offer for this step, or ``None`` to hide the tool."""
+ArgsValidatorFunc: TypeAlias = Callable[..., "Awaitable[None] | None"]
+"""``args_validator(ctx, **args)``: checks a call's validated arguments before the tool runs; raising
+``ModelRetry`` sends the model its message instead (the call counts as a failed attempt)."""
 
 
 def _first_param_is_context(function: Callable[..., Any]) -> bool:
-    params = list(inspect.signature(function).parameters.values())
+    try:
+        params = list(inspect.signature(function).parameters.values())
+    except ValueError:  # no signature (a builtin): the schema step says so
+        return False
     if not params:
         return False
     try:
         hints = typing.get_type_hints(function)
-    except NameError:
+    except (NameError, TypeError):
         hints = {}
     return is_run_context(hints.get(params[0].name))
+
+
+class _OverriddenPrepare:
+    """Stands in for ``prepare`` on a tool whose class overrides :meth:`Tool.prepare_tool_def`, so that toolsets
+    know its definition changes per step (they call :meth:`Tool.prepared_def`, which calls the override)."""
+
+    def __call__(self, ctx: RunContext[Any], tool_def: ToolDefinition) -> ToolDefinition:
+        return tool_def
 
 
 class Tool(Generic[DepsT]):
@@ -69,6 +97,14 @@ class Tool(Generic[DepsT]):
             output, and a later run executes (or denies) them as ``deferred_tool_results=`` says.
         docstring_format: How to read the docstring: ``'auto'`` (detect), ``'google'``, ``'numpy'``, ``'sphinx'``.
         require_parameter_descriptions: Raise ``UserError`` if a parameter has no description in the docstring.
+        args_validator: ``(ctx, **args)``, sync or async, called with the validated arguments before the tool
+            runs; it raises ``ModelRetry`` to send the model back with its message.
+        include_return_schema: Put the JSON schema of the function's return annotation in the definition
+            (``ToolDefinition.return_schema``), for models that take it.
+        schema_generator: The pydantic JSON-schema generator class of the parameters' schema (the default
+            leaves out the per-field titles).
+        defer_loading: Marks the definition ``defer_loading`` (hidden until something surfaces it; no model
+            adapter here acts on it yet).
     """
 
     def __init__(
@@ -87,6 +123,11 @@ class Tool(Generic[DepsT]):
         requires_approval: bool = False,
         docstring_format: DocstringFormat = "auto",
         require_parameter_descriptions: bool = False,
+        args_validator: ArgsValidatorFunc | None = None,
+        include_return_schema: bool | None = None,
+        schema_generator: type[GenerateJsonSchema] | None = None,
+        defer_loading: bool = False,
+        function_schema: FunctionSchema | None = None,
     ) -> None:
         self.function = function
         self.takes_ctx = _first_param_is_context(function) if takes_ctx is None else takes_ctx
@@ -96,14 +137,19 @@ class Tool(Generic[DepsT]):
         self.timeout = timeout
         self.metadata = metadata
         self.strict = strict
+        if prepare is None and type(self).prepare_tool_def is not Tool.prepare_tool_def:
+            prepare = _OverriddenPrepare()  # the subclass prepares its definition per step
         self.prepare = prepare
         self.requires_approval = requires_approval
-        self.function_schema: FunctionSchema = function_schema(
+        self.args_validator = args_validator
+        self.include_return_schema = include_return_schema
+        self.function_schema: FunctionSchema = function_schema or build_function_schema(
             function,
             takes_ctx=self.takes_ctx,
             name=self.name,
             docstring_format=docstring_format,
             require_parameter_descriptions=require_parameter_descriptions,
+            schema_generator=schema_generator,
         )
         self.description = description if description is not None else self.function_schema.description
         self._tool_def = ToolDefinition(
@@ -115,21 +161,68 @@ class Tool(Generic[DepsT]):
             kind="unapproved" if requires_approval else "function",
             metadata=self.metadata,
             timeout=self.timeout,
+            return_schema=return_schema(function) if include_return_schema else None,
+            include_return_schema=include_return_schema,
+            defer_loading=defer_loading,
         )
+
+    @classmethod
+    def from_schema(
+        cls,
+        function: Callable[..., Any],
+        name: str,
+        description: str | None,
+        json_schema: dict[str, Any],
+        takes_ctx: bool = False,
+        sequential: bool = False,
+        args_validator: ArgsValidatorFunc | None = None,
+    ) -> Tool[Any]:
+        """A tool whose parameters are described by ``json_schema`` as given, not by the function's signature.
+
+        The function is called with the model's arguments as keyword arguments (after the context, if
+        ``takes_ctx``); they are checked only for being an object; the schema guides the model.
+        """
+        schema = FunctionSchema(
+            function=function,
+            takes_ctx=takes_ctx,
+            is_async=is_async_callable(function),
+            json_schema=json_schema,
+            description=description,
+            validator=_any_object().validator,
+        )
+        return cls(
+            function,
+            takes_ctx=takes_ctx,
+            name=name,
+            description=description,
+            sequential=sequential,
+            args_validator=args_validator,
+            function_schema=schema,
+        )
+
+    @property
+    def needs_context(self) -> bool:
+        """Whether a call needs the run context: the function takes it, or the ``args_validator`` does."""
+        return self.takes_ctx or self.args_validator is not None
 
     @property
     def tool_def(self) -> ToolDefinition:
         """The definition sent to the model (before any ``prepare``)."""
         return self._tool_def
 
-    async def prepared_def(self, ctx: RunContext[Any]) -> ToolDefinition | None:
-        """The definition to offer at this step: ``prepare``'s answer, or the plain definition."""
-        if self.prepare is None:
+    async def prepare_tool_def(self, ctx: RunContext[Any]) -> ToolDefinition | None:
+        """The definition to offer at this step: ``prepare``'s answer, or the plain definition (``None``: hide
+        the tool at this step). A subclass may override it (the reference API's hook)."""
+        if self.prepare is None or isinstance(self.prepare, _OverriddenPrepare):
             return self._tool_def
         result = self.prepare(ctx, self._tool_def)
         if inspect.isawaitable(result):
             result = await result
         return result
+
+    async def prepared_def(self, ctx: RunContext[Any]) -> ToolDefinition | None:
+        """What toolsets ask each step: :meth:`prepare_tool_def` (overridden or not)."""
+        return await self.prepare_tool_def(ctx)
 
     async def call(
         self,
@@ -142,6 +235,10 @@ class Tool(Generic[DepsT]):
         """Call the function with validated arguments: a sync one in a worker thread, in ``slot`` if one was taken
         (see :func:`take_thread_slot`), else in a slot of ``limiter`` (the run's tool-thread limiter if ``None``)."""
         schema = self.function_schema
+        if self.args_validator is not None:
+            checked = self.args_validator(ctx, **kwargs)
+            if inspect.isawaitable(checked):
+                await checked
         args, kwargs = schema.call_args(kwargs, ctx)
         if schema.is_async:
             coroutine: Awaitable[Any] = self.function(*args, **kwargs)

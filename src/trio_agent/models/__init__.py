@@ -12,12 +12,17 @@ names), ``_http_model`` (the request flow every HTTP adapter shares), one packag
 (:mod:`trio_agent.providers`).
 """
 
+from ._http_client import _cached as _cached_async_http_client  # noqa: F401  (the reference's cache, for fixtures)
+from ._http_client import cached_async_http_client as cached_async_http_client
 from ._infer import KnownModelName as KnownModelName
 from ._infer import infer_model as infer_model
 from ._model import Model as Model
 from ._model import ModelProfile as ModelProfile
 from ._model import ModelRequestParameters as ModelRequestParameters
 from ._model import OutputMode as OutputMode
+from ._model import StructuredOutputMode as StructuredOutputMode
+from ._model import check_allow_model_requests as check_allow_model_requests
+from ._model import override_allow_model_requests as override_allow_model_requests
 from ._parts_manager import ModelResponsePartsManager as ModelResponsePartsManager
 from ._streamed import StreamedResponse as StreamedResponse
 
@@ -34,5 +39,9 @@ __all__ = [
     "ModelResponsePartsManager",
     "OutputMode",
     "StreamedResponse",
+    "StructuredOutputMode",
+    "cached_async_http_client",
+    "check_allow_model_requests",
     "infer_model",
+    "override_allow_model_requests",
 ]

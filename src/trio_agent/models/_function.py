@@ -14,7 +14,7 @@ import trio
 from .._callables import is_async_callable
 from .._exceptions import UserError
 from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
-from .._messages.parts import now_utc
+from .._messages.parts import BuiltinToolCallPart, BuiltinToolReturnPart, now_utc
 from .._settings import ModelSettings
 from .._tools.definitions import ToolDefinition
 from ._estimate import CHUNK as ESTIMATE_CHUNK
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgentInfo",
+    "BuiltinToolCallsReturns",
     "DeltaThinkingCalls",
     "DeltaThinkingPart",
     "DeltaToolCall",
@@ -77,9 +78,12 @@ DeltaToolCalls: TypeAlias = dict[int, DeltaToolCall]
 DeltaThinkingCalls: TypeAlias = dict[int, DeltaThinkingPart]
 """Thinking fragments keyed by the part's index in the response."""
 
+BuiltinToolCallsReturns: TypeAlias = dict[int, BuiltinToolCallPart | BuiltinToolReturnPart]
+"""Complete built-in tool call and return parts keyed by the part's index in the response."""
+
 FunctionDef: TypeAlias = Callable[[list[ModelMessage], AgentInfo], ModelResponse | Awaitable[ModelResponse]]
 StreamFunctionDef: TypeAlias = Callable[
-    [list[ModelMessage], AgentInfo], AsyncIterator[str | DeltaToolCalls | DeltaThinkingCalls]
+    [list[ModelMessage], AgentInfo], AsyncIterator[str | DeltaToolCalls | DeltaThinkingCalls | BuiltinToolCallsReturns]
 ]
 
 _FUNCTION_PROFILE = ModelProfile(supports_json_schema_output=True, supports_json_object_output=True)
@@ -219,8 +223,8 @@ class FunctionStreamedResponse(StreamedResponse):
         self,
         params: ModelRequestParameters,
         model_name: str,
-        first: str | DeltaToolCalls | DeltaThinkingCalls,
-        rest: AsyncIterator[str | DeltaToolCalls | DeltaThinkingCalls],
+        first: str | DeltaToolCalls | DeltaThinkingCalls | BuiltinToolCallsReturns,
+        rest: AsyncIterator[str | DeltaToolCalls | DeltaThinkingCalls | BuiltinToolCallsReturns],
     ) -> None:
         super().__init__(params)
         self._model_name = model_name
@@ -242,7 +246,7 @@ class FunctionStreamedResponse(StreamedResponse):
         return self._timestamp
 
     async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        item: str | DeltaToolCalls | DeltaThinkingCalls = self._first
+        item: str | DeltaToolCalls | DeltaThinkingCalls | BuiltinToolCallsReturns = self._first
         parts = self._parts_manager
         usage = self._usage
         rest = self._rest
@@ -274,6 +278,8 @@ class FunctionStreamedResponse(StreamedResponse):
                         )
                         if call is not None:
                             yield call
+                    elif isinstance(delta, BuiltinToolCallPart | BuiltinToolReturnPart):
+                        yield parts.handle_part(vendor_part_id=index, part=delta)
             try:
                 item = await rest.__anext__()
             except StopAsyncIteration:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-__all__ = ["generate_test_data"]
+__all__ = ["JsonSchemaTestData", "generate_test_data"]
 
 _ALPHABET = string.ascii_letters + string.digits + string.punctuation
 
@@ -19,6 +19,18 @@ _ALPHABET = string.ascii_letters + string.digits + string.punctuation
 def generate_test_data(schema: dict[str, Any], seed: int = 0) -> Any:
     """Return a value that validates against ``schema`` (``$ref``s resolve against its ``$defs``)."""
     return _Generator(schema.get("$defs", {}), seed).any(schema)
+
+
+class JsonSchemaTestData:
+    """The reference API's generator object: ``JsonSchemaTestData(schema, seed).generate()`` is
+    :func:`generate_test_data` (``trio_agent.models.test._JsonSchemaTestData``, as the reference names it)."""
+
+    def __init__(self, schema: dict[str, Any], seed: int = 0) -> None:
+        self.schema = schema
+        self.seed = seed
+
+    def generate(self) -> Any:
+        return generate_test_data(self.schema, self.seed)
 
 
 class _Generator:
@@ -99,17 +111,25 @@ class _Generator:
         return bool(self.seed % 2)
 
     def array(self, schema: dict[str, Any]) -> list[Any]:
-        data = [self.any(item) for item in schema.get("prefixItems", ())]
+        # Every item of a `uniqueItems` array moves the seed on, so the next item (and what comes after the
+        # array) differs: the reference's generator does the same, and tests snapshot its values.
+        unique = schema.get("uniqueItems", False)
+        data: list[Any] = []
+        for item in schema.get("prefixItems", ()):
+            data.append(self.any(item))
+            if unique:
+                self.seed += 1
         items = schema.get("items", {})
         min_items = schema.get("minItems", 0)
-        unique = schema.get("uniqueItems", False)
         if min_items > len(data):
-            while len(data) < min_items:
+            for _ in range(min_items - len(data)):
                 data.append(self.any(items))
                 if unique:
                     self.seed += 1
         elif items and ("maxItems" not in schema or len(data) < schema["maxItems"]):
             data.append(self.any(items))
+            if unique:
+                self.seed += 1
         return data
 
     def char(self) -> str:

@@ -4,29 +4,38 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager, contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeAlias
 
 from .._exceptions import UserError
 from .._messages.messages import ModelMessage, ModelResponse
 from .._output.specs import OutputMode
 from .._repr import fields_eq, no_defaults_repr
 from .._settings import ModelSettings, merge_model_settings
-from .._tools.definitions import OutputObjectDefinition, ToolDefinition
+from .._tools.builtin import SUPPORTED_BUILTIN_TOOLS, AbstractBuiltinTool
+from .._tools.definitions import OutputObjectDefinition, ToolDefinition, prompted_instructions
+from ._json_schema import JsonSchemaTransformer
+
+StructuredOutputMode: TypeAlias = Literal["tool", "native", "prompted"]
+"""The modes structured output can be asked for in (``ModelProfile.default_structured_output_mode``)."""
 
 if TYPE_CHECKING:
     from .._run_context import RunContext
     from ._streamed import StreamedResponse
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "Model",
     "ModelProfile",
+    "ModelProfileSpec",
     "ModelRequestParameters",
     "OutputMode",
+    "StructuredOutputMode",
     "block_model_requests",
     "check_allow_model_requests",
+    "override_allow_model_requests",
 ]
 
 
@@ -39,7 +48,8 @@ class ModelRequestParameters:
     output_mode: OutputMode = "text"
     output_object: OutputObjectDefinition | None = None
     output_tools: list[ToolDefinition] = dataclasses.field(default_factory=list)
-    prompted_output_template: str | None = None
+    prompted_output_template: str | Literal[False] | None = None
+    """The template of `PromptedOutput` (``False``: send no template; ``None``: the profile's)."""
     allow_text_output: bool = True
     allow_image_output: bool = False
 
@@ -48,23 +58,61 @@ class ModelRequestParameters:
         """Function and output tools by name."""
         return {d.name: d for d in (*self.function_tools, *self.output_tools)}
 
+    @property
+    def builtin_tools(self) -> list[Any]:
+        """The built-in tools of this request (the reference API's name for :attr:`native_tools`)."""
+        return self.native_tools
+
+    @property
+    def prompted_output_instructions(self) -> str | None:
+        """In ``'prompted'`` mode, the template (``{schema}`` filled in) that asks the model for JSON output;
+        ``None`` otherwise, or when the template was turned off with ``template=False``."""
+        template: Any = self.prompted_output_template
+        if self.output_mode != "prompted" or self.output_object is None or template is False:
+            return None
+        return prompted_instructions(template or DEFAULT_PROFILE.prompted_output_template, self.output_object)
+
     __repr__ = no_defaults_repr
     __eq__ = fields_eq
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ModelProfile:
-    """What a model supports, as far as the run needs to know."""
+    """What a model (or a family of models) supports, and how requests to it are shaped.
+
+    Give one to a model (``TestModel(profile=...)``, ``FunctionModel(..., profile=...)``, or an HTTP model) to
+    change what the run asks of it. Fields left at their defaults take the model's own profile's values when
+    one profile is merged into another (:meth:`update`).
+    """
 
     supports_tools: bool = True
+    """Whether the model can call tools (function tools, and output tools for ``ToolOutput``)."""
     supports_json_schema_output: bool = False
     """Whether the model accepts a JSON-schema response format (``NativeOutput``)."""
     supports_json_object_output: bool = False
-    default_structured_output_mode: Literal["tool", "native", "prompted"] = "tool"
+    """Whether the model has a mode that forces JSON output without a schema (used for ``PromptedOutput``)."""
+    supports_image_output: bool = False
+    """Whether the model can answer with images (``output_type=BinaryImage``)."""
+    default_structured_output_mode: StructuredOutputMode = "tool"
+    """How structured output is asked for when the output type does not say (``'auto'`` mode)."""
     prompted_output_template: str = (
         "Always respond with a JSON object that's compatible with this schema:\n\n{schema}\n\n"
         "Don't include any text or Markdown fencing before or after.\n"
     )
+    """The instructions of ``PromptedOutput`` (``{schema}`` is replaced by the output's JSON schema)."""
+    native_output_requires_schema_in_instructions: bool = False
+    """Whether ``NativeOutput`` also sends the prompted template (for models that ignore the response format's
+    schema otherwise)."""
+    json_schema_transformer: type[JsonSchemaTransformer] | None = None
+    """Rewrites tool and output schemas into the dialect the model accepts (see :mod:`trio_agent.profiles`)."""
+    thinking_tags: tuple[str, str] = ("<think>", "</think>")
+    """The tags around thinking in models that write it into their text."""
+    ignore_streamed_leading_whitespace: bool = False
+    """Whether leading whitespace of a streamed text answer is ignored (some models emit it before tool calls)."""
+    supported_builtin_tools: frozenset[type[AbstractBuiltinTool]] = SUPPORTED_BUILTIN_TOOLS
+    """The built-in tool types the model accepts."""
+    context_window: int | None = None
+    """The model's context window in tokens, if known (``RunContext.context_window_used`` needs it)."""
     openai_supports_strict_tool_definition: bool = True
     """OpenAI chat completions: whether the server takes ``strict`` on tool definitions and JSON-schema response
     formats (Ollama, for one, does not). The schemas are made strict-compatible either way."""
@@ -72,6 +120,37 @@ class ModelProfile:
     """OpenAI chat completions: whether the ``max_tokens`` setting is sent as ``max_completion_tokens`` (OpenAI's
     field) rather than the older ``max_tokens`` (which some compatible servers, e.g. OpenRouter, want)."""
 
+    @classmethod
+    def from_profile(cls, profile: ModelProfile | None) -> Self:
+        """This class's defaults updated with ``profile``'s non-default values (``profile`` itself if it is
+        already one of this class)."""
+        if isinstance(profile, cls):
+            return profile
+        return cls().update(profile)
+
+    def update(self, profile: ModelProfile | None) -> Self:
+        """A copy of this profile with the fields ``profile`` sets to other than their defaults."""
+        if profile is None:
+            return self
+        names = {f.name for f in dataclasses.fields(self)}
+        changed = {
+            f.name: getattr(profile, f.name)
+            for f in dataclasses.fields(profile)
+            if f.name in names and getattr(profile, f.name) != _field_default(f)
+        }
+        return dataclasses.replace(self, **changed)
+
+
+def _field_default(field: dataclasses.Field[Any]) -> Any:
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return dataclasses.MISSING
+
+
+ModelProfileSpec: TypeAlias = "ModelProfile | Callable[[str], ModelProfile | None]"
+"""A profile, or a function from a model name to its profile (``None``: the provider's default)."""
 
 DEFAULT_PROFILE = ModelProfile()
 
@@ -143,10 +222,22 @@ class Model(ABC):
                 allow_text_output=mode in ("native", "prompted"),
                 output_tools=params.output_tools if mode == "tool" else [],
             )
-        if params.output_mode == "native" and not self.profile.supports_json_schema_output:
+        profile = self.profile
+        if params.output_mode == "native" and not profile.supports_json_schema_output:
             raise UserError(
-                f"`NativeOutput` needs a model that supports JSON-schema structured output, and "
-                f"{self.system}:{self.model_name} does not; use `ToolOutput` or `PromptedOutput` instead."
+                "Native structured output is not supported by this model. `NativeOutput` needs a model that "
+                f"supports JSON-schema structured output, and {self.system}:{self.model_name} does not; use "
+                "`ToolOutput` or `PromptedOutput` instead."
+            )
+        if params.output_mode == "tool" and params.output_tools and not profile.supports_tools:
+            raise UserError(
+                f"Tool output is not supported by this model. {self.system}:{self.model_name} cannot call tools; "
+                "use `PromptedOutput` (or `NativeOutput`, if it supports JSON-schema output) instead."
+            )
+        if params.allow_image_output and not profile.supports_image_output:
+            raise UserError(
+                f"Image output is not supported by this model. {self.system}:{self.model_name} cannot answer with "
+                "images; remove `BinaryImage` from the output types."
             )
         return settings, params
 
@@ -165,10 +256,24 @@ def check_allow_model_requests() -> None:
 
     if not ALLOW_MODEL_REQUESTS:
         raise UserError(
-            "A request to a model provider was attempted while `trio_agent.models.ALLOW_MODEL_REQUESTS` is "
-            "False (tests block real requests): give the agent a `TestModel` or `FunctionModel`, e.g. with "
-            "`agent.override(model=TestModel())`."
+            "A request to a model provider was attempted while `trio_agent.models.ALLOW_MODEL_REQUESTS` is False "
+            "(tests block real requests): Model requests are not allowed, since ALLOW_MODEL_REQUESTS is False; "
+            "give the agent a `TestModel` or `FunctionModel`, e.g. with `agent.override(model=TestModel())`."
         )
+
+
+@contextmanager
+def override_allow_model_requests(allow_model_requests: bool) -> Iterator[None]:
+    """Within the block, ``trio_agent.models.ALLOW_MODEL_REQUESTS`` is ``allow_model_requests``; restored on exit
+    (process-wide, not per task). ``block_model_requests()`` is ``override_allow_model_requests(False)``."""
+    from .. import models
+
+    previous = models.ALLOW_MODEL_REQUESTS
+    models.ALLOW_MODEL_REQUESTS = allow_model_requests
+    try:
+        yield
+    finally:
+        models.ALLOW_MODEL_REQUESTS = previous
 
 
 @contextmanager

@@ -149,7 +149,11 @@ class TestModel(Model):
     def _answers_with_text(self, params: ModelRequestParameters) -> bool:
         if self.custom_output_text is not None:
             if params.output_mode == "tool" and not params.allow_text_output:
-                raise UserError("`TestModel(custom_output_text=...)` is set, but this run's output needs a tool call.")
+                # An assertion, as the reference's TestModel makes it: the test is set up wrong.
+                raise AssertionError(
+                    "Plain response not allowed, but `custom_output_text` is set. This run's output needs an output "
+                    "tool call: use `custom_output_args=` instead."
+                )
             return True
         if self.custom_output_args is not None:
             return False

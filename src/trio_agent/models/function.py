@@ -1,6 +1,7 @@
 """``FunctionModel``: responses from a function you write."""
 
 from ._function import AgentInfo as AgentInfo
+from ._function import BuiltinToolCallsReturns as BuiltinToolCallsReturns
 from ._function import DeltaThinkingCalls as DeltaThinkingCalls
 from ._function import DeltaThinkingPart as DeltaThinkingPart
 from ._function import DeltaToolCall as DeltaToolCall
@@ -12,6 +13,7 @@ from ._function import StreamFunctionDef as StreamFunctionDef
 
 __all__ = [
     "AgentInfo",
+    "BuiltinToolCallsReturns",
     "DeltaThinkingCalls",
     "DeltaThinkingPart",
     "DeltaToolCall",

@@ -14,6 +14,7 @@ except under ``'early'``, where skipped tools cannot retry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pydantic
@@ -197,11 +198,14 @@ async def _handle_tool_calls(config: RunConfig, state: RunState, calls: list[Too
         winner = calls[round_.final_index]
         round_.parts[round_.final_index] = ToolReturnPart(winner.tool_name, RETRY_WINS, winner.tool_call_id)
         round_.final = None
-    return _conclude(config, state, round_, user_prompt=None)
+    return await _conclude(config, state, round_, user_prompt=None)
 
 
-def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt: Any) -> Next:
+async def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt: Any) -> Next:
     """The round's next node: the final result, the deferred calls as output, or the next request."""
+    capability = config.spec.capability
+    if round_.final is None and round_.deferrals and capability is not None and capability.handles_deferred:
+        await _handle_deferred_inline(config, state, round_, capability.handles_deferred)
     if round_.final is not None:
         for deferral in round_.deferrals:
             call = deferral.call
@@ -213,18 +217,40 @@ def _conclude(config: RunConfig, state: RunState, round_: _Round, *, user_prompt
         if not config.output.schema.allows_deferred:
             raise UserError(
                 "A deferred tool call was present, but `DeferredToolRequests` is not among output types. To "
-                "resolve this, add `DeferredToolRequests` to the list of output types for this agent."
+                "resolve this, add `DeferredToolRequests` to the list of output types for this agent, or use a "
+                "`HandleDeferredToolCalls` capability to handle deferred tool calls inline."
             )
-        requests = DeferredToolRequests(
-            calls=[d.call for d in round_.deferrals if d.kind == "external"],
-            approvals=[d.call for d in round_.deferrals if d.kind == "unapproved"],
-            metadata={d.call.tool_call_id: d.metadata for d in round_.deferrals if d.metadata is not None},
-        )
-        return _end(config, state, round_, FinalResult(requests))
+        return _end(config, state, round_, FinalResult(_requests(round_.deferrals)))
     parts = round_.ordered()
     if user_prompt is not None:
         parts.append(UserPromptPart(user_prompt))
     return ModelRequestNode(ModelRequest(parts=parts))
+
+
+def _requests(deferrals: list[Deferral]) -> DeferredToolRequests:
+    return DeferredToolRequests(
+        calls=[d.call for d in deferrals if d.kind == "external"],
+        approvals=[d.call for d in deferrals if d.kind == "unapproved"],
+        metadata={d.call.tool_call_id: d.metadata for d in deferrals if d.metadata is not None},
+    )
+
+
+async def _handle_deferred_inline(config: RunConfig, state: RunState, round_: _Round, handlers: Sequence[Any]) -> None:
+    """Offer the round's deferred calls to the capabilities' ``handle_deferred_tool_calls`` (in order); the
+    calls they answer run (or are answered) now, as on a resumed run, and the rest stay deferred."""
+    for handler in handlers:
+        if not round_.deferrals:
+            return
+        results = await handler.handle_deferred_tool_calls(
+            config.run_context(state), requests=_requests(round_.deferrals)
+        )
+        if results is None:
+            continue
+        answers = results.resolutions()
+        resolved = [d for d in round_.deferrals if d.call.tool_call_id in answers]
+        round_.deferrals = [d for d in round_.deferrals if d.call.tool_call_id not in answers]
+        indices = [round_.calls.index(d.call) for d in resolved]
+        await _run_functions(config, state, round_, indices, [answers[d.call.tool_call_id] for d in resolved])
 
 
 def _end(config: RunConfig, state: RunState, round_: _Round, final: FinalResult[Any]) -> End[FinalResult[Any]]:
@@ -246,9 +272,10 @@ async def _resume_deferred(config: RunConfig, state: RunState, node: CallToolsNo
             f"Expected: {expected}, got: {set(answers)}"
         )
     round_ = _Round(calls)
+    state.resumed_calls = tuple(c.tool_call_id for c in calls)
     todo = [i for i in eligible if answers[calls[i].tool_call_id] is not ALREADY_ANSWERED]
     await _run_functions(config, state, round_, todo, [answers[calls[i].tool_call_id] for i in todo])
-    return _conclude(config, state, round_, user_prompt=node.user_prompt)
+    return await _conclude(config, state, round_, user_prompt=node.user_prompt)
 
 
 async def _run_functions(

@@ -25,9 +25,9 @@ import pydantic
 import trio
 
 from ..._exception_groups import collapse, reraise, unwrapping_groups
-from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry
+from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry, ToolFailed
 from ..._messages.events import FunctionToolCallEvent, FunctionToolResultEvent
-from ..._messages.messages import ToolReturn
+from ..._messages.messages import ModelRequest, ToolReturn
 from ..._messages.parts import (
     ModelRequestPart,
     RetryPromptPart,
@@ -96,23 +96,31 @@ async def run_function_calls(
         projected = state.usage._copy()
         projected.tool_calls += sum(1 for a in resolved if a is EXECUTE or isinstance(a, ToolApproved))
         limits.check_before_tool_call(projected)
+    tools, caller = await tools_for_calls(config, state)
     emit = config.emit
     if emit is not None:
-        for call in calls:
-            await emit(FunctionToolCallEvent(call))
-    tools, caller = await tools_for_calls(config, state)
+        for call, answer in zip(calls, resolved, strict=True):
+            await emit(FunctionToolCallEvent(call, args_valid=_args_valid(tools, call, answer)))
     runner = _Runner(config, state, tools, caller)
     outcomes: list[_Outcome | None] = [None] * len(calls)
     segment: list[int] = []
-    for index, call in enumerate(calls):
-        tool = tools.get(call.tool_name)
-        if tool is not None and tool.tool_def.sequential:
-            await runner.run_segment(calls, resolved, segment, outcomes)
-            await runner.run_segment(calls, resolved, [index], outcomes)
-            segment = []
-        else:
-            segment.append(index)
-    await runner.run_segment(calls, resolved, segment, outcomes)
+    try:
+        for index, call in enumerate(calls):
+            tool = tools.get(call.tool_name)
+            if tool is not None and tool.tool_def.sequential:
+                await runner.run_segment(calls, resolved, segment, outcomes)
+                await runner.run_segment(calls, resolved, [index], outcomes)
+                segment = []
+            else:
+                segment.append(index)
+        await runner.run_segment(calls, resolved, segment, outcomes)
+    except Exception:
+        # As the reference: the returns of the calls that completed are kept in a request marked interrupted
+        # (the failed step is not committed; `capture_run_messages` shows it).
+        done = [o.part for o in outcomes if o is not None and o.part is not None]
+        if done:
+            state.messages.append(config.stamp(ModelRequest(parts=done, state="interrupted")))
+        raise
     return _settle(state, calls, outcomes)
 
 
@@ -192,28 +200,28 @@ class _Runner:
         try:
             if tool is None:
                 raise ModelRetry(_unknown_tool_message(config, self.tools, name))
-            kwargs = tool.validate_args(args)
+            capability = config.spec.capability
+            hooks = capability if capability is not None and capability.has_tool_hooks else None
+            hooked = hooks is not None
+            ctx: RunContext[Any] | None = None
+            if hooks is not None and hooks.has_validate_hooks:
+                ctx = self.tool_context(call, retry, max_retries, approved)
+                kwargs = await hooks.validate_tool(
+                    ctx, call, tool.tool_def, args if args is not None else {}, tool.validate_args
+                )
+            else:
+                kwargs = tool.validate_args(args)
             kind = tool.tool_def.kind
             if kind == "external":
                 return _Outcome(None, deferral=Deferral(call, "external"))
             if kind == "unapproved" and not approved:
                 return _Outcome(None, deferral=Deferral(call, "unapproved"))
-            capability = config.spec.capability
-            hooked = capability is not None and capability.has_tool_hooks
             if not hooked and config.toolsets is None:  # the agent's own tools: a direct call
                 assert isinstance(tool, FunctionToolsetTool)
                 if not tool.function_tool.takes_ctx:  # nothing would see a context: make none
                     return _success(state, call, await config.spec.function_toolset.call(tool, kwargs, None))
-            ctx = config.run_context(
-                state,
-                tool_name=name,
-                tool_call_id=call.tool_call_id,
-                retry=retry,
-                max_retries=max_retries,
-                tool_call_approved=approved,
-                tool_call_metadata=config.tool_call_metadata.get(call.tool_call_id),
-                _call=ToolCallGuard(),
-            )
+            if ctx is None:
+                ctx = self.tool_context(call, retry, max_retries, approved)
             try:
                 if hooked:
                     result = await self.hooked_call(tool, call, kwargs, ctx)
@@ -229,11 +237,26 @@ class _Runner:
             else:
                 content = error_details(exc, include_context=False)
             return _Outcome(RetryPromptPart(content, tool_name=name, tool_call_id=call.tool_call_id), failed=True)
+        except ToolFailed as exc:  # over, and failed: the model sees why (a tool call, not a retry)
+            state.usage.tool_calls += 1
+            return _Outcome(ToolReturnPart(name, exc.message, call.tool_call_id, outcome="failed"))
         except CallDeferred as exc:
             return _Outcome(None, deferral=Deferral(call, "external", exc.metadata))
         except ApprovalRequired as exc:
             return _Outcome(None, deferral=Deferral(call, "unapproved", exc.metadata))
         return _success(state, call, result)
+
+    def tool_context(self, call: ToolCallPart, retry: int, max_retries: int, approved: bool) -> RunContext[Any]:
+        return self.config.run_context(
+            self.state,
+            tool_name=call.tool_name,
+            tool_call_id=call.tool_call_id,
+            retry=retry,
+            max_retries=max_retries,
+            tool_call_approved=approved,
+            tool_call_metadata=self.config.tool_call_metadata.get(call.tool_call_id),
+            _call=ToolCallGuard(),
+        )
 
     async def hooked_call(
         self, tool: ToolsetTool[Any], call: ToolCallPart, kwargs: dict[str, Any], ctx: RunContext[Any]
@@ -247,6 +270,22 @@ class _Runner:
             return await caller.call_tool(name, arguments, ctx, tool)
 
         return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
+
+
+def _args_valid(tools: StepTools, call: ToolCallPart, answer: Any) -> bool | None:
+    """Whether the call's arguments validate, as its ``FunctionToolCallEvent`` says (``None``: a call answered
+    by ``deferred_tool_results`` is not validated)."""
+    if answer is not EXECUTE and not isinstance(answer, ToolApproved):
+        return None
+    tool = tools.get(call.tool_name)
+    if tool is None:
+        return False
+    args = answer.override_args if isinstance(answer, ToolApproved) and answer.override_args is not None else call.args
+    try:
+        tool.validate_args(args)
+    except (pydantic.ValidationError, ValueError):
+        return False
+    return True
 
 
 def _answered(call: ToolCallPart, answer: Any) -> _Outcome:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from typing import Any
 
 from ..._exceptions import UserError
 from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from ..._messages.parts import ModelRequestPart, RetryPromptPart, SystemPromptPart, ToolReturnPart, UserPromptPart
+from ..._run_context import RunContext
 from ..._sentinels import ALREADY_ANSWERED
+from ..._system_prompts import SystemPromptRunner
 from ..config import RunConfig
 from ..nodes import CallToolsNode, ModelRequestNode, UserPromptNode
 from ..state import RunState
 from .history import merged_history, merged_now
 
-__all__ = ["run_user_prompt"]
+__all__ = ["run_user_prompt", "system_prompt_parts"]
 
 
 async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNode) -> ModelRequestNode | CallToolsNode:
@@ -49,13 +53,8 @@ async def run_user_prompt(config: RunConfig, state: RunState, node: UserPromptNo
     parts: list[ModelRequestPart] = []
     if not history:
         parts.extend(SystemPromptPart(text) for text in node.system_prompts)
-        ctx = config.run_context(state)
-        for runner in node.system_prompt_functions:
-            text = await runner.run(ctx)
-            if runner.dynamic:
-                parts.append(SystemPromptPart(text or "", dynamic_ref=_ref(runner)))
-            elif text:
-                parts.append(SystemPromptPart(text))
+        if node.system_prompt_functions:
+            parts.extend(await _runner_parts(node.system_prompt_functions, config.run_context(state)))
     if prompt is not None:
         parts.append(UserPromptPart(prompt))
     return ModelRequestNode(ModelRequest(parts=parts))
@@ -91,6 +90,26 @@ def _resume_deferred_calls(history: list[ModelMessage], node: UserPromptNode) ->
     return CallToolsNode(
         response, tool_call_results=answers, tool_call_metadata=results.metadata or None, user_prompt=node.user_prompt
     )
+
+
+async def system_prompt_parts(config: RunConfig, ctx: RunContext[Any]) -> list[SystemPromptPart]:
+    """The agent's system prompts as parts, as the first request of a run without history holds them."""
+    spec = config.spec
+    parts = [SystemPromptPart(text) for text in spec.system_prompts]
+    if spec.system_prompt_runners:
+        parts.extend(await _runner_parts(spec.system_prompt_runners, ctx))
+    return parts
+
+
+async def _runner_parts(runners: Sequence[SystemPromptRunner], ctx: RunContext[Any]) -> list[SystemPromptPart]:
+    parts: list[SystemPromptPart] = []
+    for runner in runners:
+        text = await runner.run(ctx)
+        if runner.dynamic:
+            parts.append(SystemPromptPart(text or "", dynamic_ref=_ref(runner)))
+        elif text:
+            parts.append(SystemPromptPart(text))
+    return parts
 
 
 def _ref(runner: object) -> str:

@@ -186,7 +186,10 @@ def _binary_block(item: BinaryContent) -> dict[str, Any]:
 
 
 def _tool(tool: ToolDefinition) -> dict[str, Any]:
-    return {"name": tool.name, "description": tool.description or "", "input_schema": tool.parameters_json_schema}
+    # The output type's title stays in the definition (the model-independent view), but, as the reference sends
+    # it, not in Anthropic's input schema.
+    schema = {key: value for key, value in tool.parameters_json_schema.items() if key != "title"}
+    return {"name": tool.name, "description": tool.description or "", "input_schema": schema}
 
 
 def _tools_and_choice(
