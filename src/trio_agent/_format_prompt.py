@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
-from xml.etree import ElementTree
+
+if TYPE_CHECKING:  # loaded on the first call: `import trio_agent` stays light
+    from xml.etree import ElementTree
 
 __all__ = ["format_as_xml"]
 
@@ -48,6 +50,8 @@ def format_as_xml(
             keys of a dataclass field's ``metadata``) as attributes of their elements; ``'once'`` writes them only
             on the first element of each field.
     """
+    from xml.etree import ElementTree
+
     builder = _Builder(item_tag, none_str, include_field_info)
     if root_tag is not None:
         elements = [builder.element(root_tag, obj)]
@@ -90,6 +94,8 @@ class _Builder:
         return type(item).__name__ if _is_record(item) else self._item_tag
 
     def element(self, tag: str, value: Any, attributes: dict[str, str] | None = None) -> ElementTree.Element:
+        from xml.etree import ElementTree
+
         element = ElementTree.Element(tag, attributes or {})
         if value is None:
             element.text = self._none_str

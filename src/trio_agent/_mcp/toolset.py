@@ -21,7 +21,7 @@ import dataclasses
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from typing import Any, Literal, Protocol, Self, TypeAlias, cast, overload
+from typing import Any, Literal, Protocol, Self, TypeAlias, cast
 
 import httpx2
 import mcp_types
@@ -35,14 +35,15 @@ from .._run_context import RunContext
 from .._tools.definitions import ToolDefinition
 from .._toolsets.abstract import AbstractToolset, ToolsetTool
 from ..models import Model
+from .catalog import ServerCatalog
 from .elicitation import ElicitationHandler, elicitation_callback
 from .errors import MCPConnectionError, MCPError, MCPToolError
 from .lifetime import Lifetime
-from .results import error_text, linked_uris, map_prompt_content, map_resource_contents, map_tool_result
+from .results import error_text, linked_uris, map_tool_result
 from .sampling import SamplingHandler, sampling_callback
 from .session import Session, SessionOptions
 from .transports import ServerSpec, resolve_server
-from .types import Prompt, PromptMessage, PromptResult, Resource, ResourceTemplate, ServerCapabilities
+from .types import ServerCapabilities
 
 __all__ = ["CallToolFunc", "MCPToolset", "MCPToolsetTool", "ProcessToolCallback", "ToolErrorBehavior", "ToolResult"]
 
@@ -82,7 +83,7 @@ class MCPToolsetTool(ToolsetTool[Any]):
     """The server's definition of the tool (called by its ``name``, whatever the model calls it)."""
 
 
-class MCPToolset(AbstractToolset[Any]):
+class MCPToolset(ServerCatalog, AbstractToolset[Any]):
     """An MCP server as a toolset: its tools offered to the agent, its resources and prompts to you.
 
     Name the server by a Python script (run with the current interpreter over stdio), a command, or a URL::
@@ -418,89 +419,6 @@ class MCPToolset(AbstractToolset[Any]):
             return None
         session = self._lifetime.session
         return session.instructions if session is not None else None
-
-    # -- resources ------------------------------------------------------------------------------------
-
-    async def list_resources(self) -> list[Resource]:
-        """The server's resources (none if it offers none; cached: see ``cache_resources``)."""
-        async with self._lifetime.hold() as session:
-            if not session.capabilities.resources:
-                return []
-            cache = session.resources
-            if self.cache_resources and cache.value is not None:
-                return cache.value
-            version = cache.version
-            listed = await session.list_all("resources/list", session.sdk.list_resources, lambda page: page.resources)
-            resources = [Resource.from_mcp_sdk(resource) for resource in listed]
-            if self.cache_resources:
-                cache.store(resources, version)
-            return resources
-
-    async def list_resource_templates(self) -> list[ResourceTemplate]:
-        """The server's resource templates (none if it offers no resources)."""
-        async with self._lifetime.hold() as session:
-            if not session.capabilities.resources:
-                return []
-            listed = await session.list_all(
-                "resources/templates/list", session.sdk.list_resource_templates, lambda page: page.resource_templates
-            )
-        return [ResourceTemplate.from_mcp_sdk(template) for template in listed]
-
-    @overload
-    async def read_resource(self, uri: str) -> str | BinaryContent | list[str | BinaryContent]: ...
-    @overload
-    async def read_resource(self, uri: Resource) -> str | BinaryContent | list[str | BinaryContent]: ...
-    async def read_resource(self, uri: str | Resource) -> str | BinaryContent | list[str | BinaryContent]:
-        """A resource's contents: text as ``str``, bytes as ``BinaryContent``; a list if it has several parts.
-
-        Raises:
-            MCPError: The server could not read it (an unknown URI, say).
-        """
-        async with self._lifetime.hold() as session:
-            return await self._read(session, uri if isinstance(uri, str) else uri.uri)
-
-    async def _read(self, session: Session, uri: str) -> str | BinaryContent | list[str | BinaryContent]:
-        result = await session.request(f"resources/read {uri!r}", session.sdk.read_resource, uri)
-        contents = [map_resource_contents(item) for item in result.contents]
-        return contents[0] if len(contents) == 1 else contents
-
-    # -- prompts --------------------------------------------------------------------------------------
-
-    async def list_prompts(self) -> list[Prompt]:
-        """The server's prompts (none if it offers none; cached: see ``cache_prompts``)."""
-        async with self._lifetime.hold() as session:
-            if not session.capabilities.prompts:
-                return []
-            cache = session.prompts
-            if self.cache_prompts and cache.value is not None:
-                return cache.value
-            version = cache.version
-            listed = await session.list_all("prompts/list", session.sdk.list_prompts, lambda page: page.prompts)
-            prompts = [Prompt.from_mcp_sdk(prompt) for prompt in listed]
-            if self.cache_prompts:
-                cache.store(prompts, version)
-            return prompts
-
-    async def get_prompt(self, name: str, arguments: dict[str, str] | None = None) -> PromptResult:
-        """Prompt ``name``, filled in with ``arguments``.
-
-        Raises:
-            MCPError: The server offers no prompts, or could not give this one (an unknown name, a missing
-                argument).
-        """
-        async with self._lifetime.hold() as session:
-            if not session.capabilities.prompts:
-                raise MCPError(
-                    f"The server offers no prompts (no `prompts` capability), so prompt {name!r} cannot be got.",
-                    mcp_types.METHOD_NOT_FOUND,
-                    server=session.server,
-                )
-            result = await session.request(f"prompts/get {name!r}", session.sdk.get_prompt, name, arguments)
-        return PromptResult(
-            messages=[PromptMessage(role=m.role, content=map_prompt_content(m.content)) for m in result.messages],
-            description=result.description,
-            metadata=result.meta,
-        )
 
 
 class _BorrowedMCPToolset(AbstractToolset[Any]):

@@ -3,7 +3,9 @@
 The numbers follow the reference API's estimator exactly, so snapshot tests ported from it keep passing:
 input is 50 plus the word count of every request part in the history, output the word count of every
 response part (a tool call counts 1 plus its argument words), words being what ``re.split`` on runs of
-whitespace, ``"``, ``,``, ``.`` and ``:`` yields, empty strings included.
+whitespace, ``"``, ``,``, ``.`` and ``:`` yields, empty strings included. Speech counts its transcript, a
+tool-availability delta the names it adds, a provider-run tool's return its text, a generated file its bytes
+and a compaction part nothing, as in the reference's ``_estimate_usage``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from .._messages.messages import ModelMessage, ModelRequest
 from .._messages.parts import (
     BuiltinToolCallPart,
     BuiltinToolReturnPart,
+    FilePart,
     RetryFeedbackPart,
     RetryPromptPart,
+    SpeechPart,
     SystemPromptPart,
     TextPart,
     ThinkingPart,
+    ToolAvailabilityDeltaPart,
     ToolCallPart,
     ToolReturnPart,
     UserPromptPart,
@@ -113,14 +118,21 @@ def _message_tokens(message: ModelMessage) -> int:
                 tokens += estimate_string_tokens(part.model_response_str())
             elif isinstance(part, RetryPromptPart | RetryFeedbackPart):
                 tokens += estimate_string_tokens(part.model_response())
+            elif isinstance(part, SpeechPart):
+                tokens += estimate_string_tokens(part.content)  # the transcript
+            elif isinstance(part, ToolAvailabilityDeltaPart):
+                tokens += estimate_string_tokens(" ".join(part.tools_added))
     else:
         for rpart in parts:
-            if isinstance(rpart, TextPart | ThinkingPart):
+            if isinstance(rpart, TextPart | ThinkingPart | SpeechPart):
                 tokens += estimate_string_tokens(rpart.content)
             elif isinstance(rpart, ToolCallPart | BuiltinToolCallPart):
                 tokens += 1 + estimate_string_tokens(rpart.args_as_json_str())
             elif isinstance(rpart, BuiltinToolReturnPart):
-                tokens += estimate_string_tokens(str(rpart.content))
+                tokens += estimate_string_tokens(rpart.model_response_str())
+            elif isinstance(rpart, FilePart):
+                tokens += estimate_string_tokens([rpart.content])  # its bytes
+            # (a compaction part counts nothing)
     message._estimate_parts = parts  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
     message._estimate_count = len(parts)  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
     message._estimate_tokens = tokens  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]

@@ -3,6 +3,7 @@ the reference (pydantic-ai's ``AnthropicModel``) sends it for the same agent."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ..._exceptions import UserError
@@ -18,7 +19,9 @@ from ..._messages.content import (
 )
 from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from ..._messages.parts import (
-    RetryFeedbackPart,
+    BuiltinToolCallPart,
+    BuiltinToolReturnPart,
+    CompactionPart,
     RetryPromptPart,
     SystemPromptPart,
     TextPart,
@@ -31,6 +34,8 @@ from ..._settings import ModelSettings
 from ..._tools.definitions import ToolDefinition
 from .._http_model import resolve_tool_choice
 from .._model import ModelRequestParameters
+from .._openai.prepare import prepare_messages
+from .native_parts import native_block, orphan_tool_search_calls
 
 __all__ = ["DEFAULT_MAX_TOKENS", "build_body", "map_messages"]
 
@@ -46,16 +51,31 @@ between these tags."""
 _CACHEABLE = frozenset({"text", "image", "document", "tool_result", "tool_use"})
 
 
-def map_messages(messages: list[ModelMessage], *, provider_name: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+def map_messages(
+    messages: list[ModelMessage],
+    *,
+    provider_name: str | None = None,
+    deferred_tools: Collection[str] | None = None,
+    available_tools: Collection[str] = (),
+) -> tuple[str, list[dict[str, Any]]]:
     """The conversation as the ``system`` text and alternating user/assistant messages.
 
     The latest request's instructions come first in ``system``, then every system prompt, joined by blank lines.
     Consecutive messages with the same role are merged, as the API requires strict alternation. Only signed
-    thinking from ``provider_name`` is replayed as thinking blocks.
+    thinking from ``provider_name`` is replayed as thinking blocks, and only its provider-run tool parts (see
+    :mod:`.native_parts`; a tool-search result names only the ``available_tools``).
+
+    The newer part kinds are first turned into basic ones (:func:`..._openai.prepare.prepare_messages`); the
+    Messages API takes no system prompt mid-conversation, so retry feedback and tool announcements go as
+    ``<system>``-tagged user text.
     """
     system: list[str] = []
     out: list[dict[str, Any]] = []
-    for message in messages:
+    prepared = prepare_messages(
+        messages, inline_system=False, deferred_tools=deferred_tools, native_tool_search_provider=provider_name
+    )
+    orphans = orphan_tool_search_calls(prepared)
+    for message in prepared:
         if isinstance(message, ModelRequest):
             blocks: list[dict[str, Any]] = []
             for part in message.parts:
@@ -65,7 +85,7 @@ def map_messages(messages: list[ModelMessage], *, provider_name: str | None = No
                     blocks.extend(_request_blocks(part))
             _append(out, "user", blocks)
         else:
-            _append(out, "assistant", _response_blocks(message, provider_name))
+            _append(out, "assistant", _response_blocks(message, provider_name, available_tools, orphans))
     instructions = next((m.instructions for m in reversed(messages) if isinstance(m, ModelRequest)), None)
     if instructions:
         system.insert(0, instructions)
@@ -85,22 +105,31 @@ def _request_blocks(part: Any) -> list[dict[str, Any]]:
     if isinstance(part, UserPromptPart):
         return _user_blocks(part.content)
     if isinstance(part, ToolReturnPart):
+        # Tool-search and load-capability returns too. Anthropic's error channel is `is_error`: set for a failed
+        # return (its text wrapped as `{"error": ...}`) and for a retried one (the retry message as is).
         text = [{"type": "text", "text": part.model_response_str()}]
-        return [_tool_result(part.tool_call_id, text, is_error=part.outcome == "failed")]
+        return [_tool_result(part.tool_call_id, text, is_error=part.outcome in ("failed", "retried"))]
     if isinstance(part, RetryPromptPart) and part.tool_name is not None:
         return [_tool_result(part.tool_call_id, part.model_response(), is_error=True)]  # the text, not blocks
-    if isinstance(part, RetryPromptPart | RetryFeedbackPart):
+    if isinstance(part, RetryPromptPart):
         return [{"type": "text", "text": part.model_response()}]
-    return []
+    return []  # (speech, feedback and availability parts were turned into the kinds above by `prepare_messages`)
 
 
 def _tool_result(tool_use_id: str, content: str | list[dict[str, Any]], *, is_error: bool) -> dict[str, Any]:
     return {"type": "tool_result", "tool_use_id": tool_use_id, "content": content, "is_error": is_error}
 
 
-def _response_blocks(response: ModelResponse, provider_name: str | None) -> list[dict[str, Any]]:
+def _response_blocks(
+    response: ModelResponse, provider_name: str | None, available_tools: Collection[str], orphans: Collection[str]
+) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     for part in response.parts:
+        if isinstance(part, BuiltinToolCallPart | BuiltinToolReturnPart | CompactionPart):
+            block = native_block(part, provider_name=provider_name, available_tools=available_tools, orphans=orphans)
+            if block is not None:
+                blocks.append(block)
+            continue
         if isinstance(part, TextPart):
             if part.content:
                 blocks.append({"type": "text", "text": part.content})
@@ -230,7 +259,12 @@ def build_body(
 ) -> dict[str, Any]:
     """The JSON body of a Messages API request (``max_tokens`` defaults to :data:`DEFAULT_MAX_TOKENS`)."""
     settings = settings or {}
-    system, mapped = map_messages(messages, provider_name=provider_name)
+    system, mapped = map_messages(
+        messages,
+        provider_name=provider_name,
+        deferred_tools={t.name for t in params.function_tools if t.defer_loading},
+        available_tools={t.name for t in params.function_tools},
+    )
     body: dict[str, Any] = {
         "model": model_name,
         "max_tokens": settings.get("max_tokens", DEFAULT_MAX_TOKENS),

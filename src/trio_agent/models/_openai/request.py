@@ -3,6 +3,7 @@ as the reference (pydantic-ai's ``OpenAIChatModel``) sends it for the same agent
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ..._exceptions import UserError
@@ -18,7 +19,6 @@ from ..._messages.content import (
 )
 from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from ..._messages.parts import (
-    RetryFeedbackPart,
     RetryPromptPart,
     SystemPromptPart,
     TextPart,
@@ -31,6 +31,7 @@ from ..._settings import ModelSettings
 from ..._tools.definitions import OutputObjectDefinition, ToolDefinition
 from .._http_model import resolve_tool_choice
 from .._model import ModelProfile, ModelRequestParameters
+from .prepare import prepare_messages
 
 __all__ = ["REASONING_FIELDS", "build_body", "map_messages"]
 
@@ -43,12 +44,20 @@ THINKING_TAGS = ("<think>", "</think>")
 DEFAULT_OUTPUT_NAME = "final_result"
 
 
-def map_messages(messages: list[ModelMessage], *, provider_name: str | None = None) -> list[dict[str, Any]]:
+def map_messages(
+    messages: list[ModelMessage], *, provider_name: str | None = None, deferred_tools: Collection[str] | None = None
+) -> list[dict[str, Any]]:
     """The conversation as chat-completions messages (the latest request's instructions as a system message
     after the leading system prompts). ``provider_name`` tells which thinking parts came from this provider
-    (and go back in their own field)."""
+    (and go back in their own field).
+
+    The newer part kinds are first turned into basic ones (:func:`.prepare.prepare_messages`; chat completions
+    takes a system message anywhere, so feedback and tool announcements are system messages). Provider-run
+    (built-in) tool calls and returns, generated files and compaction parts are not sent: chat completions has
+    no way to replay them, as in the reference."""
     out: list[dict[str, Any]] = []
-    for message in messages:
+    prepared = prepare_messages(messages, inline_system=True, deferred_tools=deferred_tools)
+    for message in prepared:
         if isinstance(message, ModelRequest):
             out.extend(_map_request(message))
         elif (assistant := _map_response(message, provider_name)) is not None:
@@ -70,11 +79,14 @@ def _map_request(request: ModelRequest) -> list[dict[str, Any]]:
         elif isinstance(part, UserPromptPart):
             out.append({"role": "user", "content": _user_content(part.content)})
         elif isinstance(part, ToolReturnPart):
+            # Tool-search and load-capability returns too. Chat completions has no error flag: a failed return
+            # is its text wrapped as `{"error": ...}`, a retried one (outcome='retried') the retry message as is.
             out.append({"role": "tool", "tool_call_id": part.tool_call_id, "content": part.model_response_str()})
         elif isinstance(part, RetryPromptPart) and part.tool_name is not None:
             out.append({"role": "tool", "tool_call_id": part.tool_call_id, "content": part.model_response()})
-        elif isinstance(part, RetryPromptPart | RetryFeedbackPart):
+        elif isinstance(part, RetryPromptPart):
             out.append({"role": "user", "content": part.model_response()})
+        # (speech, feedback and availability parts were turned into the kinds above by `prepare_messages`)
     return out
 
 
@@ -233,7 +245,9 @@ def build_body(
     :mod:`.strict`)."""
     settings = settings or {}
     profile = profile or ModelProfile()
-    body: dict[str, Any] = {"model": model_name, "messages": map_messages(messages, provider_name=provider_name)}
+    deferred = {t.name for t in params.function_tools if t.defer_loading}
+    mapped = map_messages(messages, provider_name=provider_name, deferred_tools=deferred)
+    body: dict[str, Any] = {"model": model_name, "messages": mapped}
     tools, choice = _tools_and_choice(settings, params)
     if tools:
         body["tools"] = [_tool(t, profile) for t in tools]
