@@ -9,7 +9,11 @@ import warnings
 import pytest
 
 REFERENCE_NAMES: dict[str, str] = {
-    "_output": "NativeOutput NativeOutputSchema OutputSpec PromptedOutput TextOutput",
+    "_output": "NativeOutput NativeOutputSchema OutputSpec PromptedOutput TextOutput TextOutputProcessor TextOutputSchema",
+    "_agent_graph": "GraphAgentState",
+    "_tool_manager": "ToolManager",
+    "direct": "model_request model_request_sync model_request_stream model_request_stream_sync StreamedResponseSync",
+    "format_prompt": "format_as_xml",
     "agent": (
         "AgentRunResult WrapperAgent AgentRun AbstractAgent Agent EndStrategy CallToolsNode ModelRequestNode "
         "UserPromptNode InstrumentationSettings"

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import pydantic
 import pytest
 import trio
 import trio.lowlevel
@@ -15,7 +16,7 @@ import trio.testing
 from pydantic import BaseModel
 
 from conftest import task_names
-from trio_agent import Agent, UserError
+from trio_agent import Agent, RunCancelled, UserError
 from trio_agent.messages import (
     ModelMessage,
     ModelResponse,
@@ -92,7 +93,9 @@ async def test_stream_output_validates_structured_output_as_it_grows() -> None:
     agent = Agent(scripted(turn, turn), output_type=Profile)
     async with agent.run_stream("go") as result:
         outputs = [o async for o in result.stream_output(debounce_by=None)]
-    assert outputs == [Profile(name="Ada", age=3), Profile(name="Ada", age=36)]  # partial, then complete
+    # partial as far as it validates, then the run's output, validated whole (last even when it equals the
+    # last partial item, as in the reference)
+    assert outputs == [Profile(name="Ada", age=3), Profile(name="Ada", age=36), Profile(name="Ada", age=36)]
     with pytest.raises(UserError, match="can only be used when the answer is text"):
         async with agent.run_stream("go") as again:
             async for _ in again.stream_text():
@@ -102,7 +105,7 @@ async def test_stream_output_validates_structured_output_as_it_grows() -> None:
 async def test_stream_responses_and_get_output() -> None:
     agent = Agent(scripted(["one ", "two"], ["one ", "two"]))
     async with agent.run_stream("go") as result:
-        snapshots = [r async for r in result.stream_responses(debounce_by=None)]
+        snapshots = [r async for r in result.stream_response(debounce_by=None)]
     assert all(isinstance(r, ModelResponse) for r in snapshots)
     assert snapshots[-1].text == "one two"
     async with agent.run_stream("go") as result:
@@ -163,7 +166,7 @@ async def test_thinking_tool_call_arguments_and_text_in_many_deltas() -> None:
         deltas = [t async for t in result.stream_text(delta=True, debounce_by=None)]
     assert deltas == answer
     async with agent.run_stream("go") as result:
-        snapshots = [(r, copy.deepcopy(r)) async for r in result.stream_responses(debounce_by=None)]
+        snapshots = [(r, copy.deepcopy(r)) async for r in result.stream_response(debounce_by=None)]
     assert [r.parts for r, _ in snapshots] == [
         [ThinkingPart("Let me see"), TextPart("The answer ")],
         [ThinkingPart("Let me see"), TextPart("The answer is ")],
@@ -227,3 +230,40 @@ async def test_stream_text_when_an_earlier_text_part_grows() -> None:
         texts = [t async for t in result.stream_text(debounce_by=None)]
     assert texts == ["Hel", "Hello", "HelloWor", "Hello!Wor", "Hello!World", "Hello!World!"]
     assert await result.get_output() == "Hello!World!"
+
+
+async def test_stream_responses_pairs_response_and_validate_response_output() -> None:
+    chunks = ['{"name": "Ad', 'a", "a', 'ge": 3', "6}"]
+    turn = [{0: DeltaToolCall("final_result", chunks[0], tool_call_id="o")}]
+    turn += [{0: DeltaToolCall(json_args=c)} for c in chunks[1:]]
+    agent = Agent(scripted(turn, turn), output_type=Profile)
+    async with agent.run_stream("go") as result:
+        assert [p.tool_name for p in result.response.parts if isinstance(p, ToolCallPart)] == ["final_result"]
+        pairs = [pair async for pair in result.stream_responses(debounce_by=None)]
+    assert [last for _, last in pairs] == [False] * (len(pairs) - 1) + [True]
+    final = pairs[-1][0]
+    assert final is result.response
+    assert final == result.all_messages()[-2]  # (the output tool's return follows it)
+    assert await result.validate_response_output(final) == Profile(name="Ada", age=36)
+    age_cut_short = next(r for r, _ in pairs if r.parts[0].args == '{"name": "Ada", "age": 3')  # type: ignore[union-attr]
+    assert await result.validate_response_output(age_cut_short, allow_partial=True) == Profile(name="Ada", age=3)
+    with pytest.raises(pydantic.ValidationError):
+        await result.validate_response_output(age_cut_short)  # not a whole object
+    with pytest.raises(pydantic.ValidationError):
+        await result.validate_response_output(pairs[0][0], allow_partial=True)  # no age at all yet
+
+
+async def test_cancel_stops_the_run_and_raises_run_cancelled(autojump_clock: trio.testing.MockClock) -> None:
+    agent = Agent(scripted(["slow ", "answer ", "that ", "never ", "ends"], pause=10))
+    with pytest.raises(RunCancelled) as raised:
+        async with agent.run_stream("go") as result:
+            entered = trio.current_time()  # the first chunk came after 10 s
+            assert not result.cancelled
+            result.cancel("enough")
+            await trio.lowlevel.checkpoint()  # the cancellation takes effect at the run's next scheduling point
+            assert result.cancelled
+            with pytest.raises(RunCancelled, match="enough"):
+                await result.get_output()
+    assert raised.value.reason == "enough"
+    assert [m.kind for m in raised.value.messages] == ["request"]  # the answer in flight was abandoned
+    assert trio.current_time() == entered  # it did not wait for the next chunk

@@ -151,9 +151,13 @@ def test_structured_output_streams_partial_then_complete_values() -> None:
 
 def test_responses_stream_as_snapshots() -> None:
     with travel_agent(Streamed().model).run_stream_sync("Capital of France?") as result:
-        responses = list(result.stream_responses(debounce_by=None))
+        responses = list(result.stream_response(debounce_by=None))
     assert all(isinstance(r, ModelResponse) for r in responses)
     assert responses[-1].parts == [TextPart("The capital of France is Paris.")]
+    with travel_agent(Streamed().model).run_stream_sync("Capital of France?") as result:
+        pairs = list(result.stream_responses(debounce_by=None))
+    assert [last for _, last in pairs] == [False] * (len(pairs) - 1) + [True]
+    assert pairs[-1][0] == result.all_messages()[-1]
 
 
 class LookupFailed(Exception):

@@ -402,3 +402,22 @@ async def test_a_response_that_crosses_a_token_limit_is_kept_then_the_run_fails(
         await Agent(FunctionModel(costly)).run("hi", usage_limits=UsageLimits(output_tokens_limit=50))
     assert isinstance(messages[-1], ModelResponse)
     assert messages[-1].parts == [TextPart("long answer")]
+
+
+async def test_a_streamed_answer_over_the_limit_leaves_each_message_once() -> None:
+    """After a tool step, the answer that crosses the limit follows the tool returns, which are not repeated."""
+    from trio_agent import Agent
+    from trio_agent.messages import ModelRequest, ModelResponse
+    from trio_agent.models.test import TestModel
+
+    agent = Agent(TestModel())
+
+    @agent.tool_plain
+    async def ret_a(x: str) -> str:
+        return f"{x}-apple"
+
+    with pytest.raises(UsageLimitExceeded, match="output_tokens_limit of 10"):
+        async with agent.run_stream("Hello", usage_limits=UsageLimits(output_tokens_limit=10)) as result:
+            history = result.all_messages()
+    assert [type(m) for m in history] == [ModelRequest, ModelResponse, ModelRequest, ModelResponse]
+    assert len({id(m) for m in history}) == 4

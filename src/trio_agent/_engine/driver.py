@@ -491,10 +491,10 @@ class Driver:
         )
 
     def history(self) -> list[ModelMessage]:
-        """The committed messages, plus the request the next node is about to send (so that a run
-        interrupted before its next model call resumes from the returned history without losing it)."""
+        """The committed messages, plus the request the next node is about to send unless it is there already (last,
+        or before the response a failed step kept): a run interrupted before its next model call resumes from it."""
         messages = list(self.state.messages)
         node = self.next_node
-        if isinstance(node, ModelRequestNode) and (not messages or messages[-1] is not node.request):
+        if isinstance(node, ModelRequestNode) and not any(m is node.request for m in messages[-2:]):
             messages.append(node.request)
         return messages

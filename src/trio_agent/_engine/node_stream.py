@@ -52,7 +52,7 @@ class _Channel:
 
 class NodeEventStream(StreamedRunResult[Any, Any]):
     """The stream of one model request of an ``agent.iter`` run (the reference API's ``AgentStream``):
-    ``stream_text()``, ``stream_output()``, ``stream_responses()``, ``get_output()``, and ``async for`` over the
+    ``stream_text()``, ``stream_output()``, ``stream_response()``, ``stream_responses()``, ``get_output()``, and ``async for`` over the
     raw events."""
 
     def __init__(self, run: AgentRun[Any, Any], receive: trio.MemoryReceiveChannel[Any]) -> None:

@@ -2,12 +2,13 @@
 
 ``async with agent.run_stream(prompt) as result:`` runs the agent in a task of a nursery the block owns (tool
 calls before the final answer run as usual) and enters the block once the model starts producing the final
-answer (its ``FinalResultEvent``). ``result.stream_text()``, ``stream_output()`` and ``stream_responses()``
-then follow that answer as it streams; ``get_output()`` waits for the run to end. If content enqueued near the
-end makes the run continue, the streams follow the next answer too.
+answer (its ``FinalResultEvent``). ``result.stream_text()``, ``stream_output()``, ``stream_response()`` and
+``stream_responses()`` then follow that answer as it streams; ``get_output()`` waits for the run to end. If
+content enqueued near the end makes the run continue, the streams follow the next answer too.
 
 Resource handling and error handling are those of ``run_stream_events``: leaving the block cancels the run if
-it is still going; an error of the run is raised from the ``async with`` as itself.
+it is still going; an error of the run is raised from the ``async with`` as itself. ``result.cancel()`` stops
+the run at once (from any task or thread); reading on, and leaving the block, then raise ``RunCancelled``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import trio
 from typing_extensions import TypeVar
 
 from .._exception_groups import reraise, unwrapping_groups
-from .._exceptions import ModelRetry, UserError
+from .._exceptions import ModelRetry, RunCancelled, UnexpectedModelBehavior, UserError
 from .._messages.deltas import GrowingPart, ModelResponsePartDelta, TextPartDelta
 from .._messages.events import FinalResultEvent, PartDeltaEvent, PartStartEvent
 from .._messages.messages import ModelResponse
@@ -57,9 +58,13 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     ``debounce_by`` (seconds, or ``None``) groups updates that arrive close together into one.
     """
 
-    def __init__(self, driver: Driver, events: _EventSource) -> None:
+    def __init__(self, driver: Driver, events: _EventSource, stop: Callable[[], None] | None = None) -> None:
         self._driver = driver
         self._events = events
+        self._stop = stop
+        """Cancels the task that drives the run (``None``: the run is driven elsewhere and cannot be stopped)."""
+        self._cancelled = False
+        self._cancel_reason: str | None = None
         self._result: AgentRunResult[OutputT] | None = None
         self._final: FinalResultEvent | None = None
         self._parts: list[GrowingPart[ModelResponsePart]] = []
@@ -76,9 +81,13 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
         """Apply the next event to the answer being followed; ``False`` once the run has ended."""
         if self._result is not None:
             return False
+        if self._cancelled:
+            raise self._cancellation()
         try:
             event = await self._events.receive()
         except trio.EndOfChannel:
+            if self._cancelled:
+                raise self._cancellation() from None
             raise RuntimeError("the run ended without a result (it failed or was cancelled)") from None
         if isinstance(event, AgentRunResultEvent):
             self._result = cast("AgentRunResult[OutputT]", event.result)
@@ -154,12 +163,64 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
         """The output as it streams: text as it grows, or structured output validated as far as it goes; the
         last item is the run's output."""
         render = self._validated_partial_output if self._driver.config.spec.output_validators else self._partial_output
-        return _Stream(self, debounce_by, render, final=lambda result: result.output)
+        # The run's output comes last even when it equals the last partial item, as in the reference API: it is
+        # the one validated whole (output validators saw ``partial_output=False``), and callers rely on that.
+        return _Stream(self, debounce_by, render, final=lambda result: result.output, always_final=True)
 
-    def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
-        """Snapshots of the response being streamed."""
-        model_name = self._driver.config.model.model_name
-        return _Stream(self, debounce_by, lambda: ModelResponse(parts=self._current_parts(), model_name=model_name))
+    def stream_response(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[ModelResponse]:
+        """Snapshots of the response being streamed, as it grows."""
+        return _Stream(self, debounce_by, self._snapshot)
+
+    def stream_responses(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[tuple[ModelResponse, bool]]:
+        """``(response, is_last)``: snapshots of the response as it grows (``False``), then the complete response
+        once the run has ended (``True``), as the reference API's ``stream_responses`` yields them."""
+        return _Stream(
+            self,
+            debounce_by,
+            lambda: (self._snapshot(), False),
+            final=lambda result: (result.response, True),
+        )
+
+    def _snapshot(self) -> ModelResponse:
+        return ModelResponse(parts=self._current_parts(), model_name=self._driver.config.model.model_name)
+
+    @property
+    def response(self) -> ModelResponse:
+        """The response being streamed, as far as it has been read; the run's last response once it has ended."""
+        if self._result is not None:
+            return self._result.response
+        return self._snapshot()
+
+    async def validate_response_output(self, message: ModelResponse, *, allow_partial: bool = False) -> OutputT:
+        """``message`` validated into the run's output type, as the run would (through an output function and the
+        output validators, which see ``ctx.partial_output=allow_partial``); ``allow_partial`` accepts JSON cut
+        short, as it is while streaming.
+
+        Raises:
+            UnexpectedModelBehavior: ``message`` has no output tool call and no text the output can be.
+            pydantic.ValidationError, ModelRetry: the output is not valid.
+        """
+        driver = self._driver
+        schema = driver.config.output.schema
+        call = next((p for p in message.parts if isinstance(p, ToolCallPart) and p.tool_name in schema.tools), None)
+        ctx = driver.config.run_context(
+            driver.state, partial_output=allow_partial, tool_name=call.tool_name if call else None
+        )
+        if call is not None:
+            tool = schema.tools[call.tool_name]
+            if allow_partial and tool.function is None and tool.shape is not None:
+                raw = call.args if isinstance(call.args, str) else json.dumps(call.args or {})
+                value = tool.shape.adapter.validate_json(raw or "{}", experimental_allow_partial="trailing-strings")
+                value = value.get(tool.shape.outer_key) if tool.shape.outer_key else value
+            else:
+                value = await tool.process(call.args, ctx)
+        elif schema.text is not None:
+            value = await schema.text.process(message.text or "", ctx)
+        else:
+            raise UnexpectedModelBehavior("The response has no output tool call, and the output cannot be text.")
+        for validator in driver.config.spec.output_validators:
+            value = await validator.validate(value, ctx)
+        return cast("OutputT", value)
 
     def _partial_output(self) -> Any:
         final = self._final
@@ -208,6 +269,30 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
         assert self._result is not None
         return self._result.output
 
+    # -- cancelling ---------------------------------------------------------------------------------------
+
+    def cancel(self, reason: str | None = None) -> None:
+        """Stop the run: the model request or tool call in flight is abandoned, and reading on (a stream or
+        ``get_output()``) and leaving the ``async with`` block raise :class:`RunCancelled` carrying ``reason`` and
+        the completed history. Cancelling an ended run does nothing. Safe from any task and any thread, and never
+        waits."""
+        self._driver.mailbox.call_soon(self._cancel, reason)
+
+    def _cancel(self, reason: str | None) -> None:
+        if self._cancelled or self._result is not None or self._driver.ended:
+            return
+        self._cancelled, self._cancel_reason = True, reason
+        if self._stop is not None:
+            self._stop()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` stopped the run before it ended."""
+        return self._cancelled
+
+    def _cancellation(self) -> RunCancelled:
+        return RunCancelled(self._cancel_reason, self._driver.history())
+
     # -- after the end --------------------------------------------------------------------------------
 
     @property
@@ -226,7 +311,8 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
 
 
 class _Stream(AsyncIterator[T]):
-    """Yields ``render()`` after each (debounced) update whenever it changed, then ``final(result)``.
+    """Yields ``render()`` after each (debounced) update whenever it changed, then ``final(result)`` (if it is
+    new, or always with ``always_final``).
 
     An iterator object rather than an async generator: breaking out of ``async for`` leaves nothing to clean up.
     """
@@ -238,11 +324,13 @@ class _Stream(AsyncIterator[T]):
         render: Callable[[], Any],
         *,
         final: Callable[[AgentRunResult[Any]], Any] | None = None,
+        always_final: bool = False,
     ) -> None:
         self._result = result
         self._debounce_by = debounce_by
         self._render = render
         self._final = final
+        self._always_final = always_final
         self._last: Any = NOTHING_YET
         self._done = False
 
@@ -253,7 +341,7 @@ class _Stream(AsyncIterator[T]):
                 run_result = self._result.result
                 if self._final is not None and run_result is not None:
                     value = self._final(run_result)
-                    if self._is_new(value):
+                    if self._always_final or self._is_new(value):
                         return value  # type: ignore[no-any-return]
                 break
             value = self._render()
@@ -321,14 +409,22 @@ async def open_streamed_run(make_driver: Callable[[EventSink], Driver]) -> Async
     sink = BatchingSink()
     driver = make_driver(sink)
     events = sink.stream()
+    driving = trio.CancelScope()
+
+    async def drive() -> None:
+        with driving:
+            await run_then_close(driver, sink)
+
     async with unwrapping_groups(), trio.open_nursery() as nursery:
-        nursery.start_soon(run_then_close, driver, sink)
+        nursery.start_soon(drive)
         try:
-            result: StreamedRunResult[Any, Any] = StreamedRunResult(driver, events)
+            result: StreamedRunResult[Any, Any] = StreamedRunResult(driver, events, driving.cancel)
             await result.wait_for_final_answer()
             yield result
         finally:
             nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
             events.close()
+    if result.cancelled:
+        raise result._cancellation()
     if sink.failure is not None and not events.failure_raised:
         reraise(sink.failure)  # the block was left before the stream reached the failure

@@ -171,8 +171,14 @@ class StreamedRunResultSync(Generic[DepsT, OutputT]):
         """The output as it streams, validated as far as it goes; the last item is the run's output."""
         return _SyncIterator(self, self._host.call_sync(lambda: self._streamed.stream_output(debounce_by=debounce_by)))
 
-    def stream_responses(self, *, debounce_by: float | None = 0.1) -> Iterator[ModelResponse]:
-        """Snapshots of the response being streamed."""
+    def stream_response(self, *, debounce_by: float | None = 0.1) -> Iterator[ModelResponse]:
+        """Snapshots of the response being streamed, as ``StreamedRunResult.stream_response``."""
+        return _SyncIterator(
+            self, self._host.call_sync(lambda: self._streamed.stream_response(debounce_by=debounce_by))
+        )
+
+    def stream_responses(self, *, debounce_by: float | None = 0.1) -> Iterator[tuple[ModelResponse, bool]]:
+        """``(response, is_last)`` pairs, as ``StreamedRunResult.stream_responses``."""
         return _SyncIterator(
             self, self._host.call_sync(lambda: self._streamed.stream_responses(debounce_by=debounce_by))
         )

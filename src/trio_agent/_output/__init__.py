@@ -18,6 +18,7 @@ from .schema import OutputSchema as OutputSchema
 from .schema import OutputValidator as OutputValidator
 from .schema import PromptedOutputSchema as PromptedOutputSchema
 from .schema import TextOutputSchema as TextOutputSchema
+from .schema import TextProcessor as TextOutputProcessor
 from .schema import ToolOutputSchema as ToolOutputSchema
 from .specs import NativeOutput as NativeOutput
 from .specs import OutputSpec as OutputSpec
@@ -37,6 +38,7 @@ __all__ = [
     "PromptedOutput",
     "PromptedOutputSchema",
     "TextOutput",
+    "TextOutputProcessor",
     "TextOutputSchema",
     "ToolOutput",
     "ToolOutputSchema",

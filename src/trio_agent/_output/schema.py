@@ -205,6 +205,11 @@ class OutputSchema:
         return self.text is not None
 
     @property
+    def allows_text(self) -> bool:
+        """The reference API's name for :attr:`allow_text_output`."""
+        return self.text is not None
+
+    @property
     def tool_defs(self) -> list[ToolDefinition]:
         return [tool.tool_def for tool in self.tools.values()]
 
