@@ -13,6 +13,10 @@ from trio_agent.messages import ModelMessage, ModelResponse, RetryPromptPart, Te
 from trio_agent.models.function import AgentInfo, FunctionModel
 
 
+class Person(BaseModel):
+    name: str
+
+
 class Weather(BaseModel):
     """The weather somewhere."""
 
@@ -191,3 +195,23 @@ async def test_agent_run_json_with_output_tool_return_content() -> None:
     dumped = json.loads(run.all_messages_json(output_tool_return_content="Thanks"))
     assert dumped[-1]["parts"][0]["content"] == "Thanks"
     assert json.loads(run.all_messages_json())[-1]["parts"][0]["content"] == "Final result processed."
+
+
+async def test_a_list_sent_as_a_json_string_under_response_is_decoded() -> None:
+    """Some providers send the wrapped value as a JSON string of itself; the reference decodes it."""
+    people = [{"name": "Ada"}, {"name": "Grace"}]
+
+    def answer(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        args = json.dumps({"response": json.dumps(people)})
+        return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, args)])
+
+    result = await Agent(FunctionModel(answer), output_type=list[Person]).run("who?")
+    assert result.output == [Person(name="Ada"), Person(name="Grace")]
+
+
+async def test_a_string_that_is_not_the_value_still_fails_validation() -> None:
+    def answer(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, {"response": "[not json"})])
+
+    with pytest.raises(UnexpectedModelBehavior, match="output"):
+        await Agent(FunctionModel(answer), output_type=list[Person], output_retries=0).run("who?")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
 import re
 import types
 from collections.abc import Awaitable, Callable, Sequence
@@ -104,11 +105,30 @@ class _ValueShape:
     description: str | None
 
     def validate(self, args: str | dict[str, Any] | None) -> Any:
-        if isinstance(args, str):
-            value = self.adapter.validate_json(args or "{}")
-        else:
-            value = self.adapter.validate_python(args or {})
+        try:
+            if isinstance(args, str):
+                value = self.adapter.validate_json(args or "{}")
+            else:
+                value = self.adapter.validate_python(args or {})
+        except pydantic.ValidationError:
+            value = self._validate_stringified(args)
+            if value is None:
+                raise
         return value[self.outer_key] if self.outer_key else value
+
+    def _validate_stringified(self, args: str | dict[str, Any] | None) -> Any:
+        """The wrapped value given as a JSON *string* of itself (``{"response": "[...]"}``, as some providers
+        send nested payloads), validated once decoded, as the reference API does; ``None`` if it is not that."""
+        if self.outer_key is None:
+            return None
+        try:
+            wrapped = json.loads(args) if isinstance(args, str) else args
+            inner = wrapped.get(self.outer_key) if isinstance(wrapped, dict) else None
+            if not isinstance(inner, str) or inner.lstrip()[:1] not in ("[", "{"):
+                return None
+            return self.adapter.validate_python({self.outer_key: json.loads(inner)})
+        except (ValueError, pydantic.ValidationError):
+            return None
 
 
 def _is_model_like(output_type: Any) -> bool:
