@@ -267,3 +267,15 @@ async def test_cancel_stops_the_run_and_raises_run_cancelled(autojump_clock: tri
     assert raised.value.reason == "enough"
     assert [m.kind for m in raised.value.messages] == ["request"]  # the answer in flight was abandoned
     assert trio.current_time() == entered  # it did not wait for the next chunk
+
+
+async def test_stream_output_passes_the_text_through_a_text_output_function() -> None:
+    from trio_agent import TextOutput
+
+    def shout(text: str) -> str:
+        return text.upper()
+
+    agent = Agent(TestModel(custom_output_text="The quick brown fox"))
+    async with agent.run_stream("go", output_type=TextOutput(shout)) as result:
+        outputs = [o async for o in result.stream_output(debounce_by=None)]
+    assert outputs == ["THE ", "THE QUICK ", "THE QUICK BROWN ", "THE QUICK BROWN FOX", "THE QUICK BROWN FOX"]

@@ -162,7 +162,10 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
     def stream_output(self, *, debounce_by: float | None = 0.1) -> AsyncIterator[OutputT]:
         """The output as it streams: text as it grows, or structured output validated as far as it goes; the
         last item is the run's output."""
-        render = self._validated_partial_output if self._driver.config.spec.output_validators else self._partial_output
+        schema = self._driver.config.output.schema
+        text_function = schema.text is not None and schema.text.function is not None
+        processed = text_function or bool(self._driver.config.spec.output_validators)
+        render = self._processed_partial_output if processed else self._partial_output
         # The run's output comes last even when it equals the last partial item, as in the reference API: it is
         # the one validated whole (output validators saw ``partial_output=False``), and callers rely on that.
         return _Stream(self, debounce_by, render, final=lambda result: result.output, always_final=True)
@@ -246,16 +249,20 @@ class StreamedRunResult(RunView[OutputT], Generic[DepsT, OutputT]):
             return NOTHING_YET
         return value.get(tool.shape.outer_key, NOTHING_YET) if tool.shape.outer_key else value
 
-    async def _validated_partial_output(self) -> Any:
-        """The partial output through the agent's output validators, which see ``ctx.partial_output=True`` (a
-        validator that rejects a partial output just leaves it out of the stream)."""
+    async def _processed_partial_output(self) -> Any:
+        """The partial output through a ``TextOutput`` function (for a text answer) and the agent's output
+        validators, which see ``ctx.partial_output=True`` (one that rejects a partial output just leaves it out of
+        the stream)."""
         value = self._partial_output()
         if value is NOTHING_YET:
             return value
         driver = self._driver
         final = self._final
+        text = driver.config.output.schema.text if final is not None and final.tool_name is None else None
         ctx = driver.config.run_context(driver.state, partial_output=True, tool_name=final.tool_name if final else None)
         try:
+            if text is not None and text.function is not None:
+                value = await text.process(value, ctx)
             for validator in driver.config.spec.output_validators:
                 value = await validator.validate(value, ctx)
         except (ModelRetry, pydantic.ValidationError):
