@@ -261,7 +261,38 @@ async def test_output_functions_become_output_tools() -> None:
 
 
 async def test_str_and_text_output_cannot_be_combined_and_native_must_be_alone() -> None:
-    with pytest.raises(UserError, match="Only one of `str` and `TextOutput"):
+    with pytest.raises(UserError, match="Only one `str` or `TextOutput` is allowed"):
         Agent("test", output_type=[str, TextOutput(str.upper)])
     with pytest.raises(UserError, match="must be the only output type"):
         Agent("test", output_type=[NativeOutput(City), Country])
+
+
+def test_text_output_needs_a_function_of_the_text() -> None:
+    from trio_agent import TextOutput
+
+    def count(n: int) -> int:
+        return n
+
+    def two(a: str, b: str) -> str:
+        return a + b
+
+    for function in (count, two):
+        with pytest.raises(UserError, match="TextOutput must take a function taking a single `str` argument"):
+            Agent(TestModel(), output_type=TextOutput(function))
+
+
+def test_structured_dict_refuses_recursive_definitions_as_the_reference_says() -> None:
+    from trio_agent import StructuredDict
+
+    tree = {
+        "$ref": "#/$defs/Node",
+        "$defs": {
+            "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}}}
+        },
+    }
+    with pytest.raises(UserError, match="does not currently support recursive `\\$ref`s and `\\$defs`"):
+        StructuredDict(tree)
+    flat = StructuredDict(
+        {"$ref": "#/$defs/P", "$defs": {"P": {"type": "object", "properties": {"a": {"type": "integer"}}}}}
+    )
+    assert flat.__get_pydantic_json_schema__ is not None  # a non-recursive $ref is inlined and accepted

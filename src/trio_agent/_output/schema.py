@@ -84,6 +84,27 @@ def _parameters(function: Callable[..., Any]) -> list[str]:
     return list(inspect.signature(function).parameters)
 
 
+def _text_output_function(function: Callable[..., Any]) -> _CallableOutput:
+    """``TextOutput``'s function, checked to take the text as its one argument (after a ``RunContext``)."""
+    output = _CallableOutput(function, arity_with_ctx=2)
+    params = list(inspect.signature(function).parameters.values())
+    try:
+        hints = typing_extensions.get_type_hints(function)
+    except Exception:  # an annotation that cannot be resolved: the call will tell
+        hints = {}
+    if len(params) == 2 and params[0].name in hints:  # (ctx, text): the first must be the context
+        first: Any = hints[params[0].name]
+        output.takes_ctx = (get_origin(first) or first) is RunContext
+    text_params = params[1:] if output.takes_ctx else params
+    text_hint = hints.get(text_params[0].name, str) if len(text_params) == 1 else None
+    if text_hint not in (str, Any):
+        raise UserError(
+            "TextOutput must take a function taking a single `str` argument (after an optional `RunContext`), "
+            f"and {getattr(function, '__qualname__', function)!r} does not: it is given the model's text answer."
+        )
+    return output
+
+
 class OutputValidator(_CallableOutput):
     """``@agent.output_validator``: ``(output)`` or ``(ctx, output)``, returning the output or raising
     ``ModelRetry``. Sync validators run on the trio thread (they are meant to be quick checks)."""
@@ -427,12 +448,14 @@ def output_schema(output_type: Any) -> OutputSchema:
         )
     text_members = [m for m in members if m is str or isinstance(m, TextOutput)]
     if len(text_members) > 1:
-        raise UserError("Only one of `str` and `TextOutput(...)` can be an output type.")
+        raise UserError(
+            "Only one `str` or `TextOutput` is allowed: they would both claim a text answer. Keep one of them."
+        )
     text = None
     if text_members:
         member = text_members[0]
         text = TextProcessor(
-            function=_CallableOutput(member.output_function, arity_with_ctx=2)
+            function=_text_output_function(member.output_function)
             if isinstance(member, TextOutput)
             else None
         )

@@ -36,19 +36,20 @@ def StructuredDict(
     Raises:
         UserError: if the schema is not an object schema, or has recursive ``$defs``.
     """
-    if json_schema.get("type") != "object":
-        raise UserError(
-            f"`StructuredDict` needs a JSON schema of `type: object`, not {json_schema.get('type')!r}: "
-            "describe the output as an object with properties."
-        )
     schema = copy.deepcopy(json_schema)
     if "$defs" in schema:
         schema = InlineDefsJsonSchemaTransformer(schema).walk()
         if "$defs" in schema:
             raise UserError(
-                "`StructuredDict` does not support recursive `$ref`s and `$defs`: pydantic cannot attach such a "
-                "schema to a type; describe the output with a pydantic model instead."
+                "`StructuredDict` does not currently support recursive `$ref`s and `$defs`. See "
+                "https://github.com/pydantic/pydantic/issues/12145 for more information. Describe the output "
+                "with a pydantic model instead."
             )
+    if schema.get("type") != "object":
+        raise UserError(
+            f"`StructuredDict` needs a JSON schema of `type: object`, not {schema.get('type')!r}: "
+            "describe the output as an object with properties."
+        )
     if name:
         schema["title"] = name
     if description:
