@@ -168,7 +168,7 @@ async def test_no_prompt_no_history_no_instructions_is_a_user_error() -> None:
 
 
 async def test_model_must_be_set() -> None:
-    with pytest.raises(UserError, match="`model` must be set"):
+    with pytest.raises(UserError, match="`model` must either be set on the agent or included when calling it"):
         await Agent().run("hi")
 
 

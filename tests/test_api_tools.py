@@ -121,7 +121,7 @@ async def test_the_definition_the_model_sees_serialises_every_field() -> None:
         "tool_kind": None,
         "return_schema": None,
         "include_return_schema": None,
-        "toolset_id": None,
+        "toolset_id": "<agent>",
         "capability_id": None,
     }
     assert ToolDefinition(name="t").kind == "function"

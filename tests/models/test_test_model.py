@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from trio_agent import Agent, ModelRetry, RequestUsage, UserError
+from trio_agent.builtin_tools import WebSearchTool
 from trio_agent.messages import (
     FinalResultEvent,
     ModelMessage,
@@ -176,7 +177,7 @@ async def test_auto_output_mode_resolves_to_tool() -> None:
 
 
 async def test_native_tools_are_refused() -> None:
-    params = ModelRequestParameters(native_tools=[object()])
+    params = ModelRequestParameters(native_tools=[WebSearchTool()])
     with pytest.raises(UserError, match="TestModel does not support built-in tools"):
         await TestModel().request([ModelRequest(parts=[UserPromptPart("hi")])], None, params)
 

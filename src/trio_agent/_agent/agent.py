@@ -34,7 +34,14 @@ from .._toolsets.dynamic import DynamicToolset, ToolsetFunc
 from .._toolsets.function import AgentFunctionToolset
 from ..models import KnownModelName, Model, infer_model
 from .abstract import AbstractAgent
-from .base import AgentInstructions, AgentMetadata, AgentModelSettings, AgentRetries, resolve_retries
+from .base import (
+    AgentBuiltinTool,
+    AgentInstructions,
+    AgentMetadata,
+    AgentModelSettings,
+    AgentRetries,
+    resolve_retries,
+)
 from .decorators import AgentDecorators
 from .instrumentation import InstrumentationSettings
 
@@ -57,6 +64,7 @@ class _Override:
     metadata: AgentMetadata | NotSet | None = NOT_SET
     model_settings: AgentModelSettings | NotSet | None = NOT_SET
     retries: int | AgentRetries | None = None
+    builtin_tools: Sequence[AgentBuiltinTool] | NotSet = NOT_SET
     compiled: dict[int, AgentSpec] = dataclasses.field(default_factory=dict, compare=False)
     """The spec compiled for this block, by the agent's version it was compiled at."""
 
@@ -96,6 +104,9 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
         output_retries: The retry budget of the output (validation failures, ``ModelRetry`` in validators); the
             earlier spelling of ``retries={'output': n}``.
         tools: Tools (functions or :class:`Tool`\\ s) the model can call, in addition to decorated ones.
+        builtin_tools: Tools the model provider runs itself (``WebSearchTool()``, ``CodeExecutionTool()``, ...; see
+            :mod:`trio_agent.builtin_tools`), or functions ``(ctx) -> tool | None`` choosing one before each
+            request. Sent with every request; a model that does not support one raises ``UserError``.
         toolsets: Toolsets whose tools the model can call too (see :mod:`trio_agent.toolsets`: function
             toolsets, MCP servers, ...), or functions ``(ctx) -> toolset | None`` choosing one per step. A run
             opens what they need for itself, unless they are open already: ``async with agent:`` opens them
@@ -138,6 +149,7 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
         retries: int | AgentRetries | None = None,
         output_retries: int | None = None,
         tools: Sequence[Tool[DepsT] | Callable[..., Any]] = (),
+        builtin_tools: Sequence[AgentBuiltinTool] = (),
         toolsets: Sequence[AbstractToolset[DepsT] | ToolsetFunc] | None = None,
         end_strategy: EndStrategy = "graceful",
         metadata: AgentMetadata | None = None,
@@ -189,6 +201,7 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
         self._toolsets: list[AbstractToolset[Any]] = [
             item if isinstance(item, AbstractToolset) else DynamicToolset(item) for item in toolsets or ()
         ]
+        self._builtin_tools: tuple[AgentBuiltinTool, ...] = tuple(builtin_tools)
         self._entered: CombinedToolset[Any] | None = None
         """The toolsets ``async with agent:`` entered (until the last such block exits)."""
         self._entered_count = 0
@@ -315,6 +328,7 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
             dynamic_system_prompts=MappingProxyType(dict(self._dynamic_system_prompts)),
             capability=self._capability,
             history_processors=tuple(self.history_processors),
+            builtin_tools=self._builtin_tools if override.builtin_tools is NOT_SET else tuple(override.builtin_tools),
         )
 
     # -- configuration --------------------------------------------------------------------------------
@@ -366,13 +380,15 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
         metadata: AgentMetadata | NotSet | None = NOT_SET,
         model_settings: AgentModelSettings | NotSet | None = NOT_SET,
         retries: int | AgentRetries | NotSet = NOT_SET,
+        builtin_tools: Sequence[AgentBuiltinTool] | NotSet = NOT_SET,
     ) -> Iterator[None]:
         """Within the block (and the tasks it starts), runs of this agent use what is given here instead of
         the agent's configuration and their own arguments: for tests of code that builds its own runs.
 
         ``model`` and ``deps`` win over a run's ``model=`` and ``deps=``; ``tools`` replaces the agent's function
         tools and ``toolsets`` its other toolsets (a run's own ``toolsets=`` still apply); ``retries`` replaces
-        the agent's retry budgets (an ``int`` for both, or ``AgentRetries``); the others replace the agent's
+        the agent's retry budgets (an ``int`` for both, or ``AgentRetries``); ``builtin_tools`` replaces the
+        agent's built-in tools (a run's own ``builtin_tools=`` still apply); the others replace the agent's
         settings of the same name.
         """
         resolved: Model | NotSet = NOT_SET if model is NOT_SET else infer_model(model)
@@ -387,6 +403,7 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
             metadata=outer.metadata if metadata is NOT_SET else metadata,
             model_settings=outer.model_settings if model_settings is NOT_SET else model_settings,
             retries=outer.retries if retries is NOT_SET else retries,
+            builtin_tools=outer.builtin_tools if builtin_tools is NOT_SET else builtin_tools,
         )
         token = self._override.set(values)
         try:

@@ -23,6 +23,7 @@ from .._messages.messages import ModelMessage
 from .._run_context import RunContext
 from .._settings import ModelSettings
 from .._system_prompts import SystemPromptFunc
+from .._tools.builtin import AbstractBuiltinTool, BuiltinToolFunc
 from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
@@ -30,6 +31,7 @@ from ..models import KnownModelName, Model
 
 __all__ = [
     "AgentBase",
+    "AgentBuiltinTool",
     "AgentInstructions",
     "AgentMetadata",
     "AgentModelSettings",
@@ -48,6 +50,10 @@ AgentMetadata: TypeAlias = dict[str, Any] | Callable[[RunContext[Any]], dict[str
 AgentInstructions: TypeAlias = str | SystemPromptFunc | Sequence[str | SystemPromptFunc] | None
 """Instructions: text, an instructions function (``(ctx) -> str | None`` or ``() -> ...``, sync or async), or a
 sequence of these."""
+
+
+AgentBuiltinTool: TypeAlias = AbstractBuiltinTool | BuiltinToolFunc
+"""A built-in tool, or a function ``(ctx) -> tool | None`` (sync or async) choosing one before each request."""
 
 
 class AgentRetries(TypedDict, total=False):
@@ -154,6 +160,7 @@ class AgentBase(ABC, Generic[DepsT, OutputT]):
         conversation_id: str | None,
         run_id: str | None,
         toolsets: Sequence[AbstractToolset[Any]] | None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
     ) -> RunArgs:
         return RunArgs(
             user_prompt=user_prompt,
@@ -170,4 +177,5 @@ class AgentBase(ABC, Generic[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=tuple(builtin_tools) if builtin_tools else (),
         )

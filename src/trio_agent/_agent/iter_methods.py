@@ -21,7 +21,14 @@ from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
-from .base import AgentBase, AgentInstructions, AgentMetadata, AgentModelSettings, AgentRetries
+from .base import (
+    AgentBase,
+    AgentBuiltinTool,
+    AgentInstructions,
+    AgentMetadata,
+    AgentModelSettings,
+    AgentRetries,
+)
 
 __all__ = ["IterMethods"]
 
@@ -53,6 +60,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AbstractAsyncContextManager[AgentRun[DepsT, OutputT]]: ...
 
@@ -76,6 +84,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AbstractAsyncContextManager[AgentRun[DepsT, RunOutputT]]: ...
 
@@ -98,6 +107,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AbstractAsyncContextManager[AgentRun[Any, Any]]:
         """Start a run you drive node by node: ``async with agent.iter(prompt) as run: async for node in run``.
@@ -125,6 +135,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=builtin_tools,
         )
         spec = self._spec_for(retries)
         return EnterOnce(open_agent_run(lambda sink: start_run(spec, args, sink=sink), args, event_channel), "iter")
@@ -149,6 +160,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         buffer_size: int = DEFAULT_BUFFER_SIZE,
     ) -> AbstractAsyncContextManager[EventStream[OutputT]]: ...
 
@@ -172,6 +184,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         buffer_size: int = DEFAULT_BUFFER_SIZE,
     ) -> AbstractAsyncContextManager[EventStream[RunOutputT]]: ...
 
@@ -194,6 +207,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         buffer_size: int = DEFAULT_BUFFER_SIZE,
     ) -> AbstractAsyncContextManager[EventStream[Any]]:
         """Run the agent in the background and iterate its events:
@@ -223,6 +237,7 @@ class IterMethods(AgentBase[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=builtin_tools,
         )
         spec = self._spec_for(retries)
         return EnterOnce(

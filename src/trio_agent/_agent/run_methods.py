@@ -21,7 +21,14 @@ from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
-from .base import AgentBase, AgentInstructions, AgentMetadata, AgentModelSettings, AgentRetries
+from .base import (
+    AgentBase,
+    AgentBuiltinTool,
+    AgentInstructions,
+    AgentMetadata,
+    AgentModelSettings,
+    AgentRetries,
+)
 
 __all__ = ["RunMethods"]
 
@@ -53,6 +60,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[OutputT]: ...
@@ -77,6 +85,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[RunOutputT]: ...
@@ -100,6 +109,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[Any]:
@@ -125,6 +135,9 @@ class RunMethods(AgentBase[DepsT, OutputT]):
             run_id: This run's id; a fresh UUIDv7 if ``None``.
             toolsets: More toolsets for this run, after the agent's (see :mod:`trio_agent.toolsets`); the run
                 opens what they need in its own nursery and closes it when it ends.
+            builtin_tools: More built-in tools (run by the provider: ``WebSearchTool()``, ...) for this run, after
+                the agent's; one of the same ``unique_id`` replaces the agent's. The model must support them
+                (``UserError`` otherwise).
             event_stream_handler: ``handler(ctx, events)``, called for each model request and tool-call step
                 with that step's events; the run waits for it to consume them.
             event_channel: A ``trio.MemorySendChannel`` the run sends every event into, then its
@@ -154,6 +167,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=builtin_tools,
         )
         handler = event_stream_handler or self.event_stream_handler
         return await self._run(self._spec_for(retries), args, handler, event_channel)
@@ -199,6 +213,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[OutputT]: ...
@@ -223,6 +238,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[RunOutputT]: ...
@@ -246,6 +262,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[Any]:
@@ -279,6 +296,7 @@ class RunMethods(AgentBase[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=builtin_tools,
         )
         handler = event_stream_handler or self.event_stream_handler
         return trio.run(self._run, self._spec_for(retries), args, handler, event_channel)

@@ -22,7 +22,14 @@ from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
-from .base import AgentBase, AgentInstructions, AgentMetadata, AgentModelSettings, AgentRetries
+from .base import (
+    AgentBase,
+    AgentBuiltinTool,
+    AgentInstructions,
+    AgentMetadata,
+    AgentModelSettings,
+    AgentRetries,
+)
 
 __all__ = ["StreamMethods"]
 
@@ -54,6 +61,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
     ) -> AbstractAsyncContextManager[StreamedRunResult[DepsT, OutputT]]: ...
 
@@ -77,6 +85,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
     ) -> AbstractAsyncContextManager[StreamedRunResult[DepsT, RunOutputT]]: ...
 
@@ -99,6 +108,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
     ) -> AbstractAsyncContextManager[StreamedRunResult[Any, Any]]:
         """Run the agent and stream its final answer:
@@ -125,6 +135,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=builtin_tools,
         )
         spec = self._spec_for(retries)
         handler = event_stream_handler or self.event_stream_handler
@@ -152,6 +163,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
     ) -> StreamedRunResultSync[DepsT, OutputT]: ...
 
@@ -175,6 +187,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
     ) -> StreamedRunResultSync[DepsT, RunOutputT]: ...
 
@@ -197,6 +210,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         conversation_id: str | None = None,
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
+        builtin_tools: Sequence[AgentBuiltinTool] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
     ) -> StreamedRunResultSync[Any, Any]:
         """:meth:`run_stream` for sync code: ``with agent.run_stream_sync(prompt) as result:``, then iterate
@@ -243,6 +257,7 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
             conversation_id=conversation_id,
             run_id=run_id,
             toolsets=toolsets,
+            builtin_tools=builtin_tools,
             event_stream_handler=event_stream_handler,
         )
         return StreamedRunResultSync(RunThread(stream, "run_stream_sync"))

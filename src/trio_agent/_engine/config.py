@@ -38,6 +38,7 @@ class RunConfig:
     """The fixed inputs of one run (read-only attributes)."""
 
     __slots__ = (
+        "builtin_tools",
         "conversation_id",
         "deps",
         "emit",
@@ -80,6 +81,9 @@ class RunConfig:
     """The instructions functions evaluated before each request: the agent's, then the run's."""
     settings_functions: tuple[Callable[[RunContext[Any]], Any], ...]
     """Functions giving model settings per request (merged in order over :attr:`model_settings`)."""
+    builtin_tools: tuple[Any, ...]
+    """The built-in tools of every request (tool instances, or functions of the run context choosing one per
+    request): the agent's, then the run's."""
 
     def __init__(
         self,
@@ -100,6 +104,7 @@ class RunConfig:
         toolsets: RunToolsets | None = None,
         instruction_runners: tuple[SystemPromptRunner, ...] | None = None,
         settings_functions: tuple[Callable[[RunContext[Any]], Any], ...] | None = None,
+        builtin_tools: tuple[Any, ...] | None = None,
     ) -> None:
         assign = object.__setattr__
         assign(self, "spec", spec)
@@ -124,6 +129,7 @@ class RunConfig:
         assign(
             self, "settings_functions", spec.settings_functions if settings_functions is None else settings_functions
         )
+        assign(self, "builtin_tools", spec.builtin_tools if builtin_tools is None else builtin_tools)
 
     def _bind(self, spec: AgentSpec, *, model: Model | None = None) -> None:
         """Use ``spec`` (this run's copy of the agent's, with per-run capabilities) and ``model`` (a model the

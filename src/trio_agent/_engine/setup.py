@@ -62,6 +62,8 @@ class RunArgs:
     toolsets: Sequence[AbstractToolset[Any]] | None = None
     instructions: Any = None
     """Instructions for this run only, after the agent's: text, an instructions function, or a sequence."""
+    builtin_tools: tuple[Any, ...] = ()
+    """Built-in tools (or functions choosing one per request) for this run only, after the agent's."""
 
 
 def check_user_prompt(prompt: object) -> None:
@@ -111,7 +113,10 @@ def start_run(
     else:
         model = spec.model_override or (spec.model_for(args.model) if args.model is not None else spec.model)
     if model is None:
-        raise UserError("`model` must be set either when creating the agent or when running it.")
+        raise UserError(
+            "`model` must either be set on the agent or included when calling it. Give the agent a model "
+            "(`Agent('openai:gpt-4o')`) or pass `model=` to the run."
+        )
     history = list(args.message_history) if args.message_history else []
     run_id = args.run_id or new_uuid7()
     output = spec.output_plan(args.output_type)
@@ -152,6 +157,7 @@ def start_run(
         toolsets=toolsets,
         instruction_runners=runners,
         settings_functions=settings_functions,
+        builtin_tools=(*spec.builtin_tools, *args.builtin_tools) if args.builtin_tools else spec.builtin_tools,
     )
     state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
     if callable(metadata):  # a function of the run context, resolved as the run starts

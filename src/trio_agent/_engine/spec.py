@@ -124,6 +124,9 @@ class AgentSpec:
     function, and capabilities' ``get_model_settings``), merged in order over :attr:`model_settings`."""
     model_selector: Callable[..., Any] | None = None
     """A capability's per-request model choice (``SelectModel``), if any."""
+    builtin_tools: tuple[Any, ...] = ()
+    """``Agent(builtin_tools=[...])``: built-in tools sent with every request, or functions of the run context
+    choosing one per request (see :func:`~.steps.model_request.with_builtin_tools`)."""
     wraps_tools: bool = False
     """Whether capabilities prepare or wrap the tools (see :mod:`trio_agent._capabilities.contributions`)."""
     folded: bool = False

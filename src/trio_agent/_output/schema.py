@@ -455,9 +455,7 @@ def output_schema(output_type: Any) -> OutputSchema:
     if text_members:
         member = text_members[0]
         text = TextProcessor(
-            function=_text_output_function(member.output_function)
-            if isinstance(member, TextOutput)
-            else None
+            function=_text_output_function(member.output_function) if isinstance(member, TextOutput) else None
         )
     tool_members = [m for m in members if m not in text_members]
     if not tool_members and text is None:

@@ -98,9 +98,12 @@ class CombinedToolset(AbstractToolset[DepsT]):
                         f"{toolset.label} defines a tool whose name conflicts with a tool of "
                         f"{existing.source_toolset.label}: {name!r}. {toolset.tool_name_conflict_hint}"
                     )
+                tool_def = tool.tool_def
+                if tool_def.toolset_id is None and tool.toolset.id is not None:  # which toolset offers it
+                    tool_def = dataclasses.replace(tool_def, toolset_id=tool.toolset.id)
                 tools[name] = _CombinedTool(
                     toolset=tool.toolset,
-                    tool_def=tool.tool_def,
+                    tool_def=tool_def,
                     max_retries=tool.max_retries,
                     args_validator=tool.args_validator,
                     source_toolset=toolset,

@@ -240,24 +240,24 @@ class FunctionToolset(AbstractToolset[DepsT]):
         return await self.call(tool, tool_args, ctx)
 
     async def call(self, tool: FunctionToolsetTool[Any], tool_args: dict[str, Any], ctx: RunContext[Any] | None) -> Any:
-        """Call ``tool`` (as :meth:`call_tool` does); the engine passes ``ctx=None`` for a function without a
-        ``RunContext`` parameter when nothing else would see the context (saving its construction)."""
+        """Call ``tool`` (as :meth:`call_tool` does); the engine passes ``ctx=None`` for a tool that needs no
+        context (its function has no ``RunContext`` parameter and it has no ``args_validator``), saving its
+        construction."""
         function_tool: Tool[Any] = tool.function_tool
-        passed = ctx if function_tool.takes_ctx else None
         timeout = tool.timeout
         if function_tool.function_schema.is_async:
             if timeout is None:
-                return await function_tool.call(tool_args, passed)
+                return await function_tool.call(tool_args, ctx)
             with trio.move_on_after(timeout):
-                return await function_tool.call(tool_args, passed)
+                return await function_tool.call(tool_args, ctx)
             return _timed_out(ctx, timeout)
         # A sync tool's thread slot is taken first: its timeout counts from the call, not from the queue.
         slot = await take_slot(self.thread_limiter, function_tool.name)
         try:
             if timeout is None:
-                return await function_tool.call(tool_args, passed, slot=slot)
+                return await function_tool.call(tool_args, ctx, slot=slot)
             with trio.move_on_after(timeout):
-                return await function_tool.call(tool_args, passed, slot=slot)
+                return await function_tool.call(tool_args, ctx, slot=slot)
             return _timed_out(ctx, timeout)
         finally:
             if not slot.used:
@@ -270,10 +270,24 @@ def _timed_out(ctx: RunContext[Any] | None, timeout: float) -> NoReturn:
     raise ModelRetry(f"Timed out after {timeout} seconds.")
 
 
+AGENT_TOOLSET_ID = "<agent>"
+"""The id of an agent's own function toolset, set as ``ToolDefinition.toolset_id`` of its tools."""
+
+
 class AgentFunctionToolset(FunctionToolset[DepsT]):
     """An agent's own tools (``tools=`` and ``@agent.tool``), with the agent's retries, ``tool_timeout`` and
     ``thread_limiter``."""
 
     @property
+    def id(self) -> str:
+        """``'<agent>'``: the ``toolset_id`` of the agent's tools' definitions, as the reference API has it."""
+        return AGENT_TOOLSET_ID
+
+    @property
     def label(self) -> str:
         return "the agent"
+
+    def _offered(self, tool: Tool[Any], tool_def: Any) -> FunctionToolsetTool[DepsT]:
+        if tool_def.toolset_id is None:
+            tool_def = dataclasses.replace(tool_def, toolset_id=AGENT_TOOLSET_ID)
+        return super()._offered(tool, tool_def)

@@ -16,6 +16,7 @@ from .._exceptions import UserError
 from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from .._messages.parts import BuiltinToolCallPart, BuiltinToolReturnPart, now_utc
 from .._settings import ModelSettings
+from .._tools.builtin import SUPPORTED_BUILTIN_TOOLS, AbstractBuiltinTool
 from .._tools.definitions import ToolDefinition
 from ._estimate import CHUNK as ESTIMATE_CHUNK
 from ._estimate import estimate_string_tokens, estimate_usage, estimate_usage_yielding
@@ -125,6 +126,11 @@ class FunctionModel(Model):
     @property
     def system(self) -> str:
         return "function"
+
+    @classmethod
+    def supported_builtin_tools(cls) -> frozenset[type[AbstractBuiltinTool]]:
+        """Every built-in tool type, so that tests can pass any (``FunctionModel``'s profile may narrow them)."""
+        return SUPPORTED_BUILTIN_TOOLS
 
     def _agent_info(
         self, messages: list[ModelMessage], settings: ModelSettings | None, params: ModelRequestParameters

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(repr=False, eq=False, kw_only=True)
+@dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=True)
 class ModelRequestParameters:
     """Everything about a request that is not the messages: tools, and how output is expected."""
 
@@ -52,6 +52,35 @@ class ModelRequestParameters:
     """The template of `PromptedOutput` (``False``: send no template; ``None``: the profile's)."""
     allow_text_output: bool = True
     allow_image_output: bool = False
+
+    def __init__(
+        self,
+        *,
+        function_tools: list[ToolDefinition] | None = None,
+        native_tools: list[Any] | None = None,
+        output_mode: OutputMode = "text",
+        output_object: OutputObjectDefinition | None = None,
+        output_tools: list[ToolDefinition] | None = None,
+        prompted_output_template: str | Literal[False] | None = None,
+        allow_text_output: bool = True,
+        allow_image_output: bool = False,
+        builtin_tools: list[Any] | None = None,
+    ) -> None:
+        """``builtin_tools`` is the reference API's earlier name for ``native_tools`` (give one of them)."""
+        if builtin_tools is not None:
+            if native_tools is not None:
+                raise UserError(
+                    "`ModelRequestParameters` takes `native_tools=` or its earlier name `builtin_tools=`, not both."
+                )
+            native_tools = builtin_tools
+        self.function_tools = [] if function_tools is None else function_tools
+        self.native_tools = [] if native_tools is None else native_tools
+        self.output_mode = output_mode
+        self.output_object = output_object
+        self.output_tools = [] if output_tools is None else output_tools
+        self.prompted_output_template = prompted_output_template
+        self.allow_text_output = allow_text_output
+        self.allow_image_output = allow_image_output
 
     @cached_property
     def tool_defs(self) -> dict[str, ToolDefinition]:
@@ -172,9 +201,31 @@ class Model(ABC):
         """The model's default settings (overridden by the agent's and the run's)."""
         return self._settings
 
+    _effective_profile: tuple[ModelProfile | None, ModelProfile] | None = None
+    """The profile given (``_profile``) and the profile :attr:`profile` made of it (``None``: not made yet)."""
+
     @property
     def profile(self) -> ModelProfile:
-        return self._profile or DEFAULT_PROFILE
+        """The model's profile; its ``supported_builtin_tools`` are those of the profile given that this model
+        class implements (:meth:`supported_builtin_tools`)."""
+        made = self._effective_profile
+        if made is not None and made[0] is self._profile:
+            return made[1]
+        given = self._profile
+        profile = given or DEFAULT_PROFILE
+        implemented = type(self).supported_builtin_tools()
+        if not profile.supported_builtin_tools <= implemented:
+            profile = dataclasses.replace(
+                profile, supported_builtin_tools=profile.supported_builtin_tools & implemented
+            )
+        self._effective_profile = (given, profile)
+        return profile
+
+    @classmethod
+    def supported_builtin_tools(cls) -> frozenset[type[AbstractBuiltinTool]]:
+        """The built-in tool types this model class can send to its provider: none, unless a subclass says so
+        (``TestModel`` and ``FunctionModel`` accept them all, for tests)."""
+        return frozenset()
 
     @property
     @abstractmethod
@@ -223,6 +274,8 @@ class Model(ABC):
                 output_tools=params.output_tools if mode == "tool" else [],
             )
         profile = self.profile
+        if params.native_tools:
+            params = self._check_builtin_tools(params, profile)
         if params.output_mode == "native" and not profile.supports_json_schema_output:
             raise UserError(
                 "Native structured output is not supported by this model. `NativeOutput` needs a model that "
@@ -240,6 +293,23 @@ class Model(ABC):
                 "images; remove `BinaryImage` from the output types."
             )
         return settings, params
+
+    def _check_builtin_tools(self, params: ModelRequestParameters, profile: ModelProfile) -> ModelRequestParameters:
+        """``params`` with one built-in tool per ``unique_id`` (the last given wins, at the first one's place);
+        ``UserError`` if the profile does not support one."""
+        unique = list({tool.unique_id: tool for tool in params.native_tools}.values())
+        if len(unique) != len(params.native_tools):
+            params = dataclasses.replace(params, native_tools=unique)
+        supported = tuple(profile.supported_builtin_tools)
+        unsupported = [type(tool).__name__ for tool in unique if not isinstance(tool, supported)]
+        if unsupported:
+            names = sorted(t.__name__ for t in supported)
+            raise UserError(
+                f"Builtin tool(s) {unsupported} not supported by this model. Supported: {names}. "
+                f"{self.system}:{self.model_name} cannot run these built-in tools: remove them from "
+                "`builtin_tools=`, or use a model whose profile lists them in `supported_builtin_tools`."
+            )
+        return params
 
     @property
     def model_id(self) -> str:

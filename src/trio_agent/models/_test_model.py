@@ -18,6 +18,7 @@ from .._exceptions import UserError
 from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from .._messages.parts import ModelResponsePart, RetryPromptPart, TextPart, ToolCallPart, ToolReturnPart, now_utc
 from .._settings import ModelSettings
+from .._tools.builtin import SUPPORTED_BUILTIN_TOOLS, AbstractBuiltinTool
 from .._tools.definitions import ToolDefinition
 from ._estimate import CHUNK as ESTIMATE_CHUNK
 from ._estimate import estimate_string_tokens, estimate_usage, estimate_usage_yielding
@@ -66,6 +67,11 @@ class TestModel(Model):
     @property
     def system(self) -> str:
         return "test"
+
+    @classmethod
+    def supported_builtin_tools(cls) -> frozenset[type[AbstractBuiltinTool]]:
+        """Every built-in tool type, so that tests can pass any (``TestModel``'s profile may narrow them)."""
+        return SUPPORTED_BUILTIN_TOOLS
 
     def gen_tool_args(self, tool_def: ToolDefinition) -> Any:
         """Made-up arguments valid for ``tool_def``'s schema."""

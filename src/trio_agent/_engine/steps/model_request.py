@@ -15,6 +15,7 @@ from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from ..._messages.parts import RetryPromptPart, ToolReturnPart, now_utc
 from ..._output.schema import DEFAULT_PROMPTED_TEMPLATE
 from ..._settings import ModelSettings, merge_model_settings
+from ..._tools.builtin import AbstractBuiltinTool
 from ..._tools.definitions import prompted_instructions
 from ...models import ModelRequestParameters
 from ..config import RunConfig
@@ -25,7 +26,7 @@ from .history import merged_history, merged_now
 from .retries import retry_node
 from .user_prompt import system_prompt_parts
 
-__all__ = ["resolve_instructions", "run_model_request"]
+__all__ = ["resolve_instructions", "run_model_request", "with_builtin_tools"]
 
 
 async def run_model_request(
@@ -54,6 +55,8 @@ async def run_model_request(
         added = await toolsets.instructions(config, state)
         if added:
             request.instructions = "\n\n".join([request.instructions, *added] if request.instructions else added)
+    if config.builtin_tools:
+        params = await with_builtin_tools(config, state, params)
     if not had_history and not request.parts and request.instructions is None:
         raise UserError(
             "No message history, user prompt, or instructions provided: give the run a `user_prompt`, "
@@ -82,6 +85,27 @@ async def run_model_request(
     else:
         response = await _call_model(config, state, _request_context(config, messages, params, settings))
     return _record_response(config, state, response)
+
+
+async def with_builtin_tools(
+    config: RunConfig, state: RunState, params: ModelRequestParameters
+) -> ModelRequestParameters:
+    """``params`` with the run's built-in tools: the agent's, then the run's, each function of the run context
+    called now for the tool it offers at this request (``None``: none). (The model drops duplicates, the last
+    of one ``unique_id`` winning, and refuses tools it does not support: see ``Model.prepare_request``.)"""
+    tools: list[Any] = list(params.native_tools)
+    ctx = None
+    for item in config.builtin_tools:
+        if isinstance(item, AbstractBuiltinTool):
+            tools.append(item)
+            continue
+        ctx = ctx or config.run_context(state)
+        found = item(ctx)
+        if inspect.isawaitable(found):
+            found = await found
+        if found is not None:
+            tools.append(found)
+    return dataclasses.replace(params, native_tools=tools)
 
 
 def in_call_order(state: RunState, messages: list[ModelMessage]) -> list[ModelMessage]:

@@ -218,7 +218,9 @@ class _Runner:
                 return _Outcome(None, deferral=Deferral(call, "unapproved"))
             if not hooked and config.toolsets is None:  # the agent's own tools: a direct call
                 assert isinstance(tool, FunctionToolsetTool)
-                if not tool.function_tool.takes_ctx:  # nothing would see a context: make none
+                function_tool = tool.function_tool
+                # nothing would see a context (see `Tool.needs_context`, inlined here): make none
+                if not function_tool.takes_ctx and function_tool.args_validator is None:
                     return _success(state, call, await config.spec.function_toolset.call(tool, kwargs, None))
             if ctx is None:
                 ctx = self.tool_context(call, retry, max_retries, approved)
