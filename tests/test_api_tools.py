@@ -3,6 +3,7 @@ the definition every model sees (serialised with all its fields)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import pydantic_core
@@ -164,3 +165,44 @@ def test_docstrings_as_the_reference_reads_them() -> None:
         "x": {"description": "The x.", "type": "integer"},
         "label": {"description": "from the annotation", "type": "string"},
     }
+
+
+def test_a_tool_takes_the_toolsets_retries_when_it_has_none_of_its_own() -> None:
+    def plain(x: int) -> int:
+        return x
+
+    def stubborn(x: int) -> int:
+        return x
+
+    agent = Agent(TestModel(), tools=[Tool(plain), Tool(stubborn, max_retries=2)], retries=7)
+    tools = agent._function_toolset.tools  # pyright: ignore[reportPrivateUsage]
+    assert (tools["plain"].max_retries, tools["stubborn"].max_retries) == (7, 2)
+    assert Tool(plain).max_retries is None  # the Tool given is not changed
+
+
+def test_name_conflicts_are_worded_as_the_reference_words_them() -> None:
+    from trio_agent import ToolOutput
+
+    def ctx_tool(ctx: RunContext[int], x: int) -> int:
+        return x + ctx.deps
+
+    agent = Agent(TestModel(), tools=[ctx_tool], deps_type=int, output_type=ToolOutput(int, name="ctx_tool"))
+    with pytest.raises(UserError, match=r"^The agent defines a tool whose name conflicts with existing tool from the "):
+        agent.run_sync("", deps=0)
+
+    async def to_bar(ctx: RunContext[None], tool_def: ToolDefinition) -> ToolDefinition:
+        return dataclasses.replace(tool_def, name="bar")
+
+    def plain(x: int) -> int:
+        return x
+
+    renaming = Agent(TestModel())
+    renaming.tool_plain(name="bar")(plain)
+    renaming.tool_plain(name="foo", prepare=to_bar)(plain)
+    with pytest.raises(UserError, match=r"Renaming tool 'foo' to 'bar' conflicts with existing tool\."):
+        renaming.run_sync("")
+    renamed_first = Agent(TestModel())
+    renamed_first.tool_plain(name="foo", prepare=to_bar)(plain)
+    renamed_first.tool_plain(name="bar")(plain)
+    with pytest.raises(UserError, match=r"Tool name conflicts with previously renamed tool: 'bar'\."):
+        renamed_first.run_sync("")

@@ -48,7 +48,7 @@ class AgentDecorators(Generic[DepsT, OutputT]):
         raise NotImplementedError
 
     def _add_tool(self, tool: Tool[Any]) -> None:
-        if tool.name in self._tools or tool.name in self._output_schema.tools:
+        if tool.name in self._tools:  # (a clash with an output tool is refused when a run lists its tools)
             raise UserError(f"Tool name conflicts with existing tool: {tool.name!r}")
         self._tools[tool.name] = tool
         self._changed()

@@ -24,9 +24,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._capabilities.contributions import prepare_output_tool_defs, wrap_run_toolset
-from .._exceptions import UserError
 from .._toolsets.combined import CombinedToolset
 from .._toolsets.host import ToolsetHost
+from .spec import output_tool_clash
 
 if TYPE_CHECKING:
     import trio
@@ -70,13 +70,9 @@ class RunToolsets:
     async def step_tools(self, config: RunConfig, state: RunState) -> StepTools:
         """The tools offered at this step (recorded in ``state`` for the step that runs their calls)."""
         tools = await self.root.get_tools(config.run_context(state))
-        clashes = tools.keys() & config.output.schema.tools.keys()
-        if clashes:
-            name = min(clashes)
-            raise UserError(
-                f"{tools[name].toolset.label} defines a tool named {name!r}, which is also the name of an output "
-                "tool. Rename the tool, or give the output tool another name with `ToolOutput(..., name=...)`."
-            )
+        clash = output_tool_clash(tools, config.output.schema)
+        if clash is not None:
+            raise clash
         state.tools = tools
         return tools
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .._capabilities.contributions import collect
 from .._capabilities.history import HistoryProcessorFunc, with_history_processors
+from .._exceptions import UserError
 from .._output.schema import OutputSchema, OutputValidator, output_schema, output_schema_key
 from .._sentinels import NOT_SET, NotSet
 from .._settings import merge_model_settings
@@ -59,11 +60,29 @@ class OutputPlan:
     instructions of each request as it is sent, see :func:`~.steps.model_request.with_prompted_output`.)"""
 
 
+def output_tool_clash(tools: Mapping[str, ToolsetTool[Any]], schema: OutputSchema) -> UserError | None:
+    """The error for a tool named as one of the output tools (the first such name), if there is one."""
+    clashes = tools.keys() & schema.tools.keys()
+    if not clashes:
+        return None
+    name = min(clashes)
+    toolset = tools[name].toolset
+    return UserError(
+        f"{toolset.label[:1].upper()}{toolset.label[1:]} defines a tool whose name conflicts with existing tool from "
+        f"the agent's output tools: {name!r}. {toolset.tool_name_conflict_hint} Or give the output tool another "
+        "name with `ToolOutput(..., name=...)`."
+    )
+
+
 def plan_output(
     schema: OutputSchema, tools: Mapping[str, ToolsetTool[Any]] | None, instructions: tuple[str, ...]
 ) -> OutputPlan:
     """The :class:`OutputPlan` for ``schema`` next to the static ``tools`` (``None``: each step lists its own)
-    and the static ``instructions``."""
+    and the static ``instructions``; ``UserError`` if a tool has an output tool's name."""
+    if tools:
+        clash = output_tool_clash(tools, schema)
+        if clash is not None:
+            raise clash
     parameters = ModelRequestParameters(
         function_tools=[tool.tool_def for tool in tools.values()] if tools else [],
         output_mode=schema.mode,

@@ -111,7 +111,7 @@ class AbstractToolset(ABC, Generic[DepsT]):
     @property
     def tool_name_conflict_hint(self) -> str:
         """What an error about two tools with one name suggests."""
-        return "Rename the tool or wrap the toolset in a `PrefixedToolset` (`toolset.prefixed('...')`) to avoid name conflicts."
+        return "Rename the tool or wrap the toolset in a `PrefixedToolset` to avoid name conflicts. (`toolset.prefixed('...')` makes one.)"
 
     async def __aenter__(self) -> Self:
         """Open what the toolset needs (nothing, by default)."""

@@ -95,7 +95,8 @@ class CombinedToolset(AbstractToolset[DepsT]):
                 if existing is not None:
                     assert isinstance(existing, _CombinedTool)
                     raise UserError(
-                        f"{toolset.label} defines a tool whose name conflicts with a tool of "
+                        f"{toolset.label[:1].upper()}{toolset.label[1:]} defines a tool whose name conflicts with "
+                        "existing tool from "
                         f"{existing.source_toolset.label}: {name!r}. {toolset.tool_name_conflict_hint}"
                     )
                 tool_def = tool.tool_def

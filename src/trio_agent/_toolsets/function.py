@@ -9,6 +9,7 @@ can no longer enqueue.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any, Concatenate, NoReturn, overload
@@ -186,6 +187,9 @@ class FunctionToolset(AbstractToolset[DepsT]):
         """Add a :class:`~trio_agent.tools.Tool`; ``UserError`` if the toolset has one of that name."""
         if tool.name in self.tools:
             raise UserError(f"Tool name conflicts with an existing tool of {self.label}: {tool.name!r}")
+        if tool.max_retries is None:  # the toolset's default becomes the tool's own, as in the reference
+            tool = copy.copy(tool)
+            tool.max_retries = self.max_retries
         self.tools[tool.name] = tool
         self._static = None
 
@@ -226,9 +230,14 @@ class FunctionToolset(AbstractToolset[DepsT]):
             if tool_def is None:
                 continue
             if tool_def.name in tools:
+                if tool_def.name == original_name:  # an earlier tool's `prepare` took this tool's name
+                    raise UserError(
+                        f"Tool name conflicts with previously renamed tool: {original_name!r}. (Another tool's "
+                        f"`prepare` function of {self.label} renamed it to this name.)"
+                    )
                 raise UserError(
-                    f"The `prepare` function of tool {original_name!r} renamed it to {tool_def.name!r}, which "
-                    f"another tool of {self.label} already has."
+                    f"Renaming tool {original_name!r} to {tool_def.name!r} conflicts with existing tool. (The `prepare` "
+                    f"function of tool {original_name!r} renamed it to a name another tool of {self.label} already has.)"
                 )
             tools[tool_def.name] = self._offered(tool, tool_def)
         return tools

@@ -33,7 +33,7 @@ class PrefixedToolset(WrapperToolset[DepsT]):
 
     @property
     def tool_name_conflict_hint(self) -> str:
-        return "Change the `prefix` of one of the toolsets to avoid name conflicts."
+        return "Change the `prefix` attribute to avoid name conflicts."
 
     async def get_tools(self, ctx: RunContext[DepsT]) -> dict[str, ToolsetTool[DepsT]]:
         tools = await self.wrapped.get_tools(ctx)
