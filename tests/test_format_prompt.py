@@ -94,3 +94,9 @@ def test_unsupported_values_and_keys_are_type_errors() -> None:
         format_as_xml(object())
     with pytest.raises(TypeError, match="Unsupported key type for XML formatting: 'tuple'"):
         format_as_xml({(1, 2): 3})
+
+
+def test_a_uuid_is_written_as_its_text() -> None:
+    import uuid
+
+    assert format_as_xml(uuid.UUID(int=1), root_tag="id") == "<id>00000000-0000-0000-0000-000000000001</id>"

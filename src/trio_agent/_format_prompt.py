@@ -14,7 +14,6 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
-from uuid import UUID
 
 if TYPE_CHECKING:  # loaded on the first call: `import trio_agent` stays light
     from xml.etree import ElementTree
@@ -75,6 +74,12 @@ def _is_model(value: Any) -> bool:
     return pydantic is not None and isinstance(value, pydantic.BaseModel)
 
 
+def _is_uuid(value: Any) -> bool:
+    """Whether ``value`` is a ``uuid.UUID`` (without importing ``uuid`` for ``import trio_agent``)."""
+    uuid = sys.modules.get("uuid")
+    return uuid is not None and isinstance(value, uuid.UUID)
+
+
 def _is_record(value: Any) -> bool:
     return _is_model(value) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
 
@@ -105,7 +110,7 @@ class _Builder:
             element.text = bytes(value).decode(errors="replace")
         elif isinstance(value, Enum):
             element.text = str(value.value) if isinstance(value, str | int) else str(value)
-        elif isinstance(value, bool | int | float | Decimal | UUID | timedelta):
+        elif isinstance(value, bool | int | float | Decimal | timedelta) or _is_uuid(value):
             element.text = str(value)
         elif isinstance(value, date | time):  # datetime is a date
             element.text = value.isoformat()
