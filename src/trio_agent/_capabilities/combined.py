@@ -21,6 +21,7 @@ from .abstract import (
     SkipModelRequest,
     ValidatedToolArgs,
 )
+from .nesting import nest
 from .ordering import sort_capabilities
 
 if TYPE_CHECKING:
@@ -121,14 +122,12 @@ class CombinedCapability:
         self, ctx: RunContext[Any], body: Callable[[], Awaitable[AgentRunResult[Any]]]
     ) -> AgentRunResult[Any]:
         """``body`` (which runs, or waits for, the whole run) inside every ``wrap_run`` hook."""
-        wraps = self._hooks["wrap_run"]
-
-        async def layer(depth: int) -> AgentRunResult[Any]:
-            if depth == len(wraps):
-                return await body()
-            return await wraps[depth].wrap_run(ctx, handler=lambda: layer(depth + 1))  # type: ignore[no-any-return]
-
-        return await layer(0)
+        return await nest(
+            self._hooks["wrap_run"],
+            lambda capability, _, inner: capability.wrap_run(ctx, handler=lambda: inner(None)),
+            lambda _: body(),
+            None,
+        )
 
     async def after_run(self, ctx: RunContext[Any], result: AgentRunResult[Any]) -> AgentRunResult[Any]:
         for capability in self._hooks["after_run"]:
@@ -149,15 +148,13 @@ class CombinedCapability:
         """Run ``node`` through ``step`` with every node hook applied."""
         for capability in self._hooks["before_node_run"]:
             node = await capability.before_node_run(ctx, node=node)
-        wraps = self._hooks["wrap_node_run"]
-
-        async def layer(depth: int, inner: AgentNode[Any, Any]) -> NodeResult:
-            if depth == len(wraps):
-                return await step(inner)
-            return await wraps[depth].wrap_node_run(ctx, node=inner, handler=lambda n: layer(depth + 1, n))
-
         try:
-            result = await layer(0, node)
+            result: NodeResult = await nest(
+                self._hooks["wrap_node_run"],
+                lambda capability, current, inner: capability.wrap_node_run(ctx, node=current, handler=inner),
+                step,
+                node,
+            )
         except Exception as error:
             result = await self._recover(
                 "on_node_run_error", error, lambda c, e: c.on_node_run_error(ctx, node=node, error=e)
@@ -184,17 +181,13 @@ class CombinedCapability:
     ) -> ModelResponse:
         """Call the model through ``call_model`` with the wrap, error and after model-request hooks applied (the
         ``before`` hooks ran in :meth:`before_model_request`)."""
-        wraps = self._hooks["wrap_model_request"]
-
-        async def layer(depth: int, rc: ModelRequestContext) -> ModelResponse:
-            if depth == len(wraps):
-                return await call_model(rc)
-            return await wraps[depth].wrap_model_request(
-                ctx, request_context=rc, handler=lambda inner: layer(depth + 1, inner)
-            )
-
         try:
-            response = await layer(0, request_context)
+            response: ModelResponse = await nest(
+                self._hooks["wrap_model_request"],
+                lambda capability, rc, inner: capability.wrap_model_request(ctx, request_context=rc, handler=inner),
+                call_model,
+                request_context,
+            )
         except SkipModelRequest as skip:
             response = skip.response
         except Exception as error:
@@ -240,17 +233,15 @@ class CombinedCapability:
                 validated = await capability.after_tool_validate(ctx, call=call, tool_def=tool_def, args=validated)
             return validated
 
-        wraps = self._hooks["wrap_tool_validate"]
-
-        async def layer(depth: int, raw: RawToolArgs) -> ValidatedToolArgs:
-            if depth == len(wraps):
-                return await inner(raw)
-            return await wraps[depth].wrap_tool_validate(
-                ctx, call=call, tool_def=tool_def, args=raw, handler=lambda a: layer(depth + 1, a)
-            )
-
         try:
-            return await layer(0, args)
+            return await nest(
+                self._hooks["wrap_tool_validate"],
+                lambda capability, raw, handler: capability.wrap_tool_validate(
+                    ctx, call=call, tool_def=tool_def, args=raw, handler=handler
+                ),
+                inner,
+                args,
+            )
         except SkipToolValidation as skip:
             return skip.validated_args
 
@@ -266,20 +257,22 @@ class CombinedCapability:
     ) -> Any:
         """Execute a tool through ``execute`` with every tool-execution hook applied (``SkipToolExecution`` from
         a ``before`` or ``wrap`` hook gives the result without running the tool)."""
-        wraps = self._hooks["wrap_tool_execute"]
 
-        async def layer(depth: int, inner: dict[str, Any]) -> Any:
-            if depth == len(wraps):
-                return await execute(inner)
-            return await wraps[depth].wrap_tool_execute(
-                ctx, call=call, tool_def=tool_def, args=inner, handler=lambda a: layer(depth + 1, a)
+        async def wrapped(current: dict[str, Any]) -> Any:
+            return await nest(
+                self._hooks["wrap_tool_execute"],
+                lambda capability, inner, handler: capability.wrap_tool_execute(
+                    ctx, call=call, tool_def=tool_def, args=inner, handler=handler
+                ),
+                execute,
+                current,
             )
 
         try:
             try:
                 for capability in self._hooks["before_tool_execute"]:
                     args = await capability.before_tool_execute(ctx, call=call, tool_def=tool_def, args=args)
-                result = await layer(0, args)
+                result = await wrapped(args)
             except SkipToolExecution as skip:
                 result = skip.result
         except Exception as error:

@@ -35,6 +35,7 @@ from typing_extensions import TypeVar
 
 from .._run_context import RunContext
 from .abstract import AbstractCapability
+from .nesting import nest
 
 __all__ = ["HookTimeoutError", "Hooks"]
 
@@ -176,14 +177,12 @@ class Hooks(AbstractCapability[DepsT], Generic[DepsT]):
             await _call(entry, "before_run", ctx)
 
     async def wrap_run(self, ctx: RunContext[Any], *, handler: Callable[[], Awaitable[Any]]) -> Any:
-        entries = self._entries("wrap_run")
-
-        async def layer(depth: int) -> Any:
-            if depth == len(entries):
-                return await handler()
-            return await _call(entries[depth], "wrap_run", ctx, handler=lambda: layer(depth + 1))
-
-        return await layer(0)
+        return await nest(
+            self._entries("wrap_run"),
+            lambda entry, _, inner: _call(entry, "wrap_run", ctx, handler=lambda: inner(None)),
+            lambda _: handler(),
+            None,
+        )
 
     async def after_run(self, ctx: RunContext[Any], *, result: Any) -> Any:
         for entry in self._entries("after_run"):
@@ -201,16 +200,12 @@ class Hooks(AbstractCapability[DepsT], Generic[DepsT]):
         return node
 
     async def wrap_node_run(self, ctx: RunContext[Any], *, node: Any, handler: Any) -> Any:
-        entries = self._entries("wrap_node_run")
-
-        async def layer(depth: int, current: Any) -> Any:
-            if depth == len(entries):
-                return await handler(current)
-            return await _call(
-                entries[depth], "wrap_node_run", ctx, node=current, handler=lambda n: layer(depth + 1, n)
-            )
-
-        return await layer(0, node)
+        return await nest(
+            self._entries("wrap_node_run"),
+            lambda entry, current, inner: _call(entry, "wrap_node_run", ctx, node=current, handler=inner),
+            handler,
+            node,
+        )
 
     async def after_node_run(self, ctx: RunContext[Any], *, node: Any, result: Any) -> Any:
         for entry in self._entries("after_node_run"):
@@ -228,16 +223,12 @@ class Hooks(AbstractCapability[DepsT], Generic[DepsT]):
         return request_context
 
     async def wrap_model_request(self, ctx: RunContext[Any], *, request_context: Any, handler: Any) -> Any:
-        entries = self._entries("wrap_model_request")
-
-        async def layer(depth: int, rc: Any) -> Any:
-            if depth == len(entries):
-                return await handler(rc)
-            return await _call(
-                entries[depth], "wrap_model_request", ctx, request_context=rc, handler=lambda r: layer(depth + 1, r)
-            )
-
-        return await layer(0, request_context)
+        return await nest(
+            self._entries("wrap_model_request"),
+            lambda entry, rc, inner: _call(entry, "wrap_model_request", ctx, request_context=rc, handler=inner),
+            handler,
+            request_context,
+        )
 
     async def after_model_request(self, ctx: RunContext[Any], *, request_context: Any, response: Any) -> Any:
         for entry in self._entries("after_model_request"):
@@ -307,22 +298,14 @@ class Hooks(AbstractCapability[DepsT], Generic[DepsT]):
     async def _tool_wrap(
         self, hook: str, ctx: RunContext[Any], call: Any, tool_def: Any, args: Any, handler: Any
     ) -> Any:
-        entries = self._entries(hook, call.tool_name)
-
-        async def layer(depth: int, current: Any) -> Any:
-            if depth == len(entries):
-                return await handler(current)
-            return await _call(
-                entries[depth],
-                hook,
-                ctx,
-                call=call,
-                tool_def=tool_def,
-                args=current,
-                handler=lambda a: layer(depth + 1, a),
-            )
-
-        return await layer(0, args)
+        return await nest(
+            self._entries(hook, call.tool_name),
+            lambda entry, current, inner: _call(
+                entry, hook, ctx, call=call, tool_def=tool_def, args=current, handler=inner
+            ),
+            handler,
+            args,
+        )
 
     # -- events -------------------------------------------------------------------------------------------
 
