@@ -30,15 +30,14 @@ class ServerCatalog:
         async with self._lifetime.hold() as session:
             if not session.capabilities.resources:
                 return []
-            cache = session.resources
-            if self.cache_resources and cache.value is not None:
-                return cache.value
-            version = cache.version
-            listed = await session.list_all("resources/list", session.sdk.list_resources, lambda page: page.resources)
-            resources = [Resource.from_mcp_sdk(resource) for resource in listed]
-            if self.cache_resources:
-                cache.store(resources, version)
-            return resources
+
+            async def listing() -> list[Resource]:
+                listed = await session.list_all(
+                    "resources/list", session.sdk.list_resources, lambda page: page.resources
+                )
+                return [Resource.from_mcp_sdk(resource) for resource in listed]
+
+            return await session.resources.get(listing, cached=self.cache_resources)
 
     async def list_resource_templates(self) -> list[ResourceTemplate]:
         """The server's resource templates (none if it offers no resources)."""
@@ -75,15 +74,12 @@ class ServerCatalog:
         async with self._lifetime.hold() as session:
             if not session.capabilities.prompts:
                 return []
-            cache = session.prompts
-            if self.cache_prompts and cache.value is not None:
-                return cache.value
-            version = cache.version
-            listed = await session.list_all("prompts/list", session.sdk.list_prompts, lambda page: page.prompts)
-            prompts = [Prompt.from_mcp_sdk(prompt) for prompt in listed]
-            if self.cache_prompts:
-                cache.store(prompts, version)
-            return prompts
+
+            async def listing() -> list[Prompt]:
+                listed = await session.list_all("prompts/list", session.sdk.list_prompts, lambda page: page.prompts)
+                return [Prompt.from_mcp_sdk(prompt) for prompt in listed]
+
+            return await session.prompts.get(listing, cached=self.cache_prompts)
 
     async def get_prompt(self, name: str, arguments: dict[str, str] | None = None) -> PromptResult:
         """Prompt ``name``, filled in with ``arguments``.

@@ -72,6 +72,17 @@ class Cache(Generic[T]):
         if version == self.version:
             self.value = value
 
+    async def get(self, listing: Callable[[], Awaitable[T]], *, cached: bool) -> T:
+        """The cached listing if ``cached`` and there is one, else ``listing()`` (kept if ``cached``, unless the
+        list changed while it was being listed)."""
+        if cached and self.value is not None:
+            return self.value
+        version = self.version
+        value = await listing()
+        if cached:
+            self.store(value, version)
+        return value
+
 
 class Session:
     """An open session (made by :meth:`open`, onto an exit stack that closes it)."""

@@ -306,30 +306,22 @@ class MCPToolset(ServerCatalog, AbstractToolset[Any]):
             return await self._tools(session)
 
     async def _tools(self, session: Session) -> list[mcp_types.Tool]:
-        cache = session.tools
-        if self.cache_tools and cache.value is not None:
-            return cache.value
-        version = cache.version
-        tools = await session.list_all("tools/list", session.sdk.list_tools, lambda page: page.tools)
-        if self.cache_tools:
-            cache.store(tools, version)
-        return tools
+        return await session.tools.get(
+            lambda: session.list_all("tools/list", session.sdk.list_tools, lambda page: page.tools),
+            cached=self.cache_tools,
+        )
 
     async def get_tools(self, ctx: RunContext[Any]) -> dict[str, ToolsetTool[Any]]:
         return await self._get_tools(borrowed=False)
 
     async def _get_tools(self, *, borrowed: bool) -> dict[str, ToolsetTool[Any]]:
         async with self._lifetime.hold(open_if_closed=not borrowed) as session:
-            offered = session.offered.value if self.cache_tools else None
-            if offered is None:
-                version = session.offered.version
-                offered = {}
-                for mcp_tool in await self._tools(session):
-                    tool = self._offer(mcp_tool)
-                    offered[tool.tool_def.name] = tool
-                if self.cache_tools:
-                    session.offered.store(offered, version)
-            return dict(offered)
+
+            async def offer() -> dict[str, ToolsetTool[Any]]:
+                tools = [self._offer(mcp_tool) for mcp_tool in await self._tools(session)]
+                return {tool.tool_def.name: tool for tool in tools}
+
+            return dict(await session.offered.get(offer, cached=self.cache_tools))
 
     def _offer(self, mcp_tool: mcp_types.Tool) -> MCPToolsetTool:
         name = f"{self.tool_prefix}_{mcp_tool.name}" if self.tool_prefix else mcp_tool.name
