@@ -66,11 +66,8 @@ def output_tool_clash(tools: Mapping[str, ToolsetTool[Any]], schema: OutputSchem
     if not clashes:
         return None
     name = min(clashes)
-    toolset = tools[name].toolset
-    return UserError(
-        f"{toolset.label[:1].upper()}{toolset.label[1:]} defines a tool whose name conflicts with existing tool from "
-        f"the agent's output tools: {name!r}. {toolset.tool_name_conflict_hint} Or give the output tool another "
-        "name with `ToolOutput(..., name=...)`."
+    return tools[name].toolset.name_conflict(
+        name, "the agent's output tools", more=" Or give the output tool another name with `ToolOutput(..., name=...)`."
     )
 
 

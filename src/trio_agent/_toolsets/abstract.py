@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeAli
 
 from typing_extensions import TypeVar
 
+from .._exceptions import UserError
 from .._run_context import RunContext
 from .._tools.definitions import ToolDefinition
 
@@ -107,6 +108,15 @@ class AbstractToolset(ABC, Generic[DepsT]):
         if self.id:
             label += f" {self.id!r}"
         return label
+
+    def name_conflict(self, name: str, other: str, *, more: str = "") -> UserError:
+        """The error for a tool ``name`` of this toolset that ``other`` (a toolset's label) has too, in the
+        reference API's words, then the hint (and ``more``)."""
+        label = self.label[:1].upper() + self.label[1:]  # (it starts the sentence: 'the agent' -> 'The agent')
+        return UserError(
+            f"{label} defines a tool whose name conflicts with existing tool from {other}: {name!r}. "
+            f"{self.tool_name_conflict_hint}{more}"
+        )
 
     @property
     def tool_name_conflict_hint(self) -> str:

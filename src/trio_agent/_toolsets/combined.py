@@ -11,7 +11,6 @@ import trio
 from typing_extensions import TypeVar
 
 from .._exception_groups import unwrapping_groups
-from .._exceptions import UserError
 from .._run_context import RunContext
 from .abstract import AbstractToolset, ToolsetTool
 
@@ -94,11 +93,7 @@ class CombinedToolset(AbstractToolset[DepsT]):
                 existing = tools.get(name)
                 if existing is not None:
                     assert isinstance(existing, _CombinedTool)
-                    raise UserError(
-                        f"{toolset.label[:1].upper()}{toolset.label[1:]} defines a tool whose name conflicts with "
-                        "existing tool from "
-                        f"{existing.source_toolset.label}: {name!r}. {toolset.tool_name_conflict_hint}"
-                    )
+                    raise toolset.name_conflict(name, existing.source_toolset.label)
                 tool_def = tool.tool_def
                 if tool_def.toolset_id is None and tool.toolset.id is not None:  # which toolset offers it
                     tool_def = dataclasses.replace(tool_def, toolset_id=tool.toolset.id)
