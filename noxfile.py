@@ -32,7 +32,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict and basedpyright over the package and the typing checks in ``tests/typing``."""
-    session.install("-e", ".[tests,mcp]", "mypy>=1.10", "basedpyright>=1.20")  # (mypy reads `_mcp` too)
+    session.install("-e", ".[tests,mcp,otel]", "mypy>=1.10", "basedpyright>=1.20")  # (mypy reads `_mcp`, `_otel`)
     session.run("mypy")
     session.run("basedpyright")
 
@@ -50,5 +50,5 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Run every benchmark in a fresh process and print one JSON line of figures per workload."""
-    session.install("-e", ".[mcp]")  # (W8 measures MCP tool calls)
+    session.install("-e", ".[mcp,otel]")  # (W8 measures MCP tool calls; W1 and W2 runs traced, too)
     session.run("python", "benchmarks/run_all.py", *session.posargs)

@@ -54,7 +54,7 @@ class RunContext(Generic[DepsT]):
     usage_limits: UsageLimits | None = None
     """The limits the run enforces (``None`` on a context not made by a run); read-only."""
     agent: Any = dataclasses.field(default=None, repr=False)
-    """The agent running, when the caller that made this context knows it (``None`` inside the engine)."""
+    """The agent running (``None`` on a context not made by a run)."""
     prompt: str | Sequence[UserContent] | None = None
     """The user prompt the run was started with."""
     messages: list[ModelMessage] = dataclasses.field(default_factory=list)

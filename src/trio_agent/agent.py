@@ -6,7 +6,6 @@ from ._agent.base import AgentInstructions as AgentInstructions
 from ._agent.base import AgentMetadata as AgentMetadata
 from ._agent.base import AgentModelSettings as AgentModelSettings
 from ._agent.base import AgentRetries as AgentRetries
-from ._agent.instrumentation import InstrumentationSettings as InstrumentationSettings
 from ._agent.wrapper import WrapperAgent as WrapperAgent
 from ._engine.agent_run import AgentRun as AgentRun
 from ._engine.nodes import CallToolsNode as CallToolsNode
@@ -16,6 +15,7 @@ from ._engine.nodes import UserPromptNode as UserPromptNode
 from ._engine.pipeline import EventStreamHandler as EventStreamHandler
 from ._engine.result import AgentRunResult as AgentRunResult
 from ._engine.spec import EndStrategy as EndStrategy
+from ._otel.settings import InstrumentationSettings as InstrumentationSettings
 
 __all__ = [
     "AbstractAgent",

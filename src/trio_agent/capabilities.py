@@ -29,6 +29,7 @@ from ._capabilities.history import ProcessHistory as ProcessHistory
 from ._capabilities.history import ReinjectSystemPrompt as ReinjectSystemPrompt
 from ._capabilities.hooks import Hooks as Hooks
 from ._capabilities.hooks import HookTimeoutError as HookTimeoutError
+from ._capabilities.instrumentation import Instrumentation as Instrumentation
 from ._capabilities.model import ModelSettingsCapability as ModelSettingsCapability
 from ._capabilities.model import RaiseContentFilterError as RaiseContentFilterError
 from ._capabilities.model import ResolveModelId as ResolveModelId
@@ -70,6 +71,7 @@ __all__ = [
     "HistoryProcessor",
     "HistoryProcessorFunc",
     "HookTimeoutError",
+    "Instrumentation",
     "Hooks",
     "IncludeToolReturnSchemas",
     "ModelRequestContext",

@@ -20,9 +20,11 @@ from typing_extensions import TypeVar
 from .._capabilities.abstract import AbstractCapability
 from .._capabilities.combined import CombinedCapability
 from .._capabilities.history import HistoryProcessorFunc
+from .._capabilities.instrumentation import Instrumentation
 from .._capabilities.tools import PrepareFunc, PrepareOutputTools, PrepareTools
 from .._engine.pipeline import EventStreamHandler
 from .._engine.spec import AgentSpec, EndStrategy, plan_output
+from .._otel.settings import InstrumentationSettings, require_otel
 from .._output.schema import OutputSchema, OutputValidator, output_schema
 from .._output.specs import OutputSpec
 from .._sentinels import NOT_SET, NotSet
@@ -43,7 +45,6 @@ from .base import (
     resolve_retries,
 )
 from .decorators import AgentDecorators
-from .instrumentation import InstrumentationSettings
 
 __all__ = ["Agent"]
 
@@ -65,8 +66,8 @@ class _Override:
     model_settings: AgentModelSettings | NotSet | None = NOT_SET
     retries: int | AgentRetries | None = None
     builtin_tools: Sequence[AgentBuiltinTool] | NotSet = NOT_SET
-    compiled: dict[int, AgentSpec] = dataclasses.field(default_factory=dict, compare=False)
-    """The spec compiled for this block, by the agent's version it was compiled at."""
+    compiled: dict[tuple[int, int], AgentSpec] = dataclasses.field(default_factory=dict, compare=False)
+    """The spec compiled for this block, by the versions it was compiled at (see :meth:`Agent._compiled`)."""
 
 
 _NO_OVERRIDE = _Override()
@@ -123,8 +124,10 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
             ``capabilities=[PrepareTools(fn)]``.
         prepare_output_tools: The same for the output tools (``PrepareOutputTools``).
         event_stream_handler: The ``event_stream_handler`` of runs that are given none (see :meth:`run`).
-        instrument: Accepted for code written against the reference API; trio_agent emits no OpenTelemetry
-            spans (see :class:`~trio_agent.agent.InstrumentationSettings`).
+        instrument: Trace every run with OpenTelemetry: ``True`` for the default
+            :class:`~trio_agent.InstrumentationSettings`, or settings of your own; ``False`` never; ``None``
+            (default) as :meth:`instrument_all` says. The earlier form of
+            ``capabilities=[Instrumentation(settings)]``. Needs ``pip install 'trio-agent[otel]'``.
         tool_timeout: Seconds a tool call may take before the model is asked to retry (per-tool ``timeout``
             overrides it).
         capabilities: Capabilities whose hooks apply to every run.
@@ -165,8 +168,9 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
     ) -> None:
         self._version = 0
         """Incremented by every change, so that the next run compiles a new spec."""
-        self._compiled_spec: tuple[int, AgentSpec] | None = None
-        """The spec compiled for :meth:`_compiled`, with the version it was compiled at."""
+        self._compiled_spec: tuple[tuple[int, int], AgentSpec] | None = None
+        """The spec compiled for :meth:`_compiled`, with the versions it was compiled at (the agent's, and
+        :meth:`instrument_all`'s)."""
         self._model: Model | None = None
         self._model_name: str | None = None
         if isinstance(model, str) and defer_model_check:
@@ -178,6 +182,8 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
         self.deps_type = deps_type
         self.history_processors: list[HistoryProcessorFunc] = list(history_processors or ())
         self.event_stream_handler = event_stream_handler
+        if instrument is True:
+            require_otel()
         self.instrument = instrument
         self.model_settings = model_settings
         self.end_strategy: EndStrategy = end_strategy
@@ -212,16 +218,40 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
             prepared.append(PrepareOutputTools(prepare_output_tools))
         capabilities = [*prepared, *capabilities]
         self._capability = CombinedCapability(capabilities) if capabilities else None
+        self._instrumentation: tuple[InstrumentationSettings | bool, Instrumentation] | None = None
+        """The capability ``instrument`` (or :meth:`instrument_all`) stands for, with the value it was made for."""
         self._override: ContextVar[_Override | None] = ContextVar(f"agent_override_{id(self)}", default=None)
 
     _instrument_default: InstrumentationSettings | bool = False
-    """What :meth:`instrument_all` set last (kept for code that reads it back; nothing is instrumented)."""
+    """What :meth:`instrument_all` set last: how agents given no ``instrument=`` are instrumented."""
+    _instrument_generation = 0
+    """Incremented by :meth:`instrument_all`, so that every agent's next run compiles a new spec."""
 
     @staticmethod
     def instrument_all(instrument: InstrumentationSettings | bool = True) -> None:
-        """The reference API's switch for instrumenting every agent with OpenTelemetry. Accepted (and stored)
-        so that code and test fixtures calling it run unchanged; trio_agent emits no spans."""
+        """Instrument every agent that was not given ``instrument=`` with OpenTelemetry (``True``: default
+        settings; ``False``: stop), from each agent's next run on. Raises ``UserError`` if OpenTelemetry is not
+        installed (``pip install 'trio-agent[otel]'``)."""
+        if instrument is True:
+            require_otel()
         Agent._instrument_default = instrument
+        Agent._instrument_generation += 1
+
+    def _capabilities_for_runs(self) -> CombinedCapability | None:
+        """The agent's capabilities, with :class:`Instrumentation` outermost if the agent is instrumented (and
+        does not list one itself)."""
+        capability = self._capability
+        instrument = self.instrument if self.instrument is not None else Agent._instrument_default
+        if instrument is False:
+            return capability
+        members = capability.capabilities if capability is not None else ()
+        if any(isinstance(member, Instrumentation) for member in members):
+            return capability
+        made = self._instrumentation
+        if made is None or made[0] is not instrument:
+            settings = instrument if isinstance(instrument, InstrumentationSettings) else InstrumentationSettings()
+            made = self._instrumentation = (instrument, Instrumentation(settings))
+        return CombinedCapability([made[1], *members])
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
@@ -229,7 +259,7 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
             super().__setattr__("_version", self._version + 1)
 
     def _set_inferred_name(self, name: str) -> None:
-        # Not a change of configuration: the spec already compiled stays (the engine does not read its name).
+        # Not a change of configuration: the spec already compiled stays (runs read the name from the agent).
         object.__setattr__(self, "name", name)
 
     def __repr__(self) -> str:
@@ -261,15 +291,16 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
 
     def _compiled(self) -> AgentSpec:
         override = self._override.get()
+        version = (self._version, Agent._instrument_generation)
         if override is None:
             cached = self._compiled_spec
-            if cached is None or cached[0] != self._version:
-                cached = self._compiled_spec = (self._version, self._compile(_NO_OVERRIDE))
+            if cached is None or cached[0] != version:
+                cached = self._compiled_spec = (version, self._compile(_NO_OVERRIDE))
             return cached[1]
-        spec = override.compiled.get(self._version)
+        spec = override.compiled.get(version)
         if spec is None:
             override.compiled.clear()
-            spec = override.compiled[self._version] = self._compile(override)
+            spec = override.compiled[version] = self._compile(override)
         return spec
 
     def _spec_for(self, retries: int | AgentRetries | None) -> AgentSpec:
@@ -326,7 +357,8 @@ class Agent(AbstractAgent[DepsT, OutputT], AgentDecorators[DepsT, OutputT]):
             system_prompts=self._system_prompts,
             system_prompt_runners=tuple(self._system_prompt_runners),
             dynamic_system_prompts=MappingProxyType(dict(self._dynamic_system_prompts)),
-            capability=self._capability,
+            capability=self._capabilities_for_runs(),
+            agent=self,
             history_processors=tuple(self.history_processors),
             builtin_tools=self._builtin_tools if override.builtin_tools is NOT_SET else tuple(override.builtin_tools),
         )

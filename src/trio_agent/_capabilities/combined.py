@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,22 @@ class CombinedCapability:
         self.resolves_models = any(c.overrides("resolve_model_id") for c in capabilities)
         self.handles_deferred = [c for c in capabilities if c.overrides("handle_deferred_tool_calls")]
         self.prepares_output_tools = any(c.overrides("prepare_output_tools") for c in capabilities)
+
+    def rebound(self, members: Sequence[AbstractCapability[Any]]) -> CombinedCapability:
+        """This composition with each member replaced by the one at its place in ``members`` (the instances
+        their ``for_run`` returned). Members of the same types override the same hooks, so the hook tables are
+        carried over rather than worked out again: once per run, that matters."""
+        if len(members) != len(self.capabilities) or any(
+            type(new) is not type(old) for new, old in zip(members, self.capabilities, strict=True)
+        ):
+            return CombinedCapability(members)
+        instead = {id(old): new for old, new in zip(self.capabilities, members, strict=True)}
+        bound = copy.copy(self)
+        bound.capabilities = tuple(members)
+        bound._hooks = {name: [instead[id(c)] for c in found] for name, found in self._hooks.items()}
+        bound.event_stream_wrappers = bound._hooks["wrap_run_event_stream"]
+        bound.handles_deferred = [instead[id(c)] for c in self.handles_deferred]
+        return bound
 
     async def _recover(self, name: str, error: Exception, call: Callable[[Any, Exception], Awaitable[Any]]) -> Any:
         for capability in self._hooks[name]:

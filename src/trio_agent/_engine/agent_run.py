@@ -288,13 +288,16 @@ async def open_agent_run(
                 driver.close(close_sink=False)
                 commands_send.close()  # an idle driver sees the end of its commands and returns
                 outcomes_receive.close()
+                ending = ended_by or run._cancellation(early=not run.cancelled)
+                if run._run_hooks is not None:
+                    run._run_hooks.abort(ending)  # (a run that ended has its result there already)
                 if driver.busy or (run._run_hooks is not None and run._run_hooks.waiting):
                     nursery.cancel_scope.cancel()  # abandon the step (or the wrap_run hook) still in flight
                 try:
                     if toolsets is not None:
                         await toolsets.close()
                 finally:
-                    await driver.fail(ended_by or run._cancellation(early=not run.cancelled))  # the last event
+                    await driver.fail(ending)  # the last event
                     driver.close()
     except BaseExceptionGroup as group:  # (as `unwrapping_groups`, inline: this block is on every run's path)
         chosen: BaseException | None = collapse(group.exceptions)

@@ -164,6 +164,7 @@ class RunConfig:
             conversation_id=self.conversation_id,
             metadata=self.metadata,
             model_settings=self.model_settings,
+            agent=self.spec.agent,
             _mailbox=self.mailbox,
             **overrides,
         )

@@ -131,6 +131,8 @@ class AgentSpec:
     history_processors: Sequence[HistoryProcessorFunc] = ()
     """``Agent(history_processors=[...])``: compiled into :class:`ProcessHistory` capabilities that run before
     the agent's own capabilities (so ``capability`` holds them once the spec is made)."""
+    agent: Any = dataclasses.field(default=None, repr=False, compare=False)
+    """The agent itself, handed to run contexts as ``ctx.agent`` (the engine never reads it)."""
     _plans: dict[tuple[Any, ...], OutputPlan] = dataclasses.field(default_factory=dict, repr=False)
     _models: dict[str, Model] = dataclasses.field(default_factory=dict, repr=False)
     _plans_lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
@@ -187,10 +189,8 @@ class AgentSpec:
         capability = self.capability
         if capability is None or not capability.binds_per_run:
             return self
-        from .._capabilities.combined import CombinedCapability
-
         bound = [await member.for_run(ctx) for member in capability.capabilities]
-        return dataclasses.replace(self, capability=CombinedCapability(bound), _plans={}, _models=self._models)
+        return dataclasses.replace(self, capability=capability.rebound(bound), _plans={}, _models=self._models)
 
     def model_for(self, model: Model | str) -> Model:
         """The model a run's ``model=`` names: a model given by name (``'openai:gpt-4o'``) is resolved once per

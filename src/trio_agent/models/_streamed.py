@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,11 @@ from .._usage import RequestUsage
 from ._model import ModelRequestParameters
 from ._parts_manager import ModelResponsePartsManager
 
-__all__ = ["StreamedResponse"]
+__all__ = ["FIRST_CHUNK", "StreamedResponse"]
+
+FIRST_CHUNK: ContextVar[Callable[[], None] | None] = ContextVar("trio_agent_first_chunk", default=None)
+"""Called (in the task reading the stream) when a streamed response yields its first event: how
+instrumentation measures the time to the first chunk without wrapping the stream."""
 
 _ENDABLE = (TextPart, ThinkingPart, ToolCallPart, BuiltinToolCallPart)
 
@@ -42,6 +47,7 @@ class StreamedResponse(ABC):
         self._queued: deque[ModelResponseStreamEvent] = deque()
         self._open_part: PartStartEvent | None = None
         self._finished = False  # set only when the source is exhausted (``get().state == 'complete'``)
+        self._chunked = False  # set at the first event from the source
         self._closed = False
         params = model_request_parameters
         self._output_tool_names = {d.name for d in params.output_tools}
@@ -83,6 +89,11 @@ class StreamedResponse(ABC):
             self._source = self._get_event_iterator()
         try:
             event = await self._source.__anext__()
+            if not self._chunked:
+                self._chunked = True
+                listener = FIRST_CHUNK.get()
+                if listener is not None:
+                    listener()
         except StopAsyncIteration:
             self._finished = True
             end = self._end_of(self._open_part, None)
