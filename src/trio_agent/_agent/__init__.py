@@ -10,7 +10,6 @@
   ``override``) and how it compiles into the engine's immutable ``AgentSpec``; :mod:`.decorators` its
   registering decorators (``@agent.tool``, ``@agent.instructions``, ...).
 * :mod:`.wrapper`: :class:`WrapperAgent`, an agent that forwards to another.
-* :mod:`.instrumentation`: ``InstrumentationSettings``, accepted for compatibility (nothing is instrumented).
 
 Nothing in the engine (:mod:`trio_agent._engine`) imports from here: agents hand it a spec and run arguments.
 """

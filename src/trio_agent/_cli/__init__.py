@@ -5,6 +5,8 @@
 * :mod:`.display`: how a run is shown: a live rich display, or JSON lines for machines (rich is imported only
   here, and only when the command line runs).
 * :mod:`.demo`: the demo's travel assistant and the scripted model that plays it offline.
+* :mod:`.trace`: ``--trace``: each run's OpenTelemetry spans, printed as a tree to stderr (OpenTelemetry is
+  imported only when the flag is given).
 """
 
 from .main import main as main

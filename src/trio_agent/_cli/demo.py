@@ -10,6 +10,7 @@ import json
 import os
 import re
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import trio
 
@@ -20,7 +21,11 @@ from .._run_context import RunContext
 from ..models import Model, infer_model
 from ..models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
+if TYPE_CHECKING:
+    from .._otel.settings import InstrumentationSettings
+
 __all__ = [
+    "AGENT_NAME",
     "DEMO_FOLLOW_UP",
     "DEMO_PROMPT",
     "FORECASTS",
@@ -42,6 +47,8 @@ FORECASTS = {
     "sydney": ("windy", 24),
 }
 UTC_OFFSETS = {"paris": 1, "tokyo": 9, "london": 0, "new york": -5, "sydney": 11}
+AGENT_NAME = "travel_assistant"
+"""The agent's name (its run span is ``invoke_agent travel_assistant``)."""
 INSTRUCTIONS = "You are a concise travel assistant. Use the tools."
 DEMO_PROMPT = "What's the weather like in Paris and Tokyo right now?"
 DEMO_FOLLOW_UP = "Should I pack an umbrella?"
@@ -144,9 +151,16 @@ def default_model() -> Model:
     return scripted_model()
 
 
-def build_agent(model: Model, instructions: str | None = None) -> Agent[None, str]:
-    """The travel assistant: ``model`` with the ``get_weather`` and ``get_local_time`` tools."""
-    agent: Agent[None, str] = Agent(model, instructions=instructions or INSTRUCTIONS)
+def build_agent(
+    model: Model, instructions: str | None = None, *, instrument: InstrumentationSettings | bool | None = None
+) -> Agent[None, str]:
+    """The travel assistant: ``model`` with the ``get_weather`` and ``get_local_time`` tools.
+
+    ``instrument`` is the agent's ``instrument=`` (OpenTelemetry; ``trio-agent --trace`` gives settings of its own).
+    """
+    agent: Agent[None, str] = Agent(
+        model, name=AGENT_NAME, instructions=instructions or INSTRUCTIONS, instrument=instrument
+    )
 
     @agent.tool_plain
     async def get_weather(city: str) -> str:

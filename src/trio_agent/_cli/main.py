@@ -6,6 +6,9 @@ inside a running trio loop. rich is imported only when a command runs (by :mod:`
 
 Ctrl-C is trio cancellation (see :mod:`.chat`): in a chat, Ctrl-C during a reply cancels that reply only, and
 Ctrl-C at the prompt leaves; a one-shot run that is interrupted exits with status 130.
+
+``--trace`` instruments the agent with a tracer provider of the command's own and prints each run's spans to
+stderr when it ends (:mod:`.trace`; OpenTelemetry is imported only then).
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from .chat import INTERRUPTED, Interrupter, chat, report, run_turn
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .._agent.agent import Agent
     from .display import View
+    from .trace import RunTracing
 
 __all__ = ["Interrupter", "main", "main_async", "run_turn"]
 
@@ -58,13 +63,20 @@ output:
   The word after --json is the mode only if it is one: --json Weather in Paris? is a prompt; a word that
   looks like a misspelt mode (--json evnts) is an error: write --json=result PROMPT for such a prompt.
 
+tracing:
+  --trace        trace each run with OpenTelemetry and print its spans as a tree to stderr when it ends
+                 (stdout is unchanged, JSON included): the run, each model request with its tokens, each
+                 tool call, and ERROR with the exception's type for what failed or was cancelled. Prompts and
+                 answers are not recorded. Needs OpenTelemetry: pip install 'trio-agent[otel]'.
+
 chat:
   /exit or Ctrl-D leaves. Ctrl-C cancels the reply in progress (the conversation keeps the turns that
   completed); Ctrl-C at the prompt leaves. In one-shot mode Ctrl-C stops and exits with status 130.
 
 exit status:
-  0 success; 1 the run failed (a chat goes on after a failed turn, then exits with 1); 2 a usage error or
-  a model that cannot be used (unknown, or its API key is missing); 130 interrupted with Ctrl-C.
+  0 success; 1 the run failed (a chat goes on after a failed turn, then exits with 1); 2 a usage error,
+  a model that cannot be used (unknown, or its API key is missing), or --trace without OpenTelemetry;
+  130 interrupted with Ctrl-C.
 """
 
 JSON_MODES = ("result", "events")
@@ -93,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=JSON_MODES,
         metavar="events",
         help="print JSON instead of the live display: the result of each run, or with 'events' every event",
+    )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="print each run's OpenTelemetry spans as a tree to stderr when it ends (see 'tracing' below)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -140,29 +157,53 @@ async def main_async(
     lets a caller interrupt like Ctrl-C does.
     """
     from ..models import infer_model
-    from .demo import DEMO_FOLLOW_UP, DEMO_PROMPT, build_agent, default_model
+    from .demo import build_agent, default_model
 
     args = _parser().parse_args(_normalise(sys.argv[1:] if argv is None else argv))
-    words: list[str] = args.words
-    command = words[0] if len(words) == 1 and words[0] in ("chat", "demo") else "chat" if not words else "prompt"
     view = _view(args.json, console)
     try:
         model = infer_model(args.model) if args.model else default_model()
+        tracing = _start_tracing() if args.trace else None
     except Exception as exc:
         view.error(exc)
         return 2
-    agent = build_agent(model, args.instructions)
+    if tracing is not None:
+        from .trace import TracedView
+
+        view = TracedView(view, tracing)
+    agent = build_agent(model, args.instructions, instrument=tracing.settings if tracing is not None else None)
     interrupter = interrupter or Interrupter()
+    try:
+        return await _command(args.words, agent, model.model_id, view, interrupter, json=args.json is not None)
+    finally:
+        if tracing is not None:
+            tracing.close()
+
+
+def _start_tracing() -> RunTracing:
+    """``--trace``: the in-memory tracer provider the runs report to (``UserError`` without OpenTelemetry)."""
+    from .trace import RunTracing
+
+    return RunTracing.start()
+
+
+async def _command(
+    words: list[str], agent: Agent[None, str], model_id: str, view: View, interrupter: Interrupter, *, json: bool
+) -> int:
+    """Run the command ``words`` say (a prompt, ``chat``, ``demo``) with ``agent``; returns the exit status."""
+    from .demo import DEMO_FOLLOW_UP, DEMO_PROMPT
+
+    command = words[0] if len(words) == 1 and words[0] in ("chat", "demo") else "chat" if not words else "prompt"
     async with unwrapping_groups(), trio.open_nursery() as nursery:
         await nursery.start(interrupter.watch_signals)
         try:
             with interrupter.scope():  # Ctrl-C between the runs and the prompts
                 if command == "chat":
-                    view.note(f"Chatting with {model.model_id}. /exit or Ctrl-D leaves; Ctrl-C cancels a reply.")
-                    return await chat(agent, view, interrupter, "" if args.json else "> ")
+                    view.note(f"Chatting with {model_id}. /exit or Ctrl-D leaves; Ctrl-C cancels a reply.")
+                    return await chat(agent, view, interrupter, "" if json else "> ")
                 prompt, follow_up = (DEMO_PROMPT, DEMO_FOLLOW_UP) if command == "demo" else (" ".join(words), None)
                 if command == "demo":
-                    view.note(f"The travel assistant on {model.model_id}; a follow-up question is enqueued mid-run.")
+                    view.note(f"The travel assistant on {model_id}; a follow-up question is enqueued mid-run.")
                     view.user(prompt)
                 try:
                     result = await run_turn(agent, prompt, [], view, interrupter, follow_up)
