@@ -69,6 +69,32 @@ def agent_bodies(agent: Any, prompt: str, steps: int = 3) -> dict[str, Callable[
     return {"run": via_run, "iter": via_iter, "floor": floor}
 
 
+def instrument_from_argv() -> Any:
+    """``Agent(instrument=...)`` for a workload: with ``traced`` among the arguments, OpenTelemetry's SDK with
+    an in-memory exporter (spans kept, dropped every 100) and an in-memory metric reader; else
+    ``False``."""
+    if "traced" not in sys.argv[1:]:
+        return False
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from trio_agent import InstrumentationSettings
+
+    class Dropping(InMemorySpanExporter):
+        def export(self, spans: Any) -> Any:
+            if len(self.get_finished_spans()) >= 100:
+                self.clear()
+            return super().export(spans)
+
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(Dropping()))
+    meter_provider = MeterProvider(metric_readers=[InMemoryMetricReader()])
+    return InstrumentationSettings(tracer_provider=tracer_provider, meter_provider=meter_provider)
+
+
 def current_rss_kb() -> int:
     """The process's resident set size now (Linux), in KB."""
     with open("/proc/self/statm") as statm:

@@ -15,8 +15,8 @@ from typing import Any
 
 HERE = Path(__file__).parent
 GROUPS: list[list[list[str]]] = [
-    [["w1_single_turn.py", "run"], ["w1_single_turn.py", "iter"], ["w1_single_turn.py", "floor"]],
-    [["w2_tool_loop.py", "run"], ["w2_tool_loop.py", "iter"], ["w2_tool_loop.py", "floor"]],
+    [["w1_single_turn.py", m, *t] for m, t in (("run", ()), ("iter", ()), ("floor", ()), ("run", ("traced",)))],
+    [["w2_tool_loop.py", m, *t] for m, t in (("run", ()), ("iter", ()), ("floor", ()), ("run", ("traced",)))],
     [["w3_parallel_tools.py"]],
     [["w4_stream_deltas.py"]],
     [["w4_stream_deltas.py", "40000"]],

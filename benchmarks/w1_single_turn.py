@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from _harness import agent_bodies, emit, measure
+from _harness import agent_bodies, emit, instrument_from_argv, measure
 
 from trio_agent import Agent
 from trio_agent.messages import ModelResponse, TextPart
@@ -16,12 +16,13 @@ async def answer(messages: list, info: AgentInfo) -> ModelResponse:
 
 
 def main() -> None:
-    agent = Agent(FunctionModel(answer))
+    agent = Agent(FunctionModel(answer), instrument=instrument_from_argv())
     mode = sys.argv[1] if len(sys.argv) > 1 else "run"
+    traced = ", traced" if agent.instrument else ""
 
     figures = measure(agent_bodies(agent, "What is the capital of France?")[mode], iterations=2000, warmup=300)
     emit(
-        f"W1 single-turn run ({mode})",
+        f"W1 single-turn run ({mode}{traced})",
         us_per_run=round(figures["wall_us"], 1),
         cpu_us_per_run=round(figures["cpu_us"], 1),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from _harness import agent_bodies, emit, measure
+from _harness import agent_bodies, emit, instrument_from_argv, measure
 
 from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
@@ -21,17 +21,18 @@ async def loop(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
 
 
 def main() -> None:
-    agent = Agent(FunctionModel(loop))
+    agent = Agent(FunctionModel(loop), instrument=instrument_from_argv())
 
     @agent.tool_plain
     async def step(n: int) -> int:
         return n + 1
 
     mode = sys.argv[1] if len(sys.argv) > 1 else "run"
+    traced = ", traced" if agent.instrument else ""
 
     figures = measure(agent_bodies(agent, "go", steps=1 + 2 * TURNS)[mode], iterations=500, warmup=100)
     emit(
-        f"W2 five-turn tool loop ({mode})",
+        f"W2 five-turn tool loop ({mode}{traced})",
         us_per_model_turn=round(figures["wall_us"] / TURNS, 1),
         cpu_us_per_model_turn=round(figures["cpu_us"] / TURNS, 1),
         us_per_run=round(figures["wall_us"], 1),
