@@ -558,3 +558,20 @@ async def test_a_model_used_directly_is_traced_by_instrumented_model(otel: Otel,
     assert attrs(streamed)["gen_ai.usage.input_tokens"] == stream.get().usage.input_tokens
     (first_chunk,) = otel.points("gen_ai.client.operation.time_to_first_chunk")
     assert (first_chunk.count, first_chunk.sum) == (1, pytest.approx(1.0))
+
+
+async def test_a_failure_to_record_never_fails_the_run(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, autojump_clock: MockClock
+) -> None:
+    import trio_agent._otel.tracing as tracing
+
+    def broken(value: Any) -> str:
+        raise RuntimeError("exporter bug")
+
+    otel = Otel(include_content=True)
+    monkeypatch.setattr(tracing, "dumps", broken)
+    result = await make_agent(otel.settings).run("Weather in Paris?")
+    assert result.output == FINAL
+    assert not otel.open_spans.open
+    assert len(otel.spans) == 5
+    assert "Could not record the end of span 'invoke_agent weather'" in caplog.text

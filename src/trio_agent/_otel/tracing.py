@@ -8,6 +8,7 @@ the span, whatever happened. Metrics are recorded after the span ends.
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -39,6 +40,8 @@ __all__ = ["ModelSpan", "RunTracer", "fail"]
 
 Attributes = dict[str, "AttributeValue"]
 
+logger = logging.getLogger("trio_agent.otel")
+
 MODEL_SETTING_ATTRIBUTES = ("max_tokens", "top_p", "seed", "temperature", "presence_penalty", "frequency_penalty")
 DEFERRAL_NAME = "pydantic_ai.tool.deferral.name"
 DEFERRAL_METADATA = "pydantic_ai.tool.deferral.metadata"
@@ -67,6 +70,8 @@ class _CurrentSpan:
             if error is not None:
                 self.failed(error)
             self.closing(error)
+        except Exception:  # tracing never fails a run: what could not be recorded is logged instead
+            logger.exception("Could not record the end of span %r", getattr(self.span, "name", "?"))
         finally:
             otel_context.detach(self._token)
             self.span.end()
@@ -223,13 +228,21 @@ class ModelSpan(_CurrentSpan):
             if parsed.port:
                 attributes["server.port"] = parsed.port
         self._attributes = dict(attributes)  # (the metrics' attributes: these, and the response model)
-        attributes["model_request_parameters"] = dumps(params)
-        definitions = [
-            {"type": "function", "name": d.name, "description": d.description, "parameters": d.parameters_json_schema}
-            for d in (*params.function_tools, *params.output_tools)
-        ]
-        if definitions:
-            attributes["gen_ai.tool.definitions"] = dumps(definitions)
+        try:
+            attributes["model_request_parameters"] = dumps(params)
+            definitions = [
+                {
+                    "type": "function",
+                    "name": d.name,
+                    "description": d.description,
+                    "parameters": d.parameters_json_schema,
+                }
+                for d in (*params.function_tools, *params.output_tools)
+            ]
+            if definitions:
+                attributes["gen_ai.tool.definitions"] = dumps(definitions)
+        except Exception:  # (as in `_close`: tracing never fails a request)
+            logger.exception("Could not record the parameters of a request to %r", model.model_name)
         if model_settings:
             for key in MODEL_SETTING_ATTRIBUTES:
                 value = model_settings.get(key)
@@ -267,7 +280,6 @@ class ModelSpan(_CurrentSpan):
             run.usage.incr(response.usage)
 
     def closing(self, error: BaseException | None) -> None:
-        FIRST_CHUNK.reset(self._listener)
         response, settings, span = self._response, self._settings, self.span
         if response is None:
             return
@@ -294,7 +306,11 @@ class ModelSpan(_CurrentSpan):
         try:
             self._close(error)
         finally:
-            self._record_metrics(error)
+            FIRST_CHUNK.reset(self._listener)
+            try:
+                self._record_metrics(error)
+            except Exception:  # (as in `_close`: never fail the request for its metrics)
+                logger.exception("Could not record the metrics of span %r", self.span.name)
 
     def _record_metrics(self, error: BaseException | None) -> None:
         settings, attributes, response = self._settings, self._attributes, self._response
