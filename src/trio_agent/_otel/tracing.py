@@ -310,7 +310,7 @@ class ModelSpan(_CurrentSpan):
             try:
                 self._record_metrics(error)
             except Exception:  # (as in `_close`: never fail the request for its metrics)
-                logger.exception("Could not record the metrics of span %r", self.span.name)
+                logger.exception("Could not record the metrics of span %r", getattr(self.span, "name", "?"))
 
     def _record_metrics(self, error: BaseException | None) -> None:
         settings, attributes, response = self._settings, self._attributes, self._response
