@@ -39,11 +39,17 @@ def check_spans(otel: Otel, *, cancelled: bool, completed: bool) -> None:
     otel.clear()
 
 
-@pytest.mark.parametrize("way", ["run", "iter", "run_stream_events", "run_stream"])
-async def test_cancelled_at_every_checkpoint_every_span_ends(way: str, autojump_clock: MockClock) -> None:
+def traced_agent() -> tuple[Otel, Any]:
+    """The cancellation harness's scripted agent, traced to an in-memory exporter."""
     otel = Otel()
     agent = scripted_agent()
     agent.instrument = otel.settings
+    return otel, agent
+
+
+@pytest.mark.parametrize("way", ["run", "iter", "run_stream_events", "run_stream"])
+async def test_cancelled_at_every_checkpoint_every_span_ends(way: str, autojump_clock: MockClock) -> None:
+    otel, agent = traced_agent()
     outcomes: list[bool] = []
 
     async def attempt(scope: trio.CancelScope) -> None:
@@ -79,9 +85,7 @@ async def test_cancelled_at_every_checkpoint_every_span_ends(way: str, autojump_
 
 
 async def test_run_cancel_between_steps_records_run_cancelled(autojump_clock: MockClock) -> None:
-    otel = Otel()
-    agent = scripted_agent()
-    agent.instrument = otel.settings
+    otel, agent = traced_agent()
     with pytest.raises(RunCancelled):
         async with agent.iter("go") as run:
             async for node in run:
@@ -95,7 +99,7 @@ async def test_run_cancel_between_steps_records_run_cancelled(autojump_clock: Mo
 
 
 async def test_run_cancel_during_a_request_ends_the_request_span_too(autojump_clock: MockClock) -> None:
-    otel = Otel()
+    otel, agent = traced_agent()
     started = trio.Event()
 
     async def slow(messages: Any, info: Any) -> ModelResponse:
@@ -103,8 +107,6 @@ async def test_run_cancel_during_a_request_ends_the_request_span_too(autojump_cl
         await trio.sleep(60)
         return ModelResponse(parts=[TextPart("late")])
 
-    agent = scripted_agent()
-    agent.instrument = otel.settings
     stopped = False
 
     async def stop(run: Any) -> None:
@@ -126,9 +128,7 @@ async def test_run_cancel_during_a_request_ends_the_request_span_too(autojump_cl
 
 
 async def test_leaving_the_block_early_records_why(autojump_clock: MockClock) -> None:
-    otel = Otel()
-    agent = scripted_agent()
-    agent.instrument = otel.settings
+    otel, agent = traced_agent()
     async with agent.iter("go") as run:
         async for _ in run:
             break
@@ -138,9 +138,7 @@ async def test_leaving_the_block_early_records_why(autojump_clock: MockClock) ->
 
 
 async def test_an_error_leaving_the_block_is_what_the_run_span_records(autojump_clock: MockClock) -> None:
-    otel = Otel()
-    agent = scripted_agent()
-    agent.instrument = otel.settings
+    otel, agent = traced_agent()
     with pytest.raises(LookupError, match="consumer broke") as caught:
         async with agent.iter("go") as run:
             async for _ in run:
@@ -151,9 +149,7 @@ async def test_an_error_leaving_the_block_is_what_the_run_span_records(autojump_
 
 
 async def test_a_streamed_run_cancelled_ends_every_span(autojump_clock: MockClock) -> None:
-    otel = Otel()
-    agent = scripted_agent()
-    agent.instrument = otel.settings
+    otel, agent = traced_agent()
     with pytest.raises(RunCancelled):
         async with agent.run_stream("go") as stream:
             async for _ in stream.stream_text():
