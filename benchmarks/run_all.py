@@ -36,7 +36,7 @@ GROUPS: list[list[list[str]]] = [
     [["soak_load.py", "10000"]],
 ]
 """Workloads in a group run in turns (one process each per round), so that the machine's load drifting
-between rounds weighs on all of them alike: W6 compares the agent with bare httpx this way."""
+between rounds weighs on all of them alike: W6 compares the agent with bare httpx2 this way."""
 ONCE = {"soak_load.py"}
 """Workloads too long to repeat: run in one process."""
 

@@ -1,11 +1,11 @@
-"""W6: agent runs against a local OpenAI-compatible server (in another process), beside a bare httpx loop.
+"""W6: agent runs against a local OpenAI-compatible server (in another process), beside a bare httpx2 loop.
 
 Usage: ``python w6_http.py {agent|bare} {plain|stream} {1|64}``; each combination runs in a fresh process
 (``run_all.py`` runs them all), so one measurement's connections and garbage never weigh on another's.
 
 Each "run" is what one agent run with a tool costs on the wire: a request answered with a tool call, then a
 request with the tool's return answered with text. Reported per mode (streaming or not) and concurrency:
-runs per second and client CPU milliseconds per run, for the agent and for the bare httpx loop making the
+runs per second and client CPU milliseconds per run, for the agent and for the bare httpx2 loop making the
 same two requests with the same bodies.
 """
 
@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import trio
 from _harness import emit
-from httpx_sse import EventSource
 
 from trio_agent import Agent
 from trio_agent.models.openai import OpenAIChatModel
@@ -49,8 +48,8 @@ TOOL = {
 }
 
 
-async def bare_run(client: httpx.AsyncClient, url: str, stream: bool) -> None:
-    """The same two requests an agent run makes, with nothing but httpx (and httpx-sse when streaming)."""
+async def bare_run(client: httpx2.AsyncClient, url: str, stream: bool) -> None:
+    """The same two requests an agent run makes, with nothing but httpx2 (and its SSE parser when streaming)."""
     messages: list[dict[str, Any]] = [{"role": "user", "content": "Weather?"}]
     for _ in range(2):
         body: dict[str, Any] = {"model": "m", "messages": messages, "tools": [TOOL]}
@@ -58,7 +57,7 @@ async def bare_run(client: httpx.AsyncClient, url: str, stream: bool) -> None:
             body |= {"stream": True, "stream_options": {"include_usage": True}}
             async with client.stream("POST", f"{url}/chat/completions", json=body) as response:
                 calls: list[dict[str, Any]] = []
-                async for event in EventSource(response).aiter_sse():
+                async for event in httpx2.EventSource(response):
                     if event.data != "[DONE]":
                         for choice in json.loads(event.data)["choices"]:
                             calls.extend(choice["delta"].get("tool_calls") or ())
@@ -102,7 +101,7 @@ async def measure(run_once: Any, concurrency: int, runs: int) -> dict[str, float
 async def main(url: str, kind: str, stream: bool, concurrency: int) -> None:
     async with (
         OpenAIProvider(base_url=url, api_key="bench") as provider,
-        httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=100)) as client,
+        httpx2.AsyncClient(limits=httpx2.Limits(max_connections=None, max_keepalive_connections=100)) as client,
     ):
         agent = Agent(OpenAIChatModel("m", provider=provider))
         agent.tool_plain(lambda city: "sunny", name="get_weather")

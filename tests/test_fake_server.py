@@ -1,4 +1,4 @@
-"""The fake LLM server used by the provider tests, exercised with a plain httpx client."""
+"""The fake LLM server used by the provider tests, exercised with a plain httpx2 client."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import gzip
 import json
 from typing import Any, Literal
 
-import httpx
+import httpx2
 import pytest
 import trio
-from httpx_sse import aconnect_sse
 from pydantic import BaseModel, Field
 
 from trio_agent import Agent
@@ -38,14 +37,14 @@ def chat(**extra: Any) -> dict[str, Any]:
     return {"model": "gpt-test", "messages": USER, **extra}
 
 
-async def sse_data(client: httpx.AsyncClient, url: str, body: dict[str, Any]) -> list[tuple[str, str]]:
+async def sse_data(client: httpx2.AsyncClient, url: str, body: dict[str, Any]) -> list[tuple[str, str]]:
     """(event name, data) of every SSE message of a streamed reply."""
-    async with aconnect_sse(client, "POST", url, json=body) as source:
-        return [(sse.event, sse.data) async for sse in source.aiter_sse()]
+    async with client.stream("POST", url, json=body) as response:
+        return [(sse.event, sse.data) async for sse in httpx2.EventSource(response)]
 
 
 async def test_openai_default_text_reply_is_recorded(fake_llm_server: FakeLLMServer) -> None:
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         response = await client.post("/chat/completions", json=chat(), headers={"Authorization": "Bearer k"})
     body = response.json()
     assert response.status_code == 200
@@ -69,7 +68,7 @@ async def test_openai_default_calls_each_tool_once_then_answers(fake_llm_server:
         results = [{"role": "tool", "tool_call_id": f"c{i}", "content": "ok"} for i in range(len(names))]
         return [*USER, {"role": "assistant", "content": None, "tool_calls": calls}, *results]
 
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         first = (await client.post("/chat/completions", json=chat(tools=tools))).json()
         second = (await client.post("/chat/completions", json=chat(tools=tools, messages=after("weather")))).json()
         done = (
@@ -85,7 +84,7 @@ async def test_openai_default_calls_each_tool_once_then_answers(fake_llm_server:
 
 
 async def test_openai_default_stream_of_text(fake_llm_server: FakeLLMServer) -> None:
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         messages = await sse_data(client, "/chat/completions", chat(stream=True))
     assert messages[-1] == ("message", "[DONE]")
     chunks = [json.loads(data) for _, data in messages[:-1]]
@@ -98,7 +97,7 @@ async def test_openai_default_stream_of_text(fake_llm_server: FakeLLMServer) -> 
 
 async def test_openai_default_stream_of_a_tool_call_with_usage(fake_llm_server: FakeLLMServer) -> None:
     body = chat(stream=True, tools=OPENAI_TOOLS, stream_options={"include_usage": True})
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         messages = await sse_data(client, "/chat/completions", body)
     chunks = [json.loads(data) for _, data in messages[:-1]]
     calls = [
@@ -127,7 +126,7 @@ async def test_anthropic_default_replies(fake_llm_server: FakeLLMServer) -> None
         **body,
         "messages": [*USER, {"role": "assistant", "content": [call]}, {"role": "user", "content": result}],
     }
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         tool_use = (await client.post("/v1/messages", json=body)).json()
         text = (await client.post("/v1/messages", json=answered)).json()
         streamed = await sse_data(client, "/v1/messages", {**body, "stream": True})
@@ -160,7 +159,7 @@ async def test_sse_framing_is_sent_as_scripted(fake_llm_server: FakeLLMServer) -
     fake_llm_server.script(
         SSEReply([{"a": 1}, raw, sse_event("x", {"b": 2})], terminator="data: [DONE]\n\n", headers={"X-Req": "7"})
     )
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         response = await client.post("/chat/completions", json=chat())
     assert response.headers["content-type"] == "text/event-stream"
     assert response.headers["transfer-encoding"] == "chunked"
@@ -176,7 +175,7 @@ async def test_scripted_replies_are_consumed_in_order(fake_llm_server: FakeLLMSe
         RawReply(200, b"<html>", "text/html"),
         JSONReply({"ok": True}, status=201, headers={"x-id": "9"}),
     )
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         responses = [await client.post("/v1/messages", json={}) for _ in range(5)]
     limited, failed, html, scripted, default = responses
     assert (limited.status_code, limited.headers["retry-after"], limited.json()) == (
@@ -201,20 +200,20 @@ async def test_raw_replies_send_any_bytes_with_any_headers(fake_llm_server: Fake
         RawReply(200, zipped, "application/json", headers={"content-encoding": "gzip", "x-id": "1"}),
         RawReply(200, b"not gzip", "application/json", headers={"Content-Encoding": "gzip"}),
     )
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         good = await client.post("/chat/completions", json=chat())
         assert (good.json(), good.headers["x-id"], good.headers["content-length"]) == (
             {"ok": True},
             "1",
             str(len(zipped)),
         )
-        with pytest.raises(httpx.DecodingError):
+        with pytest.raises(httpx2.DecodingError):
             await client.post("/chat/completions", json=chat())
 
 
 async def test_unknown_routes_and_bad_bodies(fake_llm_server: FakeLLMServer) -> None:
     fake_llm_server.script(JSONReply({"kept": True}))
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         assert (await client.post("/v1/other", json={})).status_code == 404
         assert (await client.get("/v1/messages")).status_code == 405
         assert (await client.post("/v1/messages", json={})).json() == {"kept": True}
@@ -225,8 +224,8 @@ async def test_unknown_routes_and_bad_bodies(fake_llm_server: FakeLLMServer) -> 
 
 async def test_drop_reply_is_a_client_error(fake_llm_server: FakeLLMServer) -> None:
     fake_llm_server.script(DropReply())
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
-        with pytest.raises(httpx.RemoteProtocolError):
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+        with pytest.raises(httpx2.RemoteProtocolError):
             await client.post("/chat/completions", json=chat())
         assert (await client.post("/chat/completions", json=chat())).status_code == 200
     assert len(fake_llm_server.requests) == 2
@@ -236,10 +235,10 @@ async def test_drop_reply_is_a_client_error(fake_llm_server: FakeLLMServer) -> N
 async def test_drop_after_closes_mid_stream(fake_llm_server: FakeLLMServer) -> None:
     fake_llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], drop_after=2, terminator="data: [DONE]\n\n"))
     received: list[str] = []
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
-        with pytest.raises(httpx.RemoteProtocolError):
-            async with aconnect_sse(client, "POST", "/chat/completions", json=chat()) as source:
-                async for sse in source.aiter_sse():
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+        with pytest.raises(httpx2.RemoteProtocolError):
+            async with client.stream("POST", "/chat/completions", json=chat()) as response:
+                async for sse in httpx2.EventSource(response):
                     received.append(sse.data)
     assert received == ['{"n": 0}', '{"n": 1}']
     with trio.fail_after(2):
@@ -248,7 +247,7 @@ async def test_drop_after_closes_mid_stream(fake_llm_server: FakeLLMServer) -> N
 
 async def test_delay_spaces_out_events(fake_llm_server: FakeLLMServer) -> None:
     fake_llm_server.script(SSEReply([{"n": 0}, {"n": 1}, {"n": 2}], delay=0.05))
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         start = trio.current_time()
         messages = await sse_data(client, "/chat/completions", chat())
     assert len(messages) == 3
@@ -257,8 +256,8 @@ async def test_delay_spaces_out_events(fake_llm_server: FakeLLMServer) -> None:
 
 async def test_stall_reply_trips_the_read_timeout_and_frees_the_connection(fake_llm_server: FakeLLMServer) -> None:
     fake_llm_server.script(StallReply(30), StallReply(0.01))
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai, timeout=0.1) as client:
-        with pytest.raises(httpx.ReadTimeout):
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai, timeout=0.1) as client:
+        with pytest.raises(httpx2.ReadTimeout):
             await client.post("/chat/completions", json=chat())
         with trio.fail_after(2):
             await fake_llm_server.wait_no_connections()
@@ -266,7 +265,7 @@ async def test_stall_reply_trips_the_read_timeout_and_frees_the_connection(fake_
 
 
 async def test_connections_are_counted_and_released(fake_llm_server: FakeLLMServer) -> None:
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         await client.post("/chat/completions", json=chat())
         assert fake_llm_server.open_connections == 1
     with trio.fail_after(2):
@@ -275,7 +274,7 @@ async def test_connections_are_counted_and_released(fake_llm_server: FakeLLMServ
 
 
 async def test_keep_alive_reuses_one_connection(fake_llm_server: FakeLLMServer) -> None:
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         await client.post("/chat/completions", json=chat())
         await sse_data(client, "/chat/completions", chat(stream=True))
         await client.post("/chat/completions", json=chat())
@@ -285,14 +284,14 @@ async def test_keep_alive_reuses_one_connection(fake_llm_server: FakeLLMServer) 
 
 async def test_cancelling_the_server_closes_listener_and_connections() -> None:
     server = FakeLLMServer()
-    async with httpx.AsyncClient(base_url="http://127.0.0.1") as client:
+    async with httpx2.AsyncClient(base_url="http://127.0.0.1") as client:
         async with trio.open_nursery() as nursery:
             await nursery.start(server.serve)
             await client.post(f"{server.base_url_openai}/chat/completions", json=chat())
             assert server.open_connections == 1
             nursery.cancel_scope.cancel()
         assert server.open_connections == 0
-        with pytest.raises(httpx.TransportError):
+        with pytest.raises(httpx2.TransportError):
             await client.post(f"{server.base_url_openai}/chat/completions", json=chat())
 
 
@@ -308,7 +307,7 @@ async def test_openai_default_counts_tool_calls_per_user_turn(fake_llm_server: F
         {"role": "tool", "tool_call_id": "c2", "content": "Final result processed."},
     ]
     second_turn = [*first_turn, {"role": "user", "content": "and tomorrow?"}]
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_openai) as client:
         again = (await client.post("/chat/completions", json=chat(tools=tools, messages=second_turn))).json()
         then = [*second_turn, {"role": "assistant", "content": None, "tool_calls": [call("c3", "weather")]}]
         then.append({"role": "tool", "tool_call_id": "c3", "content": "rain"})
@@ -333,7 +332,7 @@ async def test_anthropic_default_counts_tool_calls_per_user_turn(fake_llm_server
         {"role": "user", "content": [{"type": "text", "text": "and tomorrow?"}]},  # ...a prompt is
     ]
     body = {"model": "claude-test", "max_tokens": 100, "tools": ANTHROPIC_TOOLS}
-    async with httpx.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
+    async with httpx2.AsyncClient(base_url=fake_llm_server.base_url_anthropic) as client:
         in_turn = (await client.post("/v1/messages", json={**body, "messages": messages[:3]})).json()
         next_turn = (await client.post("/v1/messages", json={**body, "messages": messages})).json()
     assert in_turn["content"] == [answer]

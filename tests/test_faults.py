@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import trio
 
@@ -265,7 +265,7 @@ def dead_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_agent(kind: str, base_url: str, client: httpx.AsyncClient, fault: Fault) -> tuple[Agent[None, str], Any]:
+def make_agent(kind: str, base_url: str, client: httpx2.AsyncClient, fault: Fault) -> tuple[Agent[None, str], Any]:
     policy = RetryPolicy(**{"initial_delay": 0.02, "jitter": 0.0, **fault.policy})
     provider: HTTPProvider
     if kind == "openai":
@@ -316,8 +316,8 @@ def delivered(messages: list[Any]) -> list[str]:
 @pytest.mark.parametrize(("fault", "kind"), CASES)
 async def test_fault(fake_llm_server: FakeLLMServer, fault: Fault, kind: str) -> None:
     base_url = f"http://127.0.0.1:{dead_port()}" if fault.dead_port else fake_llm_server.base_url_anthropic
-    limits = httpx.Limits(max_connections=1)
-    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(5, pool=2)) as client:
+    limits = httpx2.Limits(max_connections=1)
+    async with httpx2.AsyncClient(limits=limits, timeout=httpx2.Timeout(5, pool=2)) as client:
         agent, _provider = make_agent(kind, base_url, client, fault)
         fake_llm_server.script(*fault.script(kind))
         started = trio.current_time()
@@ -362,7 +362,7 @@ async def test_fault(fake_llm_server: FakeLLMServer, fault: Fault, kind: str) ->
 @pytest.mark.parametrize("kind", BOTH)
 async def test_a_stream_answered_with_json_is_unexpected_behavior(fake_llm_server: FakeLLMServer, kind: str) -> None:
     fault = Fault("stream_answered_with_json", lambda k: [JSONReply({"id": "x"})], stream=True)
-    async with httpx.AsyncClient() as client:
+    async with httpx2.AsyncClient() as client:
         agent, _ = make_agent(kind, fake_llm_server.base_url_anthropic, client, fault)
         fake_llm_server.script(*fault.script(kind))
         with trio.fail_after(10):

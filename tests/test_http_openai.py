@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import trio
 from pydantic import BaseModel
@@ -150,7 +150,7 @@ async def test_a_stalled_server_times_out(fake_llm_server: FakeLLMServer) -> Non
     fake_llm_server.script(StallReply(5))
     agent = weather_agent(fake_llm_server, max_attempts=1)
     with pytest.raises(ModelAPIError, match="ReadTimeout"):
-        await agent.run("go", model_settings={"timeout": httpx.Timeout(0.2)})
+        await agent.run("go", model_settings={"timeout": httpx2.Timeout(0.2)})
 
 
 async def test_malformed_sse_is_a_clear_error(fake_llm_server: FakeLLMServer) -> None:
@@ -166,8 +166,33 @@ async def test_provider_owned_client_is_closed_by_the_context(fake_llm_server: F
         assert (await Agent(OpenAIChatModel("m", provider=provider)).run("hi")).output == "done"
         client = provider.client
     assert client.is_closed
-    own = httpx.AsyncClient()
+    own = httpx2.AsyncClient()
     async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY, http_client=own):
         pass
     assert not own.is_closed  # a client passed in stays the caller's
     await own.aclose()
+
+
+async def test_an_httpx_client_serves_as_httpx2s_does(fake_llm_server: FakeLLMServer) -> None:
+    """A user's own ``httpx.AsyncClient`` (httpx 0.28's API is httpx2's): requests, streams, and its errors
+    reported as ours."""
+    import httpx
+
+    from trio_agent.testing import DropReply
+
+    async with httpx.AsyncClient() as own:
+        provider = OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY, http_client=own)
+        agent = Agent(OpenAIChatModel("m", provider=provider))
+        assert (await agent.run("hi")).output == "done"
+        async with agent.run_stream("hi") as result:
+            assert await result.get_output() == "done"
+        fake_llm_server.script(DropReply())
+        no_retry = OpenAIProvider(
+            base_url=fake_llm_server.base_url_openai,
+            api_key=KEY,
+            http_client=own,
+            retry_policy=RetryPolicy(max_attempts=1),
+        )
+        with pytest.raises(ModelAPIError, match="RemoteProtocolError"):
+            await Agent(OpenAIChatModel("m", provider=no_retry)).run("hi")
+        assert not own.is_closed

@@ -1,7 +1,7 @@
 """The API key never leaks: every error path of both HTTP providers is provoked with a known fake key (which the
 fake server echoes back wherever it can), and the key must not appear in the error (``str``, ``repr``, ``body``,
 the ``__cause__``/``__context__`` chain, the formatted traceback), the provider/model/agent/run reprs, the
-serialized history, any log record (httpx and httpcore included, at DEBUG) or any warning."""
+serialized history, any log record (httpx2 and httpcore2 included, at DEBUG) or any warning."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import trio
 
@@ -163,7 +163,7 @@ def log_texts(caplog: pytest.LogCaptureFixture) -> list[str]:
 @pytest.fixture(autouse=True)
 def debug_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    for name in ("httpx", "httpcore", "trio_agent"):
+    for name in ("httpx2", "httpcore2", "trio_agent"):
         caplog.set_level(logging.DEBUG, logger=name)
 
 
@@ -357,12 +357,12 @@ def expected_auth_header(kind: str) -> str:
 
 async def test_a_custom_http_client_sees_the_key_only_in_headers(fake_llm_server: FakeLLMServer) -> None:
     """With the caller's client, the key still travels only in the request headers, never in the URL."""
-    sent: list[httpx.Request] = []
+    sent: list[httpx2.Request] = []
 
-    async def record(request: httpx.Request) -> None:
+    async def record(request: httpx2.Request) -> None:
         sent.append(request)
 
-    async with httpx.AsyncClient(event_hooks={"request": [record]}) as client:
+    async with httpx2.AsyncClient(event_hooks={"request": [record]}) as client:
         for kind in BOTH:
             url = fake_llm_server.base_url_anthropic
             provider: Any = (
@@ -390,7 +390,7 @@ async def test_a_custom_http_client_sees_the_key_only_in_headers(fake_llm_server
 @pytest.mark.parametrize("kind", BOTH)
 @pytest.mark.parametrize("name", ["undecodable_body", "undecodable_error_body", "undecodable_stream"])
 async def test_an_undecodable_body_chains_no_httpx_error(fake_llm_server: FakeLLMServer, kind: str, name: str) -> None:
-    """The ``httpx.DecodingError`` (which holds the request, and so its headers) is not kept anywhere in the chain."""
+    """The ``httpx2.DecodingError`` (which holds the request, and so its headers) is not kept anywhere in the chain."""
     _, _, error = await provoke(fake_llm_server, kind, name, PATHS[name])
     assert isinstance(error, ModelHTTPError)
     assert [type(e) for e in exception_chain(error)] == [ModelHTTPError]

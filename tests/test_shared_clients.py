@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import trio
 
@@ -159,12 +159,12 @@ async def test_infer_model_repeatedly_gives_models_sharing_one_client(
 async def test_providers_with_another_timeout_get_another_client(fake_llm_server: FakeLLMServer) -> None:
     url = fake_llm_server.base_url_openai
     a, b = OpenAIProvider(base_url=url, api_key=KEY), OpenAIProvider(base_url=url, api_key="sk-other")
-    slow = OpenAIProvider(base_url=url, api_key=KEY, timeout=httpx.Timeout(30))
+    slow = OpenAIProvider(base_url=url, api_key=KEY, timeout=httpx2.Timeout(30))
     also_slow = AnthropicProvider(base_url=fake_llm_server.base_url_anthropic, api_key=KEY, timeout=30.0)
     assert a.client is b.client
     assert slow.client is also_slow.client  # 30.0 and Timeout(30) are the same configuration
     assert slow.client is not a.client
-    assert slow.client.timeout == httpx.Timeout(30)
+    assert slow.client.timeout == httpx2.Timeout(30)
 
 
 async def test_a_shared_client_keeps_no_cookies(fake_llm_server: FakeLLMServer) -> None:
@@ -259,7 +259,7 @@ def test_a_provider_serves_successive_trio_runs(env_server: tuple[FakeLLMServer,
     agent: Agent[None, str] = Agent("openai:gpt-4o")
     assert agent.run_sync("hi").output == "done"
     assert agent.run_sync("hi").output == "done"
-    clients: list[httpx.AsyncClient] = []
+    clients: list[httpx2.AsyncClient] = []
 
     async def main() -> None:
         assert (await agent.run("hi")).output == "done"
@@ -275,7 +275,7 @@ def test_a_provider_serves_successive_trio_runs(env_server: tuple[FakeLLMServer,
 
 
 async def test_a_client_passed_in_is_never_closed(fake_llm_server: FakeLLMServer) -> None:
-    async with httpx.AsyncClient() as own:
+    async with httpx2.AsyncClient() as own:
         url = fake_llm_server.base_url_openai
         async with OpenAIProvider(base_url=url, api_key=KEY, http_client=own) as provider:
             assert provider.client is own

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from typing_extensions import TypedDict
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
 __all__ = ["ModelSettings", "ToolChoice", "merge_model_settings"]
 
@@ -24,7 +24,7 @@ class ModelSettings(TypedDict, total=False):
     """The maximum number of tokens to generate."""
     temperature: float
     top_p: float
-    timeout: float | httpx.Timeout
+    timeout: float | httpx2.Timeout
     """The HTTP timeout of one request, in seconds (HTTP models only)."""
     parallel_tool_calls: bool
     """Whether the model may call several tools in one response."""

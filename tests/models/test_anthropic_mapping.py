@@ -1,4 +1,4 @@
-"""The Anthropic Messages adapter against ``httpx.MockTransport``: request bodies, response parsing, streaming,
+"""The Anthropic Messages adapter against ``httpx2.MockTransport``: request bodies, response parsing, streaming,
 errors, whole agent runs, and the secrecy of the API key."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from pydantic import BaseModel
 
@@ -66,11 +66,11 @@ def tool_result(id: str, content: str, *, error: bool = False) -> dict[str, Any]
 class Recorder:
     """A MockTransport handler replying from a script and recording the requests."""
 
-    def __init__(self, *replies: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
+    def __init__(self, *replies: httpx2.Response | Callable[[httpx2.Request], httpx2.Response]) -> None:
         self.replies = list(replies)
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         reply = self.replies.pop(0)
         return reply(request) if callable(reply) else reply
@@ -80,12 +80,12 @@ class Recorder:
         return [json.loads(r.content) for r in self.requests]
 
 
-def ok(*content: dict[str, Any], **kwargs: Any) -> httpx.Response:
-    return httpx.Response(200, json=message(*content, **kwargs))
+def ok(*content: dict[str, Any], **kwargs: Any) -> httpx2.Response:
+    return httpx2.Response(200, json=message(*content, **kwargs))
 
 
 def model_for(recorder: Recorder, **provider: Any) -> AnthropicModel:
-    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
     return AnthropicModel(
         "claude-test",
         provider=AnthropicProvider(base_url="http://llm.test", api_key=KEY, http_client=client, **provider),
@@ -329,17 +329,17 @@ async def test_stop_reasons(stop: str | None, finish: str | None, details: Any) 
     assert (response.finish_reason, response.provider_details) == (finish, details)
 
 
-def refuse(request: httpx.Request) -> httpx.Response:
-    raise httpx.ConnectError(f"refused ({KEY})")
+def refuse(request: httpx2.Request) -> httpx2.Response:
+    raise httpx2.ConnectError(f"refused ({KEY})")
 
 
 @pytest.mark.parametrize(
     ("reply", "error", "match"),
     [
-        (httpx.Response(200, text="<html>oops</html>"), UnexpectedModelBehavior, "not JSON"),
-        (httpx.Response(200, json={"id": "msg_1"}), UnexpectedModelBehavior, "without the expected fields"),
-        (httpx.Response(200, json={"content": [{"text": "no type"}]}), UnexpectedModelBehavior, "expected fields"),
-        (httpx.Response(400, json={"error": {"message": f"bad {KEY}"}}), ModelHTTPError, "status_code: 400"),
+        (httpx2.Response(200, text="<html>oops</html>"), UnexpectedModelBehavior, "not JSON"),
+        (httpx2.Response(200, json={"id": "msg_1"}), UnexpectedModelBehavior, "without the expected fields"),
+        (httpx2.Response(200, json={"content": [{"text": "no type"}]}), UnexpectedModelBehavior, "expected fields"),
+        (httpx2.Response(400, json={"error": {"message": f"bad {KEY}"}}), ModelHTTPError, "status_code: 400"),
         (refuse, ModelAPIError, "Could not complete the request .* after 1 attempt"),
     ],
 )
@@ -382,8 +382,8 @@ def finish(stop: str, output_tokens: int) -> list[tuple[str, dict[str, Any]]]:
     return [("message_delta", delta_event), ("message_stop", {"type": "message_stop"})]
 
 
-def streamed(body: bytes) -> httpx.Response:
-    return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+def streamed(body: bytes) -> httpx2.Response:
+    return httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
 
 async def test_streaming_text_thinking_and_tool_calls() -> None:
@@ -465,7 +465,7 @@ async def test_bad_streams_are_clear_errors(body: bytes, error: type[Exception],
 
 
 async def test_stream_http_error_goes_through_the_shared_layer() -> None:
-    recorder = Recorder(httpx.Response(400, json={"type": "error", "error": {"message": "max_tokens too big"}}))
+    recorder = Recorder(httpx2.Response(400, json={"type": "error", "error": {"message": "max_tokens too big"}}))
     with pytest.raises(ModelHTTPError) as info:
         async with model_for(recorder).request_stream([], None, ModelRequestParameters()):
             pass

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 
 from trio_agent.messages import (
     BinaryContent,
@@ -57,11 +57,11 @@ async def sent_messages(history: list[ModelMessage], **params: Any) -> list[dict
     """The ``messages`` of the body ``history`` is sent as."""
     bodies: list[dict[str, Any]] = []
 
-    def reply(request: httpx.Request) -> httpx.Response:
+    def reply(request: httpx2.Request) -> httpx2.Response:
         bodies.append(json.loads(request.content))
-        return httpx.Response(200, json=REPLY)
+        return httpx2.Response(200, json=REPLY)
 
-    client = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(reply))
     provider = AnthropicProvider(base_url="http://llm.test", api_key="k", http_client=client)
     await AnthropicModel("claude-test", provider=provider).request(history, None, ModelRequestParameters(**params))
     return bodies[0]["messages"]

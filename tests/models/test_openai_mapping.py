@@ -1,4 +1,4 @@
-"""The OpenAI chat-completions adapter against ``httpx.MockTransport``: request bodies, response parsing,
+"""The OpenAI chat-completions adapter against ``httpx2.MockTransport``: request bodies, response parsing,
 streaming, errors and retries, and the secrecy of the API key."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import trio
 from pydantic import BaseModel
@@ -49,11 +49,11 @@ def completion(message: dict[str, Any], finish: str = "stop", usage: dict[str, A
 class Recorder:
     """A MockTransport handler replying from a script and recording the requests."""
 
-    def __init__(self, *replies: httpx.Response | Callable[[httpx.Request], httpx.Response]) -> None:
+    def __init__(self, *replies: httpx2.Response | Callable[[httpx2.Request], httpx2.Response]) -> None:
         self.replies = list(replies)
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         reply = self.replies.pop(0)
         return reply(request) if callable(reply) else reply
@@ -64,7 +64,7 @@ class Recorder:
 
 
 def model_for(recorder: Recorder, **provider: Any) -> OpenAIChatModel:
-    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
     return OpenAIChatModel(
         "gpt-test", provider=OpenAIProvider(base_url="http://llm.test/v1", api_key=KEY, http_client=client, **provider)
     )
@@ -75,7 +75,7 @@ async def request(model: OpenAIChatModel, messages: list[Any], **params: Any) ->
 
 
 async def test_message_kinds_map_to_chat_messages() -> None:
-    recorder = Recorder(httpx.Response(200, json=completion({"content": "ok"})))
+    recorder = Recorder(httpx2.Response(200, json=completion({"content": "ok"})))
     history = [
         ModelRequest(
             parts=[SystemPromptPart("sys"), UserPromptPart("hi")],
@@ -122,7 +122,7 @@ async def test_message_kinds_map_to_chat_messages() -> None:
 
 
 async def test_binary_content_and_unsupported_urls() -> None:
-    recorder = Recorder(httpx.Response(200, json=completion({"content": "ok"})))
+    recorder = Recorder(httpx2.Response(200, json=completion({"content": "ok"})))
     png = BinaryContent(b"\x89PNG", media_type="image/png")
     wav = BinaryContent(b"RIFF", media_type="audio/wav")
     pdf = BinaryContent(b"%PDF", media_type="application/pdf")
@@ -139,7 +139,7 @@ async def test_binary_content_and_unsupported_urls() -> None:
 
 
 async def test_tools_tool_choice_settings_and_native_output() -> None:
-    recorder = Recorder(*[httpx.Response(200, json=completion({"content": "{}"})) for _ in range(3)])
+    recorder = Recorder(*[httpx2.Response(200, json=completion({"content": "{}"})) for _ in range(3)])
     model = model_for(recorder)
     tool = ToolDefinition(
         name="lookup", parameters_json_schema={"type": "object", "properties": {}}, description="Find."
@@ -187,7 +187,7 @@ async def test_tools_tool_choice_settings_and_native_output() -> None:
         name: str
 
     agent = Agent(model, output_type=NativeOutput(City, strict=True))
-    recorder.replies.append(httpx.Response(200, json=completion({"content": '{"name": "Paris"}'})))
+    recorder.replies.append(httpx2.Response(200, json=completion({"content": '{"name": "Paris"}'})))
     assert (await agent.run("q")).output == City(name="Paris")
     assert recorder.bodies[-1]["response_format"] == {
         "type": "json_schema",
@@ -217,7 +217,7 @@ async def test_response_parsing() -> None:
         "completion_tokens_details": {"reasoning_tokens": 12},
     }
     response = await request(
-        model_for(Recorder(httpx.Response(200, json=completion(message, "tool_calls", usage)))), []
+        model_for(Recorder(httpx2.Response(200, json=completion(message, "tool_calls", usage)))), []
     )
     assert response.parts == [
         ThinkingPart("thinking...", id="reasoning_content", provider_name="openai"),
@@ -238,7 +238,7 @@ async def test_response_parsing() -> None:
     assert response.model_name == "gpt-test"
     assert response.timestamp.timestamp() == 1700000000
 
-    odd = await request(model_for(Recorder(httpx.Response(200, json=completion({"content": "x"}, "eos_custom")))), [])
+    odd = await request(model_for(Recorder(httpx2.Response(200, json=completion({"content": "x"}, "eos_custom")))), [])
     assert odd.finish_reason is None
     assert odd.provider_details == {"finish_reason": "eos_custom"}
 
@@ -246,12 +246,12 @@ async def test_response_parsing() -> None:
 @pytest.mark.parametrize(
     ("reply", "error", "match"),
     [
-        (httpx.Response(200, text="<html>oops</html>"), UnexpectedModelBehavior, "not JSON"),
-        (httpx.Response(200, json={"choices": []}), UnexpectedModelBehavior, "without the expected fields"),
-        (httpx.Response(400, json={"error": {"message": "bad request"}}), ModelHTTPError, "status_code: 400"),
+        (httpx2.Response(200, text="<html>oops</html>"), UnexpectedModelBehavior, "not JSON"),
+        (httpx2.Response(200, json={"choices": []}), UnexpectedModelBehavior, "without the expected fields"),
+        (httpx2.Response(400, json={"error": {"message": "bad request"}}), ModelHTTPError, "status_code: 400"),
     ],
 )
-async def test_bad_responses_are_clear_errors(reply: httpx.Response, error: type[Exception], match: str) -> None:
+async def test_bad_responses_are_clear_errors(reply: httpx2.Response, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match) as info:
         await request(model_for(Recorder(reply)), [])
     assert KEY not in str(info.value)
@@ -262,9 +262,9 @@ async def test_bad_responses_are_clear_errors(reply: httpx.Response, error: type
 
 async def test_retries_on_429_and_5xx_then_succeeds(autojump_clock: trio.abc.Clock) -> None:
     recorder = Recorder(
-        httpx.Response(429, headers={"retry-after": "7"}, text="slow down"),
-        httpx.Response(503, text="busy"),
-        httpx.Response(200, json=completion({"content": "finally"})),
+        httpx2.Response(429, headers={"retry-after": "7"}, text="slow down"),
+        httpx2.Response(503, text="busy"),
+        httpx2.Response(200, json=completion({"content": "finally"})),
     )
     start = trio.current_time()
     response = await request(
@@ -275,15 +275,15 @@ async def test_retries_on_429_and_5xx_then_succeeds(autojump_clock: trio.abc.Clo
 
 
 async def test_retries_are_bounded_and_errors_keep_the_key_secret(autojump_clock: trio.abc.Clock) -> None:
-    recorder = Recorder(*[httpx.Response(500, text=f"echo {KEY}") for _ in range(2)])
+    recorder = Recorder(*[httpx2.Response(500, text=f"echo {KEY}") for _ in range(2)])
     with pytest.raises(ModelHTTPError) as info:
         await request(model_for(recorder, retry_policy=RetryPolicy(max_attempts=2)), [])
     assert len(recorder.requests) == 2
     assert KEY not in str(info.value)
     assert KEY not in repr(info.value.body)
 
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError(f"refused ({KEY})")
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError(f"refused ({KEY})")
 
     with pytest.raises(ModelAPIError, match="after 2 attempt") as info2:
         await request(model_for(Recorder(refuse, refuse), retry_policy=RetryPolicy(max_attempts=2)), [])
@@ -319,7 +319,7 @@ async def test_streaming_text_and_tool_calls() -> None:
         {"id": "chatcmpl-s", "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 4}},
         "[DONE]",
     )
-    recorder = Recorder(httpx.Response(200, content=body, headers={"content-type": "text/event-stream"}))
+    recorder = Recorder(httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"}))
     model = model_for(recorder)
     async with model.request_stream([], None, ModelRequestParameters()) as stream:
         events = [e async for e in stream]
@@ -341,7 +341,7 @@ async def test_streaming_text_and_tool_calls() -> None:
     ],
 )
 async def test_bad_streams_are_clear_errors(body: bytes, error: type[Exception], match: str) -> None:
-    recorder = Recorder(httpx.Response(200, content=body, headers={"content-type": "text/event-stream"}))
+    recorder = Recorder(httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"}))
     with pytest.raises(error, match=match) as info:
         async with model_for(recorder).request_stream([], None, ModelRequestParameters()) as stream:
             async for _ in stream:
@@ -351,14 +351,14 @@ async def test_bad_streams_are_clear_errors(body: bytes, error: type[Exception],
 
 async def test_invalid_tool_arguments_from_the_model_become_a_retry_prompt() -> None:
     recorder = Recorder(
-        httpx.Response(
+        httpx2.Response(
             200,
             json=completion(
                 {"tool_calls": [{"id": "c1", "type": "function", "function": {"name": "add", "arguments": "{broken"}}]},
                 "tool_calls",
             ),
         ),
-        httpx.Response(200, json=completion({"content": "sorry"})),
+        httpx2.Response(200, json=completion({"content": "sorry"})),
     )
     agent = Agent(model_for(recorder))
     agent.tool_plain(lambda a, b: a + b, name="add")

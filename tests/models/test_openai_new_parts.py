@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 
 from trio_agent.messages import (
     BuiltinToolCallPart,
@@ -50,11 +50,11 @@ async def sent_messages(history: list[ModelMessage], **params: Any) -> list[dict
     """The ``messages`` of the body ``history`` is sent as (after the first user prompt)."""
     bodies: list[dict[str, Any]] = []
 
-    def reply(request: httpx.Request) -> httpx.Response:
+    def reply(request: httpx2.Request) -> httpx2.Response:
         bodies.append(json.loads(request.content))
-        return httpx.Response(200, json=REPLY)
+        return httpx2.Response(200, json=REPLY)
 
-    client = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(reply))
     provider = OpenAIProvider(base_url="http://llm.test/v1", api_key="k", http_client=client)
     await OpenAIChatModel("gpt-4o", provider=provider).request(history, None, ModelRequestParameters(**params))
     assert bodies[0]["messages"][0] == {"role": "user", "content": "q"}
@@ -250,11 +250,11 @@ async def test_a_leading_system_prompt_stays_first_when_an_announcement_is_sorte
     ]
     bodies: list[dict[str, Any]] = []
 
-    def reply(request: httpx.Request) -> httpx.Response:
+    def reply(request: httpx2.Request) -> httpx2.Response:
         bodies.append(json.loads(request.content))
-        return httpx.Response(200, json=REPLY)
+        return httpx2.Response(200, json=REPLY)
 
-    client = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(reply))
     provider = OpenAIProvider(base_url="http://llm.test/v1", api_key="k", http_client=client)
     params = ModelRequestParameters(function_tools=[ToolDefinition(name="weather", defer_loading=True)])
     await OpenAIChatModel("gpt-4o", provider=provider).request(history, None, params)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from pydantic import BaseModel
 
@@ -82,17 +82,17 @@ CITY_SCHEMA = {
 class Recorder:
     """A MockTransport handler answering every request with ``reply`` and keeping the bodies."""
 
-    def __init__(self, reply: Callable[[dict[str, Any]], httpx.Response]) -> None:
+    def __init__(self, reply: Callable[[dict[str, Any]], httpx2.Response]) -> None:
         self.reply = reply
         self.bodies: list[dict[str, Any]] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         self.bodies.append(body)
         return self.reply(body)
 
 
-def chat_reply(message: dict[str, Any]) -> Callable[[dict[str, Any]], httpx.Response]:
+def chat_reply(message: dict[str, Any]) -> Callable[[dict[str, Any]], httpx2.Response]:
     completion = {
         "id": "chatcmpl-1",
         "object": "chat.completion",
@@ -101,7 +101,7 @@ def chat_reply(message: dict[str, Any]) -> Callable[[dict[str, Any]], httpx.Resp
         "choices": [{"index": 0, "message": {"role": "assistant", **message}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }
-    return lambda body: httpx.Response(200, json=completion)
+    return lambda body: httpx2.Response(200, json=completion)
 
 
 def final_call(name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +113,7 @@ def final_call(name: str, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def openai(recorder: Recorder, name: str = "gpt-4o", **options: Any) -> OpenAIChatModel:
-    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
     return OpenAIChatModel(
         name, provider=OpenAIProvider(base_url="http://llm.test/v1", api_key="k", http_client=client), **options
     )
@@ -277,7 +277,7 @@ async def test_openai_streamed_request() -> None:
         "data: [DONE]\n\n"
     )
     recorder = Recorder(
-        lambda body: httpx.Response(200, content=sse.encode(), headers={"content-type": "text/event-stream"})
+        lambda body: httpx2.Response(200, content=sse.encode(), headers={"content-type": "text/event-stream"})
     )
     agent = Agent(openai(recorder, "gpt-4o-mini"), tools=[get_capital])
     async with agent.run_stream("What is the capital of the UK?") as run:
@@ -482,7 +482,7 @@ async def test_openai_reasoning_is_kept_with_its_field() -> None:
 # -- Anthropic Messages ----------------------------------------------------------------------------------
 
 
-def messages_reply(*content: dict[str, Any]) -> Callable[[dict[str, Any]], httpx.Response]:
+def messages_reply(*content: dict[str, Any]) -> Callable[[dict[str, Any]], httpx2.Response]:
     message = {
         "id": "msg_1",
         "type": "message",
@@ -493,11 +493,11 @@ def messages_reply(*content: dict[str, Any]) -> Callable[[dict[str, Any]], httpx
         "stop_sequence": None,
         "usage": {"input_tokens": 10, "output_tokens": 5},
     }
-    return lambda body: httpx.Response(200, json=message)
+    return lambda body: httpx2.Response(200, json=message)
 
 
 def anthropic(recorder: Recorder, name: str = "claude-sonnet-4-5") -> AnthropicModel:
-    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    client = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
     return AnthropicModel(name, provider=AnthropicProvider(base_url="http://llm.test", api_key="k", http_client=client))
 
 

@@ -26,7 +26,7 @@ from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_mod
 from ._streamed import StreamedResponse
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
     from .._run_context import RunContext
     from ..providers._http import HTTPProvider
@@ -104,7 +104,7 @@ class HTTPStreamedResponse(StreamedResponse):
     """A response arriving over an open HTTP response (as server-sent events); subclasses read the events."""
 
     def __init__(
-        self, params: ModelRequestParameters, *, response: httpx.Response, provider: HTTPProvider, model_name: str
+        self, params: ModelRequestParameters, *, response: httpx2.Response, provider: HTTPProvider, model_name: str
     ) -> None:
         super().__init__(params)
         self._response = response
@@ -168,7 +168,7 @@ class HTTPModel(Model, Generic[ProviderT]):
         """A complete (non-streamed) reply as a response."""
 
     @abstractmethod
-    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+    def streamed_response(self, params: ModelRequestParameters, response: httpx2.Response) -> HTTPStreamedResponse:
         """The reader of a streamed reply."""
 
     def streams_internally(self, settings: ModelSettings, params: ModelRequestParameters) -> bool:

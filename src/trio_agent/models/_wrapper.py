@@ -72,6 +72,10 @@ class WrapperModel(Model):
         return self.wrapped.system
 
     @property
+    def model_id(self) -> str:
+        return self.wrapped.model_id  # (a FallbackModel's is not `system:model_name`)
+
+    @property
     def profile(self) -> ModelProfile:
         return self.wrapped.profile
 

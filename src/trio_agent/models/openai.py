@@ -1,10 +1,13 @@
-"""OpenAI chat completions (and OpenAI-compatible servers: vLLM, Ollama, llama.cpp, LM Studio, OpenRouter, ...)."""
+"""OpenAI: chat completions (and OpenAI-compatible servers: vLLM, Ollama, llama.cpp, LM Studio, OpenRouter, ...)
+and the Responses API."""
 
 from typing_extensions import deprecated as _deprecated
 
 from ._openai.model import OpenAIChatModel as OpenAIChatModel
+from ._openai_responses.model import OpenAIResponsesModel as OpenAIResponsesModel
+from ._openai_responses.settings import OpenAIResponsesModelSettings as OpenAIResponsesModelSettings
 
-__all__ = ["OpenAIChatModel", "OpenAIModel"]
+__all__ = ["OpenAIChatModel", "OpenAIModel", "OpenAIResponsesModel", "OpenAIResponsesModelSettings"]
 
 
 @_deprecated(

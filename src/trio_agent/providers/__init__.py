@@ -3,7 +3,7 @@
 
 ``_http`` is the HTTP layer every provider shares: typed errors, streaming, and keys kept out of errors, reprs
 and logs; ``_retry`` says when a request is tried again (``RetryPolicy``, ``Retry-After``); ``_shared_clients``
-holds the ``httpx.AsyncClient`` that providers without one of their own share, per ``trio.run``.
+holds the ``httpx2.AsyncClient`` that providers without one of their own share, per ``trio.run``.
 """
 
 from ._http import HTTPProvider as HTTPProvider

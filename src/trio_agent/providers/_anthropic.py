@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-import httpx
+import httpx2
 
 from .._exceptions import UserError
 from ._http import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, HTTPProvider
@@ -22,7 +22,7 @@ class AnthropicProvider(HTTPProvider):
     Args:
         base_url: The API root (without ``/v1``); ``ANTHROPIC_BASE_URL`` or Anthropic's if ``None``.
         api_key: Sent as ``x-api-key``; ``ANTHROPIC_API_KEY`` if ``None``. Required for Anthropic itself.
-        http_client: An ``httpx.AsyncClient`` to use (and keep owning); if ``None``, the provider uses the client
+        http_client: An ``httpx2.AsyncClient`` to use (and keep owning); if ``None``, the provider uses the client
             it shares with the other providers of the ``trio.run`` (see ``HTTPProvider``).
         retry_policy: How failed requests are retried.
         timeout: The HTTP timeout of the shared client (providers with another timeout share another one; a
@@ -36,10 +36,10 @@ class AnthropicProvider(HTTPProvider):
         self,
         base_url: str | None = None,
         api_key: str | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         *,
         retry_policy: RetryPolicy | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx2.Timeout = DEFAULT_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL

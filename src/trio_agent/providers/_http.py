@@ -1,9 +1,11 @@
 """The HTTP layer shared by the provider adapters: shared HTTP clients, retries with backoff, typed errors, and
 streaming responses that close the moment they are abandoned.
 
-Clients: a provider given ``http_client=`` uses it; the others share one ``httpx.AsyncClient`` per
-``trio.run`` and timeout, closed when that ``trio.run`` ends (see :class:`HTTPProvider` and
-``_shared_clients``).
+Clients: a provider given ``http_client=`` uses it (an ``httpx2.AsyncClient``, or an ``httpx.AsyncClient``: the
+same API); the others share one ``httpx2.AsyncClient`` per ``trio.run`` and timeout, closed when that
+``trio.run`` ends (see :class:`HTTPProvider` and ``_shared_clients``). ``httpx2`` is the maintained continuation
+of ``httpx`` (the reference API and the ``mcp`` SDK use it too), so one process carries one HTTP stack; its
+server-sent events parser (``httpx2.EventSource``) reads the streams.
 
 Retries (``_retry``): a request that fails to connect, drops before a response, or gets a retryable status
 (429, 408, 409, 500, 502, 503, 504, or Anthropic's 529) is retried up to ``RetryPolicy.max_attempts`` attempts
@@ -17,27 +19,45 @@ a transport failure is :class:`ModelAPIError`; a body that is not what the API p
 :class:`UnexpectedModelBehavior`, not retried. A body that does not decode as its ``content-encoding`` says
 (``gzip`` that is not gzip) is a :class:`ModelHTTPError` with the response's status and, as its ``body``,
 what went wrong: for an error status, retried as that status is; for a success (JSON or a stream), like any
-malformed body, not retried. No ``httpx`` transport or decoding error escapes. The API key never appears in an
+malformed body, not retried. No ``httpx2`` (or ``httpx``) transport or decoding error escapes. The API key never appears in an
 error, a repr or a log line: it travels only in request headers, and every error text is scrubbed of it.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing, asynccontextmanager
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, cast
 
-import httpx
+import httpx2
 import trio
 
 from .._exceptions import ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
 from ._retry import RETRY_STATUSES, RetryPolicy, retry_after
 from ._shared_clients import borrowed_client, release, shared_client
 
-__all__ = ["HTTPProvider", "parse_json", "sse_events"]
+if TYPE_CHECKING:
+    import httpx
 
-DEFAULT_TIMEOUT = httpx.Timeout(600, connect=10)
+__all__ = ["HTTPClient", "HTTPProvider", "parse_json", "sse_events"]
+
+HTTPClient: TypeAlias = "httpx2.AsyncClient | httpx.AsyncClient"
+"""A client a provider can be given: ``httpx2``'s, or ``httpx``'s (the same API)."""
+
+
+def _errors(name: str) -> tuple[type[Exception], ...]:
+    """``httpx2``'s exception class ``name``, and ``httpx``'s too if it is loaded (a user's ``httpx`` client
+    raises its own; looked up only when an exception is being matched)."""
+    found: list[type[Exception]] = [getattr(httpx2, name)]
+    legacy = sys.modules.get("httpx")
+    if legacy is not None:
+        found.append(getattr(legacy, name))
+    return tuple(found)
+
+
+DEFAULT_TIMEOUT = httpx2.Timeout(600, connect=10)
 """Per request: 10 s to connect, then up to 600 s between reads (models can think for a long time)."""
 _BODY_PREVIEW = 2000
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
@@ -58,7 +78,7 @@ class HTTPProvider:
 
     Resource handling: a client you pass as ``http_client`` stays yours: the provider uses it as is and never
     closes it (:meth:`aclose` and ``async with`` leave it open). Without one, the provider owns no client: it
-    uses the ``httpx.AsyncClient`` that every provider of the current ``trio.run`` with the same ``timeout``
+    uses the ``httpx2.AsyncClient`` that every provider of the current ``trio.run`` with the same ``timeout``
     shares, so one connection pool serves them all and a connection to a host is reused across providers,
     agents and runs. ONE trio system task per ``trio.run`` (``trio_agent: shared HTTP clients``) owns those
     clients and closes them when that ``trio.run`` ends: a provider made by ``Agent('openai:...')`` (or by a
@@ -72,7 +92,7 @@ class HTTPProvider:
 
     Error handling: see the module docstring: every failure is a :class:`ModelAPIError` (or its
     :class:`ModelHTTPError`) or an :class:`UnexpectedModelBehavior`, raised after the retries the
-    ``retry_policy`` allows, never a raw ``httpx`` transport or decoding error, and never holding the API key.
+    ``retry_policy`` allows, never a raw ``httpx2`` transport or decoding error, and never holding the API key.
     """
 
     name = "http"
@@ -82,14 +102,15 @@ class HTTPProvider:
         *,
         base_url: str,
         api_key: str | None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: HTTPClient | None = None,
         retry_policy: RetryPolicy | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx2.Timeout = DEFAULT_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
-        self._user_client = http_client
+        # (typed as httpx2's: an ``httpx`` client has the same API, and is used through it alone)
+        self._user_client = cast("httpx2.AsyncClient | None", http_client)
         self.retry_policy = retry_policy or RetryPolicy()
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
@@ -100,7 +121,7 @@ class HTTPProvider:
     # -- the client -----------------------------------------------------------------------------------
 
     @property
-    def client(self) -> httpx.AsyncClient:
+    def client(self) -> httpx2.AsyncClient:
         """The HTTP client for the current ``trio.run``: yours, or the shared one, which this provider then
         uses until :meth:`aclose` (see the class docstring)."""
         if self._user_client is not None:
@@ -108,7 +129,7 @@ class HTTPProvider:
         return shared_client(self, self.timeout)
 
     @asynccontextmanager
-    async def _borrow(self) -> AsyncIterator[httpx.AsyncClient]:
+    async def _borrow(self) -> AsyncIterator[httpx2.AsyncClient]:
         """The client, kept open until the block (one request, or one stream) is left."""
         if self._user_client is not None:
             yield self._user_client
@@ -147,25 +168,24 @@ class HTTPProvider:
 
     def _request(
         self,
-        client: httpx.AsyncClient,
+        client: httpx2.AsyncClient,
         path: str,
         body: dict[str, Any],
         *,
         headers: Mapping[str, str] | None,
         http_timeout: Any,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         merged = {**self.auth_headers(), **(headers or {})}
-        return client.build_request(
-            "POST",
-            f"{self.base_url}/{path.lstrip('/')}",
-            content=json.dumps(body, separators=(",", ":")).encode(),
-            headers={"content-type": "application/json", **merged},
-            timeout=http_timeout if http_timeout is not None else httpx.USE_CLIENT_DEFAULT,
-        )
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        content = json.dumps(body, separators=(",", ":")).encode()
+        sent_headers = {"content-type": "application/json", **merged}
+        if http_timeout is None:  # the client's own default (whichever library's client it is)
+            return client.build_request("POST", url, content=content, headers=sent_headers)
+        return client.build_request("POST", url, content=content, headers=sent_headers, timeout=http_timeout)
 
     async def _send(
         self,
-        client: httpx.AsyncClient,
+        client: httpx2.AsyncClient,
         path: str,
         body: dict[str, Any],
         *,
@@ -173,7 +193,7 @@ class HTTPProvider:
         headers: Mapping[str, str] | None,
         http_timeout: Any,
         stream: bool,
-    ) -> tuple[httpx.Response, bytes]:
+    ) -> tuple[httpx2.Response, bytes]:
         """Send with retries until a success status. A streamed response comes back open (and ``b""``);
         otherwise its body has been read (at most ``max_response_bytes``) and the response closed."""
         attempt = 0
@@ -188,7 +208,7 @@ class HTTPProvider:
                     content, undecodable = await self._read(response, model_name)
                 finally:
                     await response.aclose()
-            except httpx.TransportError as exc:
+            except _errors("TransportError") as exc:
                 delay = self.retry_policy.delay(attempt, None)
                 if delay is None:
                     raise ModelAPIError(model_name, self._describe_transport_error(exc, attempt)) from None
@@ -205,7 +225,7 @@ class HTTPProvider:
                 raise ModelHTTPError(response.status_code, model_name, undecodable or self._error_body(content))
             await trio.sleep(delay)
 
-    async def _read(self, response: httpx.Response, model_name: str) -> tuple[bytes, str | None]:
+    async def _read(self, response: httpx2.Response, model_name: str) -> tuple[bytes, str | None]:
         """The body (of an error status, its first bytes only; a success body over ``max_response_bytes`` is
         an error), or ``b""`` and why, if it does not decode as its ``content-encoding`` says."""
         limit = self.max_response_bytes if response.status_code < 400 else _BODY_PREVIEW
@@ -223,13 +243,13 @@ class HTTPProvider:
                         f"The {self.name} response is larger than {limit} bytes; refusing to read it all. Raise "
                         "`max_response_bytes` on the provider if that is expected.",
                     )
-        except httpx.DecodingError as exc:
+        except _errors("DecodingError") as exc:
             reason = _undecodable(self, response, exc)
         else:
             return b"".join(chunks), None
         return b"", reason
 
-    def _describe_transport_error(self, exc: httpx.TransportError, attempts: int) -> str:
+    def _describe_transport_error(self, exc: Exception, attempts: int) -> str:
         kind = type(exc).__name__
         where = f"{self.base_url}"
         detail = self.scrub(str(exc)) or kind
@@ -274,7 +294,7 @@ class HTTPProvider:
         model_name: str,
         headers: Mapping[str, str] | None = None,
         http_timeout: Any = None,
-    ) -> AsyncIterator[httpx.Response]:
+    ) -> AsyncIterator[httpx2.Response]:
         """POST ``body`` and yield the streaming response; leaving the block closes it at once (a connection
         abandoned mid-stream is discarded, not returned to the pool half-read)."""
         async with self._borrow() as client:
@@ -288,7 +308,7 @@ class HTTPProvider:
                     await response.aclose()
 
 
-def _undecodable(provider: HTTPProvider, response: httpx.Response, error: httpx.DecodingError) -> str:
+def _undecodable(provider: HTTPProvider, response: httpx2.Response, error: Exception) -> str:
     """Why a body was discarded: it does not decode as its ``content-encoding`` header says."""
     encoding = provider.scrub(response.headers.get("content-encoding", "identity"))
     return (
@@ -298,26 +318,26 @@ def _undecodable(provider: HTTPProvider, response: httpx.Response, error: httpx.
     )
 
 
-async def sse_events(response: httpx.Response, provider: HTTPProvider, model_name: str) -> AsyncGenerator[Any, None]:
-    """The server-sent events of ``response`` (``httpx_sse``), with a dropped connection as ``ModelAPIError``,
-    a body that does not decode as its ``content-encoding`` says as ``ModelHTTPError``, and a malformed stream
-    as ``UnexpectedModelBehavior``."""
-    from httpx_sse import EventSource, SSEError
-
+async def sse_events(response: httpx2.Response, provider: HTTPProvider, model_name: str) -> AsyncGenerator[Any, None]:
+    """The server-sent events of ``response`` (``httpx2.EventSource``), with a dropped connection as
+    ``ModelAPIError``, a body that does not decode as its ``content-encoding`` says as ``ModelHTTPError``, and a
+    malformed stream as ``UnexpectedModelBehavior``."""
     undecodable: str | None = None
     try:
-        async with aclosing(EventSource(response).aiter_sse()) as events:
+        source = httpx2.EventSource(response, max_event_size=provider.max_response_bytes)
+        events = cast("AsyncGenerator[httpx2.ServerSentEvent, None]", aiter(source))  # (an async generator)
+        async with aclosing(events):
             async for event in events:
                 yield event
-    except SSEError as exc:  # before TransportError, which it subclasses
+    except httpx2.SSEError as exc:  # before TransportError, which it subclasses
         raise UnexpectedModelBehavior(f"{provider.name} sent a malformed event stream: {exc}") from None
-    except httpx.TransportError as exc:
+    except _errors("TransportError") as exc:
         raise ModelAPIError(
             model_name,
             f"The {provider.name} stream broke off before it was complete: {type(exc).__name__}: "
             f"{provider.scrub(str(exc)) or 'connection closed'}. The partial response was discarded.",
         ) from None
-    except httpx.DecodingError as exc:
+    except _errors("DecodingError") as exc:
         undecodable = _undecodable(provider, response, exc)
-    if undecodable is not None:  # raised outside the ``except``: no httpx exception is chained to it
+    if undecodable is not None:  # raised outside the ``except``: no httpx2 exception is chained to it
         raise ModelHTTPError(response.status_code, model_name, undecodable)

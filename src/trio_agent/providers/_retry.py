@@ -16,7 +16,7 @@ import math
 import random
 import time
 
-import httpx
+import httpx2
 
 __all__ = ["RETRY_STATUSES", "RetryPolicy", "retry_after"]
 
@@ -53,7 +53,7 @@ class RetryPolicy:
         return base * random.uniform(1 - self.jitter, 1 + self.jitter)
 
 
-def retry_after(headers: httpx.Headers) -> float | None:
+def retry_after(headers: httpx2.Headers) -> float | None:
     """The seconds a response's ``Retry-After`` asks to wait (``0.0`` for a date already past), or ``None`` if
     it has none that is usable."""
     value = headers.get("retry-after", "").strip()

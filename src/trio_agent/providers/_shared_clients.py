@@ -1,4 +1,4 @@
-"""The ``httpx.AsyncClient``\\ s that providers created without ``http_client=`` share.
+"""The ``httpx2.AsyncClient``\\ s that providers created without ``http_client=`` share.
 
 Theory of operation: within one ``trio.run``, every provider whose client has the same configuration (today:
 its timeout) uses the same client, so one connection pool serves them all and a connection to a host is
@@ -24,18 +24,18 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
+import httpx2
 import trio
 
 __all__ = ["borrowed_client", "release", "shared_client"]
 
-_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=100)
+_LIMITS = httpx2.Limits(max_connections=None, max_keepalive_connections=100)
 _Key = tuple[tuple[str, float | None], ...]
 
 
-def _key(timeout: float | httpx.Timeout) -> _Key:
-    """What tells shared clients apart (``30.0`` and ``httpx.Timeout(30)`` are the same configuration)."""
-    return tuple(sorted(httpx.Timeout(timeout).as_dict().items()))
+def _key(timeout: float | httpx2.Timeout) -> _Key:
+    """What tells shared clients apart (``30.0`` and ``httpx2.Timeout(30)`` are the same configuration)."""
+    return tuple(sorted(httpx2.Timeout(timeout).as_dict().items()))
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:
@@ -45,9 +45,9 @@ def _no_cookies() -> http.cookiejar.CookieJar:
 class _Shared:
     """One shared client and who keeps it open."""
 
-    def __init__(self, key: _Key, timeout: float | httpx.Timeout) -> None:
+    def __init__(self, key: _Key, timeout: float | httpx2.Timeout) -> None:
         self.key = key
-        self.client = httpx.AsyncClient(timeout=timeout, limits=_LIMITS, cookies=_no_cookies())
+        self.client = httpx2.AsyncClient(timeout=timeout, limits=_LIMITS, cookies=_no_cookies())
         self.users: weakref.WeakSet[object] = weakref.WeakSet()
         self.requests = 0
 
@@ -63,7 +63,7 @@ class _RunClients:
         self.shared: dict[_Key, _Shared] = {}
         self.ended = False
 
-    def get(self, user: object, timeout: float | httpx.Timeout) -> _Shared:
+    def get(self, user: object, timeout: float | httpx2.Timeout) -> _Shared:
         if self.ended:
             raise RuntimeError(
                 "This `trio.run` is ending and has closed its shared HTTP clients; a provider cannot start a "
@@ -106,13 +106,13 @@ def _run_clients() -> _RunClients:
         return clients
 
 
-def shared_client(user: object, timeout: float | httpx.Timeout) -> httpx.AsyncClient:
+def shared_client(user: object, timeout: float | httpx2.Timeout) -> httpx2.AsyncClient:
     """The current ``trio.run``'s client for ``timeout``; ``user`` uses it until :func:`release`."""
     return _run_clients().get(user, timeout).client
 
 
 @asynccontextmanager
-async def borrowed_client(user: object, client_timeout: float | httpx.Timeout) -> AsyncIterator[httpx.AsyncClient]:
+async def borrowed_client(user: object, client_timeout: float | httpx2.Timeout) -> AsyncIterator[httpx2.AsyncClient]:
     """:func:`shared_client`, kept open for the block (one request, or one stream) whatever happens meanwhile."""
     clients = _run_clients()
     shared = clients.get(user, client_timeout)

@@ -1,4 +1,5 @@
-"""``FakeLLMServer``: a scripted OpenAI- and Anthropic-compatible HTTP server on 127.0.0.1 (trio + h11).
+"""``FakeLLMServer``: a scripted fake of the OpenAI (chat completions and Responses), Anthropic and Gemini HTTP
+APIs on 127.0.0.1 (trio + h11); the routes are in :mod:`._routes`.
 
 Point a real provider at it to test what a scripted model cannot: HTTP errors and retries, streams cut
 midway, timeouts, what your code sends over the wire::
@@ -30,10 +31,11 @@ import h11
 import trio
 
 from ..models.anthropic import AnthropicModel
-from ..models.openai import OpenAIChatModel
+from ..models.google import GoogleModel
+from ..models.openai import OpenAIChatModel, OpenAIResponsesModel
 from ..providers.anthropic import AnthropicProvider
+from ..providers.google import GoogleProvider
 from ..providers.openai import OpenAIProvider
-from ._default_replies import anthropic_default, openai_default
 from ._replies import (
     CutReply,
     DropReply,
@@ -45,11 +47,9 @@ from ._replies import (
     SSEReply,
     StallReply,
 )
+from ._routes import default_reply_for
 
 __all__ = ["FakeLLMServer"]
-
-OPENAI_PATH = "/v1/chat/completions"
-ANTHROPIC_PATH = "/v1/messages"
 
 
 class _Closed(Exception):
@@ -93,6 +93,23 @@ class FakeLLMServer:
         ``AnthropicProvider``)."""
         options = {"api_key": "sk-ant-fake-llm-server", **provider_options}
         return AnthropicModel(model_name, provider=AnthropicProvider(base_url=self.base_url_anthropic, **options))
+
+    def responses_model(self, model_name: str = "gpt-4o", **provider_options: Any) -> OpenAIResponsesModel:
+        """An ``OpenAIResponsesModel`` (the Responses API) whose provider talks to this server
+        (``provider_options`` go to ``OpenAIProvider``)."""
+        options = {"api_key": "sk-fake-llm-server", **provider_options}
+        return OpenAIResponsesModel(model_name, provider=OpenAIProvider(base_url=self.base_url_openai, **options))
+
+    @property
+    def base_url_google(self) -> str:
+        """The ``base_url`` of a ``GoogleProvider`` talking to this server."""
+        return f"http://127.0.0.1:{self.port}/v1beta"
+
+    def google_model(self, model_name: str = "gemini-2.5-flash", **provider_options: Any) -> GoogleModel:
+        """A ``GoogleModel`` (the Gemini API) whose provider talks to this server (``provider_options`` go to
+        ``GoogleProvider``)."""
+        options = {"api_key": "fake-gemini-key", **provider_options}
+        return GoogleModel(model_name, provider=GoogleProvider(base_url=self.base_url_google, **options))
 
     def script(self, *replies: Reply) -> None:
         """Queue replies; each request to a known route consumes the oldest one."""
@@ -177,7 +194,8 @@ class FakeLLMServer:
         return request
 
     async def _respond(self, stream: trio.SocketStream, conn: h11.Connection, request: RecordedRequest) -> None:
-        if request.path not in (OPENAI_PATH, ANTHROPIC_PATH):
+        default = default_reply_for(request.path)
+        if default is None:
             reply: Reply = ErrorReply(404, {"error": {"message": f"no route for {request.path}"}})
         elif request.method != "POST":
             reply = ErrorReply(405, {"error": {"message": "only POST is supported"}})
@@ -185,10 +203,8 @@ class FakeLLMServer:
             reply = self._script.popleft()
         elif not isinstance(request.json, dict):
             reply = ErrorReply(400, {"error": {"message": "the body must be a JSON object"}})
-        elif request.path == OPENAI_PATH:
-            reply = openai_default(request.json, len(self.requests))
         else:
-            reply = anthropic_default(request.json, len(self.requests))
+            reply = default(request, len(self.requests))
         await self._send_reply(stream, conn, reply)
 
     async def _send_reply(self, stream: trio.SocketStream, conn: h11.Connection, reply: Reply) -> None:

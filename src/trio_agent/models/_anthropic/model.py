@@ -15,7 +15,7 @@ from .response import AnthropicStreamedResponse
 from .response import parse_response as parse_messages_response
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
 __all__ = ["AnthropicModel"]
 
@@ -89,5 +89,5 @@ class AnthropicModel(HTTPModel[AnthropicProvider]):
     def parse_response(self, data: Any) -> ModelResponse:
         return parse_messages_response(data, model_name=self._model_name, provider=self.provider)
 
-    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+    def streamed_response(self, params: ModelRequestParameters, response: httpx2.Response) -> HTTPStreamedResponse:
         return AnthropicStreamedResponse(params, response=response, provider=self.provider, model_name=self._model_name)

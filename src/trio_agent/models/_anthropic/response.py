@@ -17,7 +17,7 @@ from .._model import ModelRequestParameters
 from .request import REDACTED_THINKING_ID
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
     from ..._messages.events import ModelResponseStreamEvent
     from ...providers._http import HTTPProvider
@@ -90,7 +90,7 @@ class AnthropicStreamedResponse(HTTPStreamedResponse):
     """A Messages API response arriving as server-sent events (``message_start`` ... ``message_stop``)."""
 
     def __init__(
-        self, params: ModelRequestParameters, *, response: httpx.Response, provider: HTTPProvider, model_name: str
+        self, params: ModelRequestParameters, *, response: httpx2.Response, provider: HTTPProvider, model_name: str
     ) -> None:
         super().__init__(params, response=response, provider=provider, model_name=model_name)
         self._raw_usage: dict[str, Any] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ..._messages.messages import ModelMessage, ModelResponse
@@ -16,17 +15,9 @@ from .response import parse_response as parse_chat_response
 from .strict import strict_parameters
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
 __all__ = ["OpenAIChatModel"]
-
-_PROFILE = ModelProfile(supports_json_schema_output=True, supports_json_object_output=True)
-_SERVICE_PROFILES = {
-    # As the reference's providers for these services say: Ollama takes no `strict`, OpenRouter only the older
-    # `max_tokens` field.
-    "ollama": dataclasses.replace(_PROFILE, openai_supports_strict_tool_definition=False),
-    "openrouter": dataclasses.replace(_PROFILE, openai_chat_supports_max_completion_tokens=False),
-}
 
 
 class OpenAIChatModel(HTTPModel[OpenAIProvider]):
@@ -36,8 +27,8 @@ class OpenAIChatModel(HTTPModel[OpenAIProvider]):
         model_name: The model, e.g. ``'gpt-4o'`` or ``'llama3.2'``.
         provider: Where the API lives (``OpenAIProvider()`` reads ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``).
         settings: Default settings for every request.
-        profile: What the model supports (JSON-schema output is assumed; by default, strict tool definitions and
-            `max_completion_tokens` too, except for the services known not to take them).
+        profile: What the model supports and its server accepts; by default the provider's profile of the model
+            (``provider.model_profile(model_name)``: its family's, with its service's quirks).
 
     Resource handling: see :mod:`trio_agent.models._http_model`.
     """
@@ -53,16 +44,17 @@ class OpenAIChatModel(HTTPModel[OpenAIProvider]):
         profile: ModelProfile | None = None,
     ) -> None:
         provider = provider or OpenAIProvider()
-        profile = profile or _SERVICE_PROFILES.get(provider.name, _PROFILE)
+        profile = profile or provider.model_profile(model_name)
         super().__init__(model_name, provider=provider, settings=settings, profile=profile)
 
     def prepare_request(
         self, model_settings: ModelSettings | None, params: ModelRequestParameters
     ) -> tuple[ModelSettings | None, ModelRequestParameters]:
-        """As :meth:`Model.prepare_request`, then every schema walked for OpenAI's strict mode, and each tool's
-        ``strict`` decided where the tool left it open (see :mod:`.strict`)."""
+        """As :meth:`Model.prepare_request`, then every schema walked by the profile's transformer (OpenAI's
+        strict mode unless it names another), and each tool's ``strict`` decided where the tool left it open (see
+        :mod:`.strict`)."""
         settings, params = super().prepare_request(model_settings, params)
-        return settings, strict_parameters(params)
+        return settings, strict_parameters(params, self.profile.json_schema_transformer)
 
     def build_body(
         self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters, *, stream: bool
@@ -80,5 +72,5 @@ class OpenAIChatModel(HTTPModel[OpenAIProvider]):
     def parse_response(self, data: Any) -> ModelResponse:
         return parse_chat_response(data, model_name=self._model_name, provider=self.provider)
 
-    def streamed_response(self, params: ModelRequestParameters, response: httpx.Response) -> HTTPStreamedResponse:
+    def streamed_response(self, params: ModelRequestParameters, response: httpx2.Response) -> HTTPStreamedResponse:
         return OpenAIStreamedResponse(params, response=response, provider=self.provider, model_name=self._model_name)

@@ -4,7 +4,7 @@ as the reference (pydantic-ai's ``OpenAIChatModel``) sends it for the same agent
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from ..._exceptions import UserError
 from ..._messages.content import (
@@ -29,6 +29,7 @@ from ..._messages.parts import (
 )
 from ..._settings import ModelSettings
 from ..._tools.definitions import OutputObjectDefinition, ToolDefinition
+from ...profiles.openai import OpenAIModelProfile
 from .._http_model import resolve_tool_choice
 from .._model import ModelProfile, ModelRequestParameters
 from .prepare import prepare_messages
@@ -189,18 +190,29 @@ def _tool(tool: ToolDefinition, profile: ModelProfile) -> dict[str, Any]:
 
 
 def _tools_and_choice(
-    settings: ModelSettings, params: ModelRequestParameters
+    settings: ModelSettings, params: ModelRequestParameters, profile: OpenAIModelProfile
 ) -> tuple[list[ToolDefinition], str | dict[str, Any]]:
     """The tools to send and the ``tool_choice``. A choice among some of the tools sends only those (chat
-    completions cannot restrict the choice otherwise), except a single forced tool, which is named."""
+    completions cannot restrict the choice otherwise), except a single forced tool, which is named. A server
+    that refuses ``"required"`` (``openai_supports_tool_choice_required=False``) gets ``"auto"`` instead, unless
+    the ``tool_choice`` setting itself asked for ``'required'``, which it cannot honour."""
     tools = [*params.function_tools, *params.output_tools]
     resolved = resolve_tool_choice(settings, params)
     if isinstance(resolved, str):
-        return tools, resolved
-    names, mode = resolved
-    if mode == "required" and len(names) == 1:
-        return tools, {"type": "function", "function": {"name": names[0]}}
-    return [t for t in tools if t.name in names], mode
+        choice = resolved
+    elif resolved[1] == "required" and len(resolved[0]) == 1:
+        return tools, {"type": "function", "function": {"name": resolved[0][0]}}
+    else:
+        names, choice = resolved
+        tools = [t for t in tools if t.name in names]
+    if choice == "required" and not profile.openai_supports_tool_choice_required:
+        if settings.get("tool_choice") == "required":
+            raise UserError(
+                "`tool_choice='required'` cannot be sent: this model's server does not accept it (its profile has "
+                "`openai_supports_tool_choice_required=False`). Use `'auto'`, or name the tool to force in a list."
+            )
+        choice = "auto"
+    return tools, choice
 
 
 def _response_format(params: ModelRequestParameters, profile: ModelProfile) -> dict[str, Any] | None:
@@ -231,6 +243,13 @@ _SETTINGS = {
 }
 
 
+def _supported(settings: ModelSettings, unsupported: Collection[str]) -> ModelSettings:
+    """``settings`` without those the server refuses (its profile's ``openai_unsupported_model_settings``)."""
+    if not unsupported or not any(key in settings for key in unsupported):
+        return settings
+    return cast(ModelSettings, {k: v for k, v in settings.items() if k not in unsupported})
+
+
 def build_body(
     model_name: str,
     messages: list[ModelMessage],
@@ -243,12 +262,13 @@ def build_body(
 ) -> dict[str, Any]:
     """The JSON body of a chat-completions request (``params`` already walked for strict mode, see
     :mod:`.strict`)."""
-    settings = settings or {}
     profile = profile or ModelProfile()
+    openai = OpenAIModelProfile.from_profile(profile)  # (only its `openai_*` fields are read)
+    settings = _supported(settings or {}, openai.openai_unsupported_model_settings)
     deferred = {t.name for t in params.function_tools if t.defer_loading}
     mapped = map_messages(messages, provider_name=provider_name, deferred_tools=deferred)
     body: dict[str, Any] = {"model": model_name, "messages": mapped}
-    tools, choice = _tools_and_choice(settings, params)
+    tools, choice = _tools_and_choice(settings, params, openai)
     if tools:
         body["tools"] = [_tool(t, profile) for t in tools]
         body["tool_choice"] = choice

@@ -16,8 +16,15 @@ Always: ``title``, ``$schema`` and ``discriminator`` are dropped, every object g
 with siblings moves into an ``anyOf`` (OpenAI allows no siblings next to ``$ref``), and a schema whose root is a
 ``$ref`` (a recursive model) is inlined at the root, references to it becoming ``#``.
 
+The walk is :class:`OpenAIJsonSchemaTransformer`, the transformer of OpenAI's own profiles. A model profile
+may name another (``ModelProfile.json_schema_transformer``: Qwen's and Llama's inline ``$defs``, for servers that
+do not resolve ``$ref``): :func:`strict_parameters` then walks every schema with that one instead, and leaves a
+definition's ``strict`` as the user set it (a transformer that does not check OpenAI's rules cannot vouch for
+them, so ``None`` stays ``None`` and no ``strict`` is sent).
+
 The walk is done once per definition set: :func:`strict_parameters` remembers its answer for each
-``ModelRequestParameters`` object (they are built once per agent), for as long as that object lives.
+``ModelRequestParameters`` object (they are built once per agent) and transformer, for as long as that object
+lives.
 """
 
 from __future__ import annotations
@@ -29,9 +36,10 @@ from typing import Any
 
 from ..._exceptions import UserError
 from ..._tools.definitions import OutputObjectDefinition, ToolDefinition
+from .._json_schema import JsonSchema, JsonSchemaTransformer
 from .._model import ModelRequestParameters
 
-__all__ = ["StrictWalk", "strict_parameters"]
+__all__ = ["OpenAIJsonSchemaTransformer", "StrictWalk", "strict_parameters"]
 
 _UNSUPPORTED = (
     "minLength",
@@ -203,42 +211,69 @@ class StrictWalk:
                 self.compatible = False
 
 
-def _tool(definition: ToolDefinition) -> ToolDefinition:
-    walk = StrictWalk(definition.parameters_json_schema, definition.strict)
-    schema = walk.run()
-    strict = walk.compatible if definition.strict is None else definition.strict
+class OpenAIJsonSchemaTransformer(JsonSchemaTransformer):
+    """Rewrites a schema for OpenAI's strict mode (the rules are :class:`StrictWalk`'s, see the module
+    docstring): with ``strict=True`` it is made compliant, with ``strict=None`` :attr:`is_strict_compatible` says
+    whether it already is. (Public as ``trio_agent.profiles.openai.OpenAIJsonSchemaTransformer``.)"""
+
+    def walk(self) -> JsonSchema:
+        walk = StrictWalk(self.schema, self.strict)
+        schema = walk.run()
+        self.is_strict_compatible = walk.compatible
+        return schema
+
+    def transform(self, schema: JsonSchema) -> JsonSchema:
+        return schema  # the whole walk is StrictWalk's
+
+
+Transformer = type[JsonSchemaTransformer]
+
+
+def _walked(schema: JsonSchema, strict: bool | None, transformer: Transformer) -> tuple[JsonSchema, bool | None]:
+    """``schema`` walked by ``transformer``, and the definition's ``strict``: decided by the walk where the user
+    left it open and the transformer checks OpenAI's rules, as given otherwise."""
+    walker = transformer(schema, strict=strict)
+    walked = walker.walk()
+    if strict is None and issubclass(transformer, OpenAIJsonSchemaTransformer):
+        strict = walker.is_strict_compatible
+    return walked, strict
+
+
+def _tool(definition: ToolDefinition, transformer: Transformer) -> ToolDefinition:
+    schema, strict = _walked(definition.parameters_json_schema, definition.strict, transformer)
     return dataclasses.replace(definition, parameters_json_schema=schema, strict=strict)
 
 
-def _output_object(definition: OutputObjectDefinition) -> OutputObjectDefinition:
-    walk = StrictWalk(definition.json_schema, definition.strict)
-    schema = walk.run()
-    strict = walk.compatible if definition.strict is None else definition.strict
+def _output_object(definition: OutputObjectDefinition, transformer: Transformer) -> OutputObjectDefinition:
+    schema, strict = _walked(definition.json_schema, definition.strict, transformer)
     return dataclasses.replace(definition, json_schema=schema, strict=strict)
 
 
-_memo: dict[int, tuple[weakref.ref[ModelRequestParameters], ModelRequestParameters]] = {}
-"""By ``id`` of the original parameters; an entry goes when its parameters are collected. Plain dict operations
-(atomic in CPython), no lock: the weakref callback can run in the middle of any allocation."""
+_Key = tuple[int, Transformer]
+_memo: dict[_Key, tuple[weakref.ref[ModelRequestParameters], ModelRequestParameters]] = {}
+"""By ``id`` of the original parameters and transformer; an entry goes when its parameters are collected. Plain
+dict operations (atomic in CPython), no lock: the weakref callback can run in the middle of any allocation."""
 
 
-def _forget(key: int) -> None:
+def _forget(key: _Key) -> None:
     _memo.pop(key, None)
 
 
-def strict_parameters(params: ModelRequestParameters) -> ModelRequestParameters:
-    """``params`` with every tool schema and the output schema walked for OpenAI's strict mode, and each
-    definition's ``strict`` decided (remembered for each ``params`` object while it lives)."""
-    key = id(params)
+def strict_parameters(params: ModelRequestParameters, transformer: Transformer | None = None) -> ModelRequestParameters:
+    """``params`` with every tool schema and the output schema walked by ``transformer`` (the model profile's;
+    ``None``: :class:`OpenAIJsonSchemaTransformer`), and each definition's ``strict`` decided (remembered for
+    each ``params`` object and transformer while the object lives)."""
+    transformer = transformer or OpenAIJsonSchemaTransformer
+    key = (id(params), transformer)
     entry = _memo.get(key)
     if entry is not None and entry[0]() is params:
         return entry[1]
     output_object = params.output_object
     prepared = dataclasses.replace(
         params,
-        function_tools=[_tool(t) for t in params.function_tools],
-        output_tools=[_tool(t) for t in params.output_tools],
-        output_object=_output_object(output_object) if output_object is not None else None,
+        function_tools=[_tool(t, transformer) for t in params.function_tools],
+        output_tools=[_tool(t, transformer) for t in params.output_tools],
+        output_object=_output_object(output_object, transformer) if output_object is not None else None,
     )
     _memo[key] = (weakref.ref(params, lambda _: _forget(key)), prepared)
     return prepared
