@@ -249,6 +249,9 @@ def test_sigint_during_a_run_unwinds_the_process_cleanly(tmp_path: Any) -> None:
         textwrap.dedent(
             f"""
             import os, signal, sys, trio
+            # A process started in the background by a non-interactive shell inherits SIGINT ignored (and
+            # Python then installs no handler, nor does trio): take the default, as a terminal's process has.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             sys.path.insert(0, {os.path.dirname(__file__)!r})
             from trio_agent import Agent, capture_run_messages
             from trio_agent.messages import ModelMessagesTypeAdapter, ModelResponse, TextPart
