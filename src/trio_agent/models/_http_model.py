@@ -9,6 +9,7 @@ sends as a stream (see :meth:`HTTPModel.streams_internally`) reads the stream to
 
 from __future__ import annotations
 
+import json
 import warnings
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Mapping
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, Ty
 
 import trio
 
-from .._exceptions import UserError
+from .._exceptions import UnexpectedModelBehavior, UserError
 from .._messages.messages import FinishReason, ModelMessage, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["HTTPModel", "HTTPStreamedResponse", "ResolvedToolChoice", "map_finish_reason", "resolve_tool_choice"]
 
 ProviderT = TypeVar("ProviderT", bound="HTTPProvider")
+_NOT_JSON = object()
 
 
 def map_finish_reason(known: Mapping[str, FinishReason], raw: Any, details: dict[str, Any]) -> FinishReason | None:
@@ -129,6 +131,24 @@ class HTTPStreamedResponse(StreamedResponse):
     def timestamp(self) -> datetime:
         return self._timestamp
 
+    def json_event(self, data: str) -> dict[str, Any]:
+        """One event's data as a JSON object: ``UnexpectedModelBehavior`` (with the start of the data) if it is not
+        JSON or not an object."""
+        try:
+            event = json.loads(data)
+        except ValueError:
+            event = _NOT_JSON
+        if event is _NOT_JSON:  # (raised outside the `except`: the decoder's error holds the raw data)
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
+            )
+        if not isinstance(event, dict):
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a stream event that is not a JSON object",
+                body=self._provider.preview(data),
+            )
+        return event
+
 
 class HTTPModel(Model, Generic[ProviderT]):
     """A model behind an HTTP API: each request is one POST to ``path`` through ``provider``."""
@@ -176,6 +196,11 @@ class HTTPModel(Model, Generic[ProviderT]):
         returned as one response), for requests the API refuses, or may cut off, when not streamed."""
         return False
 
+    def request_path(self, *, stream: bool) -> str:
+        """The endpoint (relative to the provider's base URL) of a streamed or a whole request: :attr:`path` for
+        APIs that say "stream" in the body; others (Gemini) name a method per model in the path."""
+        return self.path
+
     def _call(self, settings: ModelSettings) -> dict[str, Any]:
         return {
             "model_name": self._model_name,
@@ -198,7 +223,8 @@ class HTTPModel(Model, Generic[ProviderT]):
                     pass
                 return streamed.get()
         body = self.build_body(messages, settings, params, stream=False)
-        return self.parse_response(await self.provider.post_json(self.path, body, **self._call(settings)))
+        path = self.request_path(stream=False)
+        return self.parse_response(await self.provider.post_json(path, body, **self._call(settings)))
 
     @asynccontextmanager
     async def request_stream(
@@ -218,7 +244,7 @@ class HTTPModel(Model, Generic[ProviderT]):
         self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters
     ) -> AsyncIterator[HTTPStreamedResponse]:
         body = self.build_body(messages, settings, params, stream=True)
-        async with self.provider.stream(self.path, body, **self._call(settings)) as response:
+        async with self.provider.stream(self.request_path(stream=True), body, **self._call(settings)) as response:
             streamed = self.streamed_response(params, response)
             try:
                 yield streamed

@@ -14,9 +14,7 @@ OpenAI does, and no ``api-version``: requests go to ``{azure_endpoint}/chat/comp
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .._exceptions import UserError
@@ -92,39 +90,12 @@ class AzureProvider(OpenAIProvider):
             max_response_bytes=max_response_bytes,
         )
 
-    def _path(self, path: str, model_name: str) -> str:
+    def route(self, path: str, model_name: str) -> str:
+        """``deployments/<model>/<path>?api-version=...``, or ``path`` itself on a ``/v1`` endpoint."""
         if self.v1:
             return path
         deployment = quote(model_name, safe="")
         return f"deployments/{deployment}/{path.lstrip('/')}?api-version={quote(self.api_version or '', safe='')}"
-
-    async def post_json(
-        self,
-        path: str,
-        body: dict[str, Any],
-        *,
-        model_name: str,
-        headers: Mapping[str, str] | None = None,
-        http_timeout: Any = None,
-    ) -> Any:
-        return await super().post_json(
-            self._path(path, model_name), body, model_name=model_name, headers=headers, http_timeout=http_timeout
-        )
-
-    @asynccontextmanager
-    async def stream(
-        self,
-        path: str,
-        body: dict[str, Any],
-        *,
-        model_name: str,
-        headers: Mapping[str, str] | None = None,
-        http_timeout: Any = None,
-    ) -> AsyncIterator[httpx2.Response]:
-        async with super().stream(
-            self._path(path, model_name), body, model_name=model_name, headers=headers, http_timeout=http_timeout
-        ) as response:
-            yield response
 
     def auth_headers(self) -> dict[str, str]:
         return {"api-key": self._api_key} if self._api_key else {}

@@ -153,6 +153,11 @@ class HTTPProvider:
         """The headers that carry the credentials (subclasses say how)."""
         return {}
 
+    def route(self, path: str, model_name: str) -> str:
+        """The path (relative to :attr:`base_url`, query included) a request to ``path`` for ``model_name`` goes
+        to: ``path`` itself, unless the service routes by model (Azure's deployments)."""
+        return path
+
     def scrub(self, text: str) -> str:
         """``text`` with the API key removed."""
         key = self._api_key
@@ -273,6 +278,7 @@ class HTTPProvider:
         http_timeout: Any = None,
     ) -> Any:
         """POST ``body`` and return the parsed JSON reply."""
+        path = self.route(path, model_name)
         async with self._borrow() as client:
             response, content = await self._send(
                 client, path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=False
@@ -297,6 +303,7 @@ class HTTPProvider:
     ) -> AsyncIterator[httpx2.Response]:
         """POST ``body`` and yield the streaming response; leaving the block closes it at once (a connection
         abandoned mid-stream is discarded, not returned to the pool half-read)."""
+        path = self.route(path, model_name)
         async with self._borrow() as client:
             response, _ = await self._send(
                 client, path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=True

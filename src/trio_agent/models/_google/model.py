@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
-
-import trio
 
 from ..._exceptions import UserError
 from ..._messages.messages import ModelMessage, ModelResponse
@@ -15,7 +11,7 @@ from ..._settings import ModelSettings
 from ...profiles.google import google_model_profile
 from ...providers._google import GoogleProvider
 from .._http_model import HTTPModel, HTTPStreamedResponse
-from .._model import ModelProfile, ModelRequestParameters, check_allow_model_requests
+from .._model import ModelProfile, ModelRequestParameters
 from .request import build_body as build_content_body
 from .response import parse_response as parse_content_response
 from .schemas import transformed_parameters
@@ -92,29 +88,6 @@ class GoogleModel(HTTPModel[GoogleProvider]):
     def streamed_response(self, params: ModelRequestParameters, response: httpx2.Response) -> HTTPStreamedResponse:
         return GeminiStreamedResponse(params, response=response, provider=self.provider, model_name=self._model_name)
 
-    async def request(
-        self,
-        messages: list[ModelMessage],
-        model_settings: ModelSettings | None,
-        model_request_parameters: ModelRequestParameters,
-    ) -> ModelResponse:
-        check_allow_model_requests()
-        settings, params = self.prepare_request(model_settings, model_request_parameters)
-        settings = settings or {}
-        body = self.build_body(messages, settings, params, stream=False)
-        data = await self.provider.post_json(self._path(self.path), body, **self._call(settings))
-        return self.parse_response(data)
-
-    @asynccontextmanager
-    async def _stream(
-        self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters
-    ) -> AsyncIterator[HTTPStreamedResponse]:
-        # As HTTPModel's, at the streaming endpoint (the model name and the method are in the path).
-        body = self.build_body(messages, settings, params, stream=True)
-        async with self.provider.stream(self._path(self.stream_path), body, **self._call(settings)) as response:
-            streamed = self.streamed_response(params, response)
-            try:
-                yield streamed
-            finally:
-                with trio.CancelScope(shield=True), trio.move_on_after(5):
-                    await streamed.aclose()  # our own generator: quick, but must finish even when cancelled
+    def request_path(self, *, stream: bool) -> str:
+        """``models/<model>:generateContent``, or ``:streamGenerateContent?alt=sse`` for a stream."""
+        return self._path(self.stream_path if stream else self.path)

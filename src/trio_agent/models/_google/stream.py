@@ -16,7 +16,7 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
-from ...providers._http import parse_json, sse_events
+from ...providers._http import sse_events
 from .._http_model import HTTPStreamedResponse
 from .response import FINISH_REASONS, check_content, file_part, first_candidate, map_usage
 
@@ -56,16 +56,7 @@ class GeminiStreamedResponse(HTTPStreamedResponse):
         self.provider_details = self._details or None
 
     def _chunk(self, data: str) -> dict[str, Any]:
-        chunk, ok = parse_json(data)
-        if not ok:
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
-            )
-        if not isinstance(chunk, dict):
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not a JSON object",
-                body=self._provider.preview(data),
-            )
+        chunk = self.json_event(data)
         if "error" in chunk:
             raise ModelAPIError(
                 self._model_name,

@@ -12,7 +12,7 @@ from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
 from ..._messages.messages import FinishReason, ModelResponse
 from ..._messages.parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
 from ..._usage import RequestUsage
-from ...providers._http import parse_json, sse_events
+from ...providers._http import sse_events
 from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .request import REASONING_FIELDS
 
@@ -115,16 +115,7 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
         self.provider_details = self._details or None
 
     def _chunk(self, data: str) -> dict[str, Any]:
-        chunk, ok = parse_json(data)
-        if not ok:
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
-            )
-        if not isinstance(chunk, dict):
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not a JSON object",
-                body=self._provider.preview(data),
-            )
+        chunk = self.json_event(data)
         if "error" in chunk:
             raise ModelAPIError(
                 self._model_name,

@@ -32,8 +32,8 @@ from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
-from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
-from ...providers._http import parse_json, sse_events
+from ..._exceptions import ModelAPIError
+from ...providers._http import sse_events
 from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .response import FINISH_REASONS, describe_error, map_usage, raw_finish_reason
 
@@ -77,7 +77,7 @@ class OpenAIResponsesStreamedResponse(HTTPStreamedResponse):
             async for sse in stream:
                 if not sse.data or sse.data == "[DONE]":  # (some servers end with it, as in chat completions)
                     continue
-                event = self._event(sse.data)
+                event = self.json_event(sse.data)
                 handler = _HANDLERS.get(event.get("type") or sse.event)
                 if handler is not None:
                     for part_event in handler(self, event):
@@ -92,19 +92,6 @@ class OpenAIResponsesStreamedResponse(HTTPStreamedResponse):
             self._details.pop("finish_reason", None)
             self._details["refusal"] = self._refusal
         self.provider_details = self._details or None
-
-    def _event(self, data: str) -> dict[str, Any]:
-        event, ok = parse_json(data)
-        if not ok:
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
-            )
-        if not isinstance(event, dict):
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not a JSON object",
-                body=self._provider.preview(data),
-            )
-        return event
 
     # -- the events --------------------------------------------------------------------------------------
 
