@@ -25,8 +25,21 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Ruff lint (with the ASYNC/trio rules) and format check."""
     session.install("ruff>=0.6")
-    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run(
+        "ruff", "check", "src", "tests", "tests_integration", "benchmarks", "examples", "docs/scripts", "noxfile.py"
+    )
+    session.run(
+        "ruff",
+        "format",
+        "--check",
+        "src",
+        "tests",
+        "tests_integration",
+        "benchmarks",
+        "examples",
+        "docs/scripts",
+        "noxfile.py",
+    )
 
 
 @nox.session(python=PYTHON)
