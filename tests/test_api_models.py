@@ -98,6 +98,23 @@ def test_a_transformer_visits_every_node_and_leaves_the_input_alone() -> None:
     assert schema["description"] == "root"
 
 
+def test_a_union_collapsed_to_one_member_keeps_what_was_said_of_the_field() -> None:
+    """``X | None`` as a nullable ``X`` (or a one-member union) keeps the field's description and default."""
+
+    class Nullable(JsonSchemaTransformer):
+        def __init__(self, schema: dict[str, Any]) -> None:
+            super().__init__(schema, simplify_nullable_unions=True)
+
+        def transform(self, schema: dict[str, Any]) -> dict[str, Any]:
+            return schema
+
+    field = {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None, "description": "a nickname"}
+    schema = {"type": "object", "properties": {"nick": field, "only": {"anyOf": [{"type": "integer"}], "title": "O"}}}
+    out = Nullable(schema).walk()["properties"]
+    assert out["nick"] == {"type": "string", "nullable": True, "default": None, "description": "a nickname"}
+    assert out["only"] == {"type": "integer", "title": "O"}
+
+
 def test_inlining_defs_keeps_recursive_ones_behind_a_ref() -> None:
     flat = {"type": "object", "properties": {"a": {"$ref": "#/$defs/A"}}, "$defs": {"A": {"type": "integer"}}}
     assert InlineDefsJsonSchemaTransformer(flat).walk() == {"type": "object", "properties": {"a": {"type": "integer"}}}

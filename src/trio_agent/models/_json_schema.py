@@ -138,8 +138,8 @@ class JsonSchemaTransformer(ABC):
         handled = [self._handle(member) for member in members]
         if self.simplify_nullable_unions:
             handled = _nullable(handled)
-        if len(handled) == 1:
-            return handled[0]
+        if len(handled) == 1:  # the union is gone; what was said of it (description, default, title) stays
+            return {**handled[0], **{key: value for key, value in schema.items() if key != kind}}
         return {**schema, kind: handled}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import warnings
-from typing import Any, Literal
+from typing import Any
 
 from .._exceptions import UserError
 from ..models._json_schema import JsonSchema, JsonSchemaTransformer
@@ -63,14 +63,6 @@ class GoogleJsonSchemaTransformer(JsonSchemaTransformer):
 
     def __init__(self, schema: JsonSchema, *, strict: bool | None = None) -> None:
         super().__init__(schema, strict=strict, prefer_inlined_defs=True, simplify_nullable_unions=True)
-
-    def _handle_union(self, schema: JsonSchema, kind: Literal["anyOf", "oneOf"]) -> JsonSchema:
-        # A union that collapses to one member (`X | None` as a nullable `X`) keeps the field's own keywords
-        # (its description and default), which the walk would otherwise leave behind with the union.
-        handled = super()._handle_union(schema, kind)
-        if kind in schema and kind not in handled:
-            return {**handled, **{key: value for key, value in schema.items() if key != kind}}
-        return handled
 
     def transform(self, schema: JsonSchema) -> JsonSchema:
         if "additionalProperties" in schema:
