@@ -13,7 +13,7 @@ import json
 import warnings
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
 
@@ -226,18 +226,17 @@ class HTTPModel(Model, Generic[ProviderT]):
         path = self.request_path(stream=False)
         return self.parse_response(await self.provider.post_json(path, body, **self._call(settings)))
 
-    @asynccontextmanager
-    async def request_stream(
+    def request_stream(
         self,
         messages: list[ModelMessage],
         model_settings: ModelSettings | None,
         model_request_parameters: ModelRequestParameters,
         run_context: RunContext[Any] | None = None,
-    ) -> AsyncIterator[StreamedResponse]:
+    ) -> AbstractAsyncContextManager[HTTPStreamedResponse]:
+        # (checked and prepared as it is called, in the `async with` that enters it: one context manager fewer)
         check_allow_model_requests()
         settings, params = self.prepare_request(model_settings, model_request_parameters)
-        async with self._stream(messages, settings or {}, params) as streamed:
-            yield streamed
+        return self._stream(messages, settings or {}, params)
 
     @asynccontextmanager
     async def _stream(
@@ -249,5 +248,5 @@ class HTTPModel(Model, Generic[ProviderT]):
             try:
                 yield streamed
             finally:
-                with trio.CancelScope(shield=True), trio.move_on_after(5):
+                with trio.CancelScope(shield=True, relative_deadline=5):
                     await streamed.aclose()  # our own generators: quick, but must finish even when cancelled

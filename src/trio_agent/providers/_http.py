@@ -36,7 +36,7 @@ import trio
 
 from .._exceptions import ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
 from ._retry import RETRY_STATUSES, RetryPolicy, retry_after
-from ._shared_clients import borrowed_client, release, shared_client
+from ._shared_clients import Borrowed, borrow, release, shared_client
 
 if TYPE_CHECKING:
     import httpx
@@ -128,14 +128,9 @@ class HTTPProvider:
             return self._user_client
         return shared_client(self, self.timeout)
 
-    @asynccontextmanager
-    async def _borrow(self) -> AsyncIterator[httpx2.AsyncClient]:
-        """The client, kept open until the block (one request, or one stream) is left."""
-        if self._user_client is not None:
-            yield self._user_client
-            return
-        async with borrowed_client(self, self.timeout) as client:
-            yield client
+    def _borrow(self) -> Borrowed | None:
+        """The shared client, kept open until given back (``None``: the provider has a client of its own)."""
+        return None if self._user_client is not None else borrow(self, self.timeout)
 
     async def aclose(self) -> None:
         """End this provider's use of the current ``trio.run``'s shared client, which closes it if no other
@@ -279,10 +274,16 @@ class HTTPProvider:
     ) -> Any:
         """POST ``body`` and return the parsed JSON reply."""
         path = self.route(path, model_name)
-        async with self._borrow() as client:
+        borrowed = self._borrow()
+        client = self._user_client if borrowed is None else borrowed.client
+        assert client is not None
+        try:
             response, content = await self._send(
                 client, path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=False
             )
+        finally:
+            if borrowed is not None:
+                await borrowed.give_back()
         parsed, ok = parse_json(content)
         if not ok:  # raised outside any ``except``: the decoder's error, which holds the raw body, is not kept
             raise UnexpectedModelBehavior(
@@ -304,15 +305,21 @@ class HTTPProvider:
         """POST ``body`` and yield the streaming response; leaving the block closes it at once (a connection
         abandoned mid-stream is discarded, not returned to the pool half-read)."""
         path = self.route(path, model_name)
-        async with self._borrow() as client:
+        borrowed = self._borrow()
+        client = self._user_client if borrowed is None else borrowed.client
+        assert client is not None
+        try:
             response, _ = await self._send(
                 client, path, body, model_name=model_name, headers=headers, http_timeout=http_timeout, stream=True
             )
             try:
                 yield response
             finally:
-                with trio.CancelScope(shield=True), trio.move_on_after(5):
+                with trio.CancelScope(shield=True, relative_deadline=5):
                     await response.aclose()
+        finally:
+            if borrowed is not None:
+                await borrowed.give_back()
 
 
 def _undecodable(provider: HTTPProvider, response: httpx2.Response, error: Exception) -> str:

@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import http.cookiejar
 import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx2
 import trio
 
-__all__ = ["borrowed_client", "release", "shared_client"]
+__all__ = ["Borrowed", "borrow", "release", "shared_client"]
 
 _LIMITS = httpx2.Limits(max_connections=None, max_keepalive_connections=100)
 _Key = tuple[tuple[str, float | None], ...]
@@ -111,17 +109,29 @@ def shared_client(user: object, timeout: float | httpx2.Timeout) -> httpx2.Async
     return _run_clients().get(user, timeout).client
 
 
-@asynccontextmanager
-async def borrowed_client(user: object, client_timeout: float | httpx2.Timeout) -> AsyncIterator[httpx2.AsyncClient]:
-    """:func:`shared_client`, kept open for the block (one request, or one stream) whatever happens meanwhile."""
+def borrow(user: object, client_timeout: float | httpx2.Timeout) -> Borrowed:
+    """:func:`shared_client`, kept open until :meth:`Borrowed.give_back` (one request, or one stream) whatever
+    happens meanwhile. (A pair of calls rather than a context manager: it is on every request's path.)"""
     clients = _run_clients()
     shared = clients.get(user, client_timeout)
     shared.requests += 1
-    try:
-        yield shared.client
-    finally:
-        shared.requests -= 1
-        await clients.close_if_idle(shared)
+    return Borrowed(clients, shared)
+
+
+class Borrowed:
+    """A shared client in use by one request."""
+
+    __slots__ = ("_clients", "_shared", "client")
+
+    def __init__(self, clients: _RunClients, shared: _Shared) -> None:
+        self._clients = clients
+        self._shared = shared
+        self.client = shared.client
+
+    async def give_back(self) -> None:
+        """The request is over: close the client if nobody needs it any more."""
+        self._shared.requests -= 1
+        await self._clients.close_if_idle(self._shared)
 
 
 async def release(user: object) -> None:
