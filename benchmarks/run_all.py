@@ -29,6 +29,7 @@ GROUPS: list[list[list[str]]] = [
         for mode in ("plain", "stream")
         for c in ("1", "64")
     ],
+    [["http_layers.py"]],
     [["w7_import.py"]],
     [["w8_mcp.py"]],
     [["long_history.py", "400"]],
