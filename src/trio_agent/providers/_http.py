@@ -19,8 +19,9 @@ a transport failure is :class:`ModelAPIError`; a body that is not what the API p
 :class:`UnexpectedModelBehavior`, not retried. A body that does not decode as its ``content-encoding`` says
 (``gzip`` that is not gzip) is a :class:`ModelHTTPError` with the response's status and, as its ``body``,
 what went wrong: for an error status, retried as that status is; for a success (JSON or a stream), like any
-malformed body, not retried. No ``httpx2`` (or ``httpx``) transport or decoding error escapes. The API key never appears in an
-error, a repr or a log line: it travels only in request headers, and every error text is scrubbed of it.
+malformed body, not retried. No ``httpx2`` (or ``httpx``) transport or decoding error escapes. The API key never
+appears in an error, a repr or a log line: it travels only in request headers, and every error text is scrubbed
+of it.
 """
 
 from __future__ import annotations
