@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, Ty
 
 import trio
 
-from .._exceptions import UnexpectedModelBehavior, UserError
+from .._exceptions import ModelAPIError, UnexpectedModelBehavior, UserError
 from .._messages.messages import FinishReason, ModelMessage, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
@@ -148,6 +148,17 @@ class HTTPStreamedResponse(StreamedResponse):
                 body=self._provider.preview(data),
             )
         return event
+
+    def json_chunk(self, data: str) -> dict[str, Any]:
+        """:meth:`json_event`, and a chunk carrying an ``error`` (how chat completions and Gemini report a failure
+        mid-stream) raised as ``ModelAPIError``."""
+        chunk = self.json_event(data)
+        if "error" in chunk:
+            raise ModelAPIError(
+                self._model_name,
+                f"{self._provider.name} reported an error mid-stream: {self._provider.scrub(str(chunk['error']))}",
+            )
+        return chunk
 
 
 class HTTPModel(Model, Generic[ProviderT]):

@@ -35,7 +35,7 @@ class GeminiStreamedResponse(HTTPStreamedResponse):
             async for sse in stream:
                 if not sse.data:
                     continue
-                chunk = self._chunk(sse.data)
+                chunk = self.json_chunk(sse.data)
                 try:
                     events, done = self._apply(chunk)
                 except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
@@ -54,15 +54,6 @@ class GeminiStreamedResponse(HTTPStreamedResponse):
                 "the partial response was discarded.",
             )
         self.provider_details = self._details or None
-
-    def _chunk(self, data: str) -> dict[str, Any]:
-        chunk = self.json_event(data)
-        if "error" in chunk:
-            raise ModelAPIError(
-                self._model_name,
-                f"{self._provider.name} reported an error mid-stream: {self._provider.scrub(str(chunk['error']))}",
-            )
-        return chunk
 
     def _apply(self, chunk: dict[str, Any]) -> tuple[list[ModelResponseStreamEvent], bool]:
         """The events of one chunk, and whether it finished the response."""

@@ -104,7 +104,7 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
                     continue
                 if done or not sse.data:
                     continue
-                for event in self._apply(self._chunk(sse.data)):
+                for event in self._apply(self.json_chunk(sse.data)):
                     yield event
         if not done and self.finish_reason is None:
             raise ModelAPIError(
@@ -113,15 +113,6 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
                 "no `[DONE]`); the partial response was discarded.",
             )
         self.provider_details = self._details or None
-
-    def _chunk(self, data: str) -> dict[str, Any]:
-        chunk = self.json_event(data)
-        if "error" in chunk:
-            raise ModelAPIError(
-                self._model_name,
-                f"{self._provider.name} reported an error mid-stream: {self._provider.scrub(str(chunk['error']))}",
-            )
-        return chunk
 
     def _apply(self, chunk: dict[str, Any]) -> list[ModelResponseStreamEvent]:
         if chunk.get("id"):
