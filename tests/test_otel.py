@@ -14,7 +14,16 @@ from opentelemetry import trace
 from trio.testing import MockClock
 
 from otel_support import Otel, attrs, decoded, failed_with, walk
-from trio_agent import Agent, CallDeferred, InstrumentationSettings, ModelHTTPError, ModelRetry, RunContext, UserError
+from trio_agent import (
+    Agent,
+    CallDeferred,
+    DeferredToolRequests,
+    InstrumentationSettings,
+    ModelHTTPError,
+    ModelRetry,
+    RunContext,
+    UserError,
+)
 from trio_agent.capabilities import Instrumentation
 from trio_agent.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
@@ -431,7 +440,7 @@ async def test_a_deferred_call_is_an_error_only_in_older_span_versions(
     agent: Agent[None, Any] = Agent(
         FunctionModel(lambda messages, info: ModelResponse(parts=[ToolCallPart("later", {})])),
         instrument=otel.settings,
-        output_type=[str, __import__("trio_agent").DeferredToolRequests],
+        output_type=[str, DeferredToolRequests],
     )
 
     @agent.tool_plain

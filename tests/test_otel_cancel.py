@@ -4,6 +4,7 @@ and the exception recorded, and a run that completed is not marked failed."""
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import pytest
@@ -144,7 +145,7 @@ async def test_an_error_leaving_the_block_is_what_the_run_span_records(autojump_
             async for _ in run:
                 raise LookupError("consumer broke")
     assert failed_with(otel.one("invoke_agent")) == "LookupError"
-    frames = [frame.f_code.co_name for frame, _ in __import__("traceback").walk_tb(caught.value.__traceback__)]
+    frames = [frame.f_code.co_name for frame, _ in traceback.walk_tb(caught.value.__traceback__)]
     assert "wait_for_run" not in frames  # (the hook saw it raised, but the error's own traceback is unchanged)
 
 

@@ -1,13 +1,14 @@
 """OpenTelemetry instrumentation: spans and metrics of runs, model requests and tool calls.
 
-Nothing here is imported by ``import trio_agent``; the OpenTelemetry packages (``pip install
-'trio-agent[otel]'``) are imported when instrumentation is first switched on.
+``import trio_agent`` imports only :mod:`.settings` from here, which imports no OpenTelemetry; the OpenTelemetry
+packages (``pip install 'trio-agent[otel]'``) are imported when instrumentation is first switched on.
 
 * :mod:`.settings`: :class:`InstrumentationSettings`, the tracer and meter runs report to, and what they record.
 * :mod:`.tracing`: the spans and metrics themselves (:class:`~.tracing.RunTracer`, one per run, and
-  :func:`~.tracing.model_span` for a model request).
+  :class:`~.tracing.ModelSpan` for a model request, which ``InstrumentedModel`` uses on its own too).
 * :mod:`.encoding`: messages, tool calls and results as the GenAI semantic conventions encode them (only with
   ``include_content=True``).
+* :mod:`.render`: finished spans as a tree of text (``trio-agent --trace``).
 
 The capability that connects them to a run is :class:`trio_agent.capabilities.Instrumentation`.
 
