@@ -192,6 +192,9 @@ class RunCancelled(AgentRunError):
         self.messages = messages
         super().__init__(f"The run was cancelled: {reason}" if reason else "The run was cancelled")
 
+    def __reduce__(self) -> Any:
+        return type(self), (self.reason, self.messages), self.__dict__
+
 
 class UsageLimitExceeded(AgentRunError):
     """A request, tool call or token count would cross (or crossed) a bound set by ``UsageLimits``.
@@ -252,6 +255,9 @@ class ModelAPIError(AgentRunError):
         self.model_name = model_name
         super().__init__(message)
 
+    def __reduce__(self) -> Any:  # (pickled by durable engines that record a failed step)
+        return type(self), (self.model_name, self.message), self.__dict__
+
 
 class ModelHTTPError(ModelAPIError):
     """The provider answered with an HTTP error status (after retries, for retryable statuses)."""
@@ -264,6 +270,9 @@ class ModelHTTPError(ModelAPIError):
         self.body = body
         super().__init__(model_name, f"status_code: {status_code}, model_name: {model_name}, body: {body}")
 
+    def __reduce__(self) -> Any:
+        return type(self), (self.status_code, self.model_name, self.body), self.__dict__
+
 
 class ToolRetryError(Exception):
     """A tool call (or output-tool call) is to be retried: ``tool_retry`` is the retry prompt sent back to the
@@ -273,6 +282,9 @@ class ToolRetryError(Exception):
         self.tool_retry = tool_retry
         content = getattr(tool_retry, "content", tool_retry)
         super().__init__(content if isinstance(content, str) else str(content))
+
+    def __reduce__(self) -> Any:
+        return type(self), (self.tool_retry,), self.__dict__
 
 
 class FallbackExceptionGroup(ExceptionGroup[Exception]):

@@ -10,7 +10,7 @@ import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import Any, Generic, TypeAlias
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
 from typing_extensions import TypedDict, TypeVar
 
@@ -28,6 +28,9 @@ from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
+
+if TYPE_CHECKING:
+    from .._engine.snapshot import RunSnapshot
 
 __all__ = [
     "AgentBase",
@@ -161,6 +164,8 @@ class AgentBase(ABC, Generic[DepsT, OutputT]):
         run_id: str | None,
         toolsets: Sequence[AbstractToolset[Any]] | None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
     ) -> RunArgs:
         return RunArgs(
             user_prompt=user_prompt,
@@ -178,4 +183,6 @@ class AgentBase(ABC, Generic[DepsT, OutputT]):
             run_id=run_id,
             toolsets=toolsets,
             builtin_tools=tuple(builtin_tools) if builtin_tools else (),
+            resume_from=resume_from,
+            on_snapshot=on_snapshot,
         )

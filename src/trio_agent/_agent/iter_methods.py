@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import trio
 from typing_extensions import TypeVar
@@ -29,6 +29,9 @@ from .base import (
     AgentModelSettings,
     AgentRetries,
 )
+
+if TYPE_CHECKING:
+    from .._engine.snapshot import RunSnapshot
 
 __all__ = ["IterMethods"]
 
@@ -61,6 +64,8 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AbstractAsyncContextManager[AgentRun[DepsT, OutputT]]: ...
 
@@ -85,6 +90,8 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AbstractAsyncContextManager[AgentRun[DepsT, RunOutputT]]: ...
 
@@ -108,6 +115,8 @@ class IterMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AbstractAsyncContextManager[AgentRun[Any, Any]]:
         """Start a run you drive node by node: ``async with agent.iter(prompt) as run: async for node in run``.
@@ -136,6 +145,8 @@ class IterMethods(AgentBase[DepsT, OutputT]):
             run_id=run_id,
             toolsets=toolsets,
             builtin_tools=builtin_tools,
+            resume_from=resume_from,
+            on_snapshot=on_snapshot,
         )
         spec = self._spec_for(retries)
         return EnterOnce(open_agent_run(lambda sink: start_run(spec, args, sink=sink), args, event_channel), "iter")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, overload
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import trio
 from typing_extensions import TypeVar
@@ -29,6 +29,9 @@ from .base import (
     AgentModelSettings,
     AgentRetries,
 )
+
+if TYPE_CHECKING:
+    from .._engine.snapshot import RunSnapshot
 
 __all__ = ["RunMethods"]
 
@@ -61,6 +64,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[OutputT]: ...
@@ -86,6 +91,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[RunOutputT]: ...
@@ -110,6 +117,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[Any]:
@@ -168,6 +177,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
             run_id=run_id,
             toolsets=toolsets,
             builtin_tools=builtin_tools,
+            resume_from=resume_from,
+            on_snapshot=on_snapshot,
         )
         handler = event_stream_handler or self.event_stream_handler
         return await self._run(self._spec_for(retries), args, handler, event_channel)
@@ -214,6 +225,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[OutputT]: ...
@@ -239,6 +252,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[RunOutputT]: ...
@@ -263,6 +278,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
         run_id: str | None = None,
         toolsets: Sequence[AbstractToolset[DepsT]] | None = None,
         builtin_tools: Sequence[AgentBuiltinTool] | None = None,
+        resume_from: RunSnapshot | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
         event_stream_handler: EventStreamHandler | None = None,
         event_channel: trio.MemorySendChannel[Any] | None = None,
     ) -> AgentRunResult[Any]:
@@ -297,6 +314,8 @@ class RunMethods(AgentBase[DepsT, OutputT]):
             run_id=run_id,
             toolsets=toolsets,
             builtin_tools=builtin_tools,
+            resume_from=resume_from,
+            on_snapshot=on_snapshot,
         )
         handler = event_stream_handler or self.event_stream_handler
         return trio.run(self._run, self._spec_for(retries), args, handler, event_channel)

@@ -22,6 +22,7 @@ from .abstract import (
     SkipModelRequest,
     ValidatedToolArgs,
 )
+from .durability import Durability
 from .nesting import nest
 from .ordering import sort_capabilities
 
@@ -104,6 +105,8 @@ class CombinedCapability:
         self.resolves_models = any(c.overrides("resolve_model_id") for c in capabilities)
         self.handles_deferred = [c for c in capabilities if c.overrides("handle_deferred_tool_calls")]
         self.prepares_output_tools = any(c.overrides("prepare_output_tools") for c in capabilities)
+        self.durability = _durability(capabilities)
+        """The member that runs model requests, tool calls and MCP exchanges as recorded steps, if any."""
 
     def rebound(self, members: Sequence[AbstractCapability[Any]]) -> CombinedCapability:
         """This composition with each member replaced by the one at its place in ``members`` (the instances
@@ -119,6 +122,8 @@ class CombinedCapability:
         bound._hooks = {name: [instead[id(c)] for c in found] for name, found in self._hooks.items()}
         bound.event_stream_wrappers = bound._hooks["wrap_run_event_stream"]
         bound.handles_deferred = [instead[id(c)] for c in self.handles_deferred]
+        if self.durability is not None:
+            bound.durability = instead[id(self.durability)]  # type: ignore[assignment]
         return bound
 
     async def _recover(self, name: str, error: Exception, call: Callable[[Any, Exception], Awaitable[Any]]) -> Any:
@@ -302,3 +307,13 @@ class CombinedCapability:
         for capability in self._hooks["after_tool_execute"]:
             result = await capability.after_tool_execute(ctx, call=call, tool_def=tool_def, args=args, result=result)
         return result
+
+
+def _durability(capabilities: Sequence[AbstractCapability[Any]]) -> Durability | None:
+    found = [c for c in capabilities if isinstance(c, Durability)]
+    if len(found) > 1:
+        raise UserError(
+            f"An agent can have one durability capability, not {len(found)} "
+            f"({', '.join(type(c).__name__ for c in found)}): a run's steps are recorded by one engine."
+        )
+    return found[0] if found else None

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 import trio
 from typing_extensions import TypeVar
@@ -39,6 +39,9 @@ from .run_view import RunView
 from .setup import RunArgs, refuse_run
 from .sinks import ChannelSink, EventSink
 from .state import RunState
+
+if TYPE_CHECKING:
+    from .snapshot import RunSnapshot
 
 __all__ = ["AgentRun", "GraphRunContext", "open_agent_run"]
 
@@ -175,6 +178,8 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
         next_node = driver.commit(outcome)
         if isinstance(next_node, End):
             await self._settle(next_node)
+        elif driver.config.on_snapshot is not None:
+            await driver.report_snapshot()
         return next_node
 
     def cancel(self, reason: str | None = None) -> None:
@@ -230,6 +235,19 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
     def next_node(self) -> AgentNode[DepsT, OutputT] | End[FinalResult[OutputT]]:
         """The node that runs next (the one :meth:`__anext__` would run)."""
         return self._driver.next_node
+
+    def snapshot(self) -> RunSnapshot:
+        """The run's committed state as a JSON-serialisable :class:`~trio_agent.durable.RunSnapshot`, to resume
+        it later, here or in another process: ``agent.iter(resume_from=snapshot)``.
+
+        Take it between steps (not while ``next()`` is running in another task: ``trio.BusyResourceError``);
+        a run that has ended has nothing to resume (``UserError``).
+        """
+        if self._command is not None or self._driver.busy:
+            raise trio.BusyResourceError(
+                "a step of this run is in flight; take the snapshot between steps (after `run.next()` returns)"
+            )
+        return self._driver.snapshot()
 
     @property
     def pending_messages(self) -> list[PendingMessage]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..models import Model
     from .mailbox import Mailbox
     from .run_tools import RunToolsets
+    from .snapshot import RunSnapshot
     from .spec import AgentSpec, OutputPlan
 
 __all__ = ["Emit", "RunConfig"]
@@ -47,6 +48,7 @@ class RunConfig:
         "metadata",
         "model",
         "model_settings",
+        "on_snapshot",
         "output",
         "run_id",
         "settings_functions",
@@ -84,6 +86,9 @@ class RunConfig:
     builtin_tools: tuple[Any, ...]
     """The built-in tools of every request (tool instances, or functions of the run context choosing one per
     request): the agent's, then the run's."""
+    on_snapshot: Callable[[RunSnapshot], Any] | None
+    """Called with a :class:`~.snapshot.RunSnapshot` after every commit that does not end the run (awaited if
+    it returns an awaitable), when the caller asked for snapshots."""
 
     def __init__(
         self,
@@ -105,6 +110,7 @@ class RunConfig:
         instruction_runners: tuple[SystemPromptRunner, ...] | None = None,
         settings_functions: tuple[Callable[[RunContext[Any]], Any], ...] | None = None,
         builtin_tools: tuple[Any, ...] | None = None,
+        on_snapshot: Callable[[RunSnapshot], Any] | None = None,
     ) -> None:
         assign = object.__setattr__
         assign(self, "spec", spec)
@@ -130,6 +136,7 @@ class RunConfig:
             self, "settings_functions", spec.settings_functions if settings_functions is None else settings_functions
         )
         assign(self, "builtin_tools", spec.builtin_tools if builtin_tools is None else builtin_tools)
+        assign(self, "on_snapshot", on_snapshot)
 
     def _bind(self, spec: AgentSpec, *, model: Model | None = None) -> None:
         """Use ``spec`` (this run's copy of the agent's, with per-run capabilities) and ``model`` (a model the

@@ -56,8 +56,9 @@ The driver is driven in one of two ways:
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import trio
 
@@ -74,6 +75,9 @@ from .state import RunState
 from .steps.call_tools import run_call_tools
 from .steps.model_request import run_model_request
 from .steps.user_prompt import run_user_prompt
+
+if TYPE_CHECKING:
+    from .snapshot import RunSnapshot
 
 __all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome", "hand_over_late"]
 
@@ -333,7 +337,7 @@ class Driver:
 
     async def _run_to_end(self) -> AgentRunResult[Any]:
         capability = self.config.spec.capability
-        if capability is not None or self.router is not None:
+        if capability is not None or self.router is not None or self.config.on_snapshot is not None:
             if capability is not None and capability.has_run_hooks:
                 result = await run_with_hooks(capability, self.config.run_context(self.state), self._steps_to_end)
             else:
@@ -359,7 +363,31 @@ class Driver:
         node = self.next_node
         while not isinstance(node, End):
             node = self.commit(await self.execute(node, hooks=True, fork=fork))
+            if self.config.on_snapshot is not None:
+                await self.report_snapshot()
         return self.result(node)
+
+    def snapshot(self) -> RunSnapshot:
+        """The committed state as a :class:`~.snapshot.RunSnapshot` (between steps only)."""
+        if self.busy:
+            raise UserError(
+                "A run cannot be snapshotted while a step is in flight: its state is that of the last commit, and "
+                "the step would be lost. Take the snapshot between steps (after `run.next()` returns)."
+            )
+        from .snapshot import take  # (pydantic's model machinery, only for runs that snapshot)
+
+        return take(self)
+
+    async def report_snapshot(self) -> None:
+        """Hand a snapshot of what was just committed to the caller's ``on_snapshot`` (unless the run ended)."""
+        on_snapshot = self.config.on_snapshot
+        if on_snapshot is None or isinstance(self.next_node, End):
+            return
+        from .snapshot import take
+
+        reported = on_snapshot(take(self))
+        if inspect.isawaitable(reported):
+            await reported
 
     async def serve(
         self,

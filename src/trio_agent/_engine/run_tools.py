@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._capabilities.contributions import prepare_output_tool_defs, wrap_run_toolset
+from .._capabilities.durability import LISTING, durability_of
 from .._toolsets.combined import CombinedToolset
 from .._toolsets.host import ToolsetHost
 from .spec import output_tool_clash
@@ -69,7 +70,16 @@ class RunToolsets:
 
     async def step_tools(self, config: RunConfig, state: RunState) -> StepTools:
         """The tools offered at this step (recorded in ``state`` for the step that runs their calls)."""
-        tools = await self.root.get_tools(config.run_context(state))
+        ctx = config.run_context(state)
+        durability = durability_of(config)
+        if durability is None:
+            tools = await self.root.get_tools(ctx)
+        else:
+            token = LISTING.set((durability, ctx))
+            try:
+                tools = await self.root.get_tools(ctx)
+            finally:
+                LISTING.reset(token)
         clash = output_tool_clash(tools, config.output.schema)
         if clash is not None:
             raise clash

@@ -8,7 +8,7 @@ has not started; the caller decides how it is driven (run to the end, lock-step,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._exceptions import UserError
@@ -36,6 +36,7 @@ from .state import RunState
 
 if TYPE_CHECKING:
     from .._capabilities.contributions import SettingsFunc
+    from .snapshot import RunSnapshot
     from .spec import MetadataSpec
 
 __all__ = ["RunArgs", "check_user_prompt", "refuse_run", "start_run"]
@@ -64,6 +65,10 @@ class RunArgs:
     """Instructions for this run only, after the agent's: text, an instructions function, or a sequence."""
     builtin_tools: tuple[Any, ...] = ()
     """Built-in tools (or functions choosing one per request) for this run only, after the agent's."""
+    resume_from: RunSnapshot | None = None
+    """Continue the run this snapshot was taken of (see :mod:`.snapshot`)."""
+    on_snapshot: Callable[[RunSnapshot], Any] | None = None
+    """Called with a snapshot after every commit (see ``RunConfig.on_snapshot``)."""
 
 
 def check_user_prompt(prompt: object) -> None:
@@ -97,6 +102,12 @@ def start_run(
 ) -> Driver:
     """Everything one run needs, from the agent's spec and the run's arguments; raises ``UserError`` on bad
     input."""
+    snapshot = args.resume_from
+    if snapshot is not None:
+        from .snapshot import copy  # (pydantic's model machinery, only for resumed runs)
+
+        snapshot = copy(snapshot)  # the run changes the objects it is given; the caller's snapshot stays as it was
+        args = _resumed_args(args, snapshot)
     check_user_prompt(args.user_prompt)
     if args.run_id == "":
         raise UserError("`run_id` must be a non-empty string when provided.")
@@ -131,6 +142,8 @@ def start_run(
     run_settings = args.model_settings
     if callable(run_settings):  # a function of the run context, evaluated before each request
         settings_functions, run_settings = (*settings_functions, run_settings), None
+    if stream_handler is None and capability is not None and capability.durability is not None:
+        stream_handler = capability.durability.event_stream_handler
     wrappers = capability.event_stream_wrappers if capability is not None else ()
     router = EventRouter(run_id, sink, stream_handler, wrappers) if sink or stream_handler or wrappers else None
     deferred = args.deferred_tool_results
@@ -158,6 +171,7 @@ def start_run(
         instruction_runners=runners,
         settings_functions=settings_functions,
         builtin_tools=(*spec.builtin_tools, *args.builtin_tools) if args.builtin_tools else spec.builtin_tools,
+        on_snapshot=args.on_snapshot,
     )
     state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
     if callable(metadata):  # a function of the run context, resolved as the run starts
@@ -174,7 +188,39 @@ def start_run(
         system_prompt_functions=list(spec.system_prompt_runners),
         system_prompt_dynamic_functions=dict(spec.dynamic_system_prompts),
     )
-    return Driver(config, state, capture, router, first)
+    if snapshot is None:
+        return Driver(config, state, capture, router, first)
+    from .snapshot import check_compatible, restore  # (pydantic's model machinery, only for resumed runs)
+
+    check_compatible(snapshot, spec, output)
+    if snapshot.next_node.kind == "user_prompt":  # taken before the first step: the run starts from its prompt
+        return Driver(config, state, capture, router, first)
+    resumed = restore(snapshot, config, state)
+    if capture is not None:
+        capture[:] = state.messages
+    return Driver(config, state, capture, router, resumed)
+
+
+def _resumed_args(args: RunArgs, snapshot: RunSnapshot) -> RunArgs:
+    """The arguments of a run resumed from ``snapshot``: its ids, history, usage and metadata are the snapshot's."""
+    given = [
+        name
+        for name in ("user_prompt", "message_history", "deferred_tool_results", "usage", "run_id")
+        if getattr(args, name) is not None
+    ]
+    if given:
+        raise UserError(
+            f"`resume_from` continues a run with its own state; do not also pass {', '.join(f'`{n}`' for n in given)}."
+        )
+    return dataclasses.replace(
+        args,
+        user_prompt=snapshot.user_prompt,
+        message_history=snapshot.messages if snapshot.next_node.kind == "user_prompt" else None,
+        usage=snapshot.usage,
+        run_id=snapshot.run_id,
+        conversation_id=snapshot.conversation_id,
+        metadata=snapshot.metadata if args.metadata is None else args.metadata,
+    )
 
 
 async def refuse_run(sink: EventSink | None, args: RunArgs, error: BaseException) -> None:

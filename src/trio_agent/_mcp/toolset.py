@@ -21,7 +21,7 @@ import dataclasses
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from typing import Any, Literal, Protocol, Self, TypeAlias, cast
+from typing import Any, ClassVar, Literal, Protocol, Self, TypeAlias, cast
 
 import httpx2
 import mcp_types
@@ -29,6 +29,7 @@ import pydantic_core
 from mcp.client.session import ElicitationFnT, LoggingFnT, MessageHandlerFnT, SamplingFnT
 from mcp.client.stdio import StdioServerParameters
 
+from .._capabilities.durability import LISTING, DurableStep, StepKind
 from .._exceptions import ModelRetry, ToolFailed
 from .._messages.content import BinaryContent
 from .._run_context import RunContext
@@ -133,6 +134,9 @@ class MCPToolset(ServerCatalog, AbstractToolset[Any]):
     tool's error result is what ``tool_error_behavior`` says; other error answers are
     :class:`~trio_agent.mcp.MCPError`.
     """
+
+    durable_step_kind: ClassVar[StepKind] = "mcp"
+    """A durable run records this server's tool calls as MCP steps (see :mod:`trio_agent._capabilities.durability`)."""
 
     tool_error_behavior: ToolErrorBehavior
     """What a tool's error result (``isError``) becomes: ``'retry'`` (the default) asks the model to retry
@@ -316,6 +320,12 @@ class MCPToolset(ServerCatalog, AbstractToolset[Any]):
 
     async def _get_tools(self, *, borrowed: bool) -> dict[str, ToolsetTool[Any]]:
         async with self._lifetime.hold(open_if_closed=not borrowed) as session:
+            durable = LISTING.get()
+            if durable is not None:  # a durable run: the listing is a recorded step, at every request
+                durability, ctx = durable
+                step = DurableStep("mcp", f"{self.id or self.label}.list_tools", lambda: self._tools(session))
+                tools = [self._offer(mcp_tool) for mcp_tool in await durability.execute(ctx, step)]
+                return {tool.tool_def.name: tool for tool in tools}
 
             async def offer() -> dict[str, ToolsetTool[Any]]:
                 tools = [self._offer(mcp_tool) for mcp_tool in await self._tools(session)]

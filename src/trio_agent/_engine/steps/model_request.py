@@ -9,6 +9,7 @@ from typing import Any
 import trio
 
 from ..._capabilities.abstract import ModelRequestContext
+from ..._capabilities.durability import DurableStep, durability_of
 from ..._capabilities.history import check_processed
 from ..._exceptions import ModelRetry, UserError
 from ..._messages.messages import ModelMessage, ModelRequest, ModelResponse
@@ -80,7 +81,7 @@ async def run_model_request(
         messages = in_call_order(state, messages)
     if params.output_mode == "prompted":
         messages = with_prompted_output(config.model, params, messages)
-    if config.emit is None:
+    if config.emit is None and capability is None:
         response = await config.model.request(messages, settings, params)
     else:
         response = await _call_model(config, state, _request_context(config, messages, params, settings))
@@ -202,6 +203,15 @@ def _request_context(
 
 
 async def _call_model(config: RunConfig, state: RunState, rc: ModelRequestContext) -> ModelResponse:
+    """One model call, as a recorded step if the run is durable (see :mod:`trio_agent._capabilities.durability`)."""
+    durability = durability_of(config)
+    if durability is None:
+        return await _model_call(config, state, rc)
+    step = DurableStep("model_request", "model_request", lambda: _model_call(config, state, rc))
+    return await durability.execute(config.run_context(state), step)
+
+
+async def _model_call(config: RunConfig, state: RunState, rc: ModelRequestContext) -> ModelResponse:
     """One model call: streamed (each event forwarded) when anyone listens to the run's events."""
     emit = config.emit
     if emit is None:

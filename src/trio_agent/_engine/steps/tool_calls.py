@@ -17,6 +17,7 @@ call maps to an approval (run it), a denial, or an externally computed result (s
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 import trio
 
+from ..._capabilities.durability import DurableStep, durability_of
 from ..._exception_groups import collapse, reraise, unwrapping_groups
 from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry, ToolFailed
 from ..._messages.events import FunctionToolCallEvent, FunctionToolResultEvent
@@ -104,10 +106,12 @@ async def run_function_calls(
     runner = _Runner(config, state, tools, caller)
     outcomes: list[_Outcome | None] = [None] * len(calls)
     segment: list[int] = []
+    durability = durability_of(config)
+    one_by_one = durability is not None and durability.sequential_tool_calls
     try:
         for index, call in enumerate(calls):
             tool = tools.get(call.tool_name)
-            if tool is not None and tool.tool_def.sequential:
+            if one_by_one or (tool is not None and tool.tool_def.sequential):
                 await runner.run_segment(calls, resolved, segment, outcomes)
                 await runner.run_segment(calls, resolved, [index], outcomes)
                 segment = []
@@ -165,17 +169,23 @@ class _Runner:
         if not indices:
             return
         errors: dict[int, Exception] = {}
+        order = StepOrder(len(indices)) if durability_of(self.config) is not None else None
         async with unwrapping_groups(), trio.open_nursery() as nursery:  # a lone KeyboardInterrupt stays itself
 
-            async def run(index: int) -> None:
+            async def run(index: int, position: int) -> None:
+                if order is not None:
+                    _TURN.set((order, position))
                 try:
                     outcomes[index] = await self.run_and_report(calls[index], answers[index])
                 except Exception as exc:
                     errors[index] = exc
                     nursery.cancel_scope.cancel()
+                finally:
+                    if order is not None:
+                        order.passed(position)
 
-            for index in indices:
-                nursery.start_soon(run, index)
+            for position, index in enumerate(indices):
+                nursery.start_soon(run, index, position)
         if errors:  # the first failing call in the model's order stands for all (see `_exception_groups`)
             reraise(collapse([errors[index] for index in sorted(errors)]))
 
@@ -216,7 +226,8 @@ class _Runner:
                 return _Outcome(None, deferral=Deferral(call, "external"))
             if kind == "unapproved" and not approved:
                 return _Outcome(None, deferral=Deferral(call, "unapproved"))
-            if not hooked and config.toolsets is None:  # the agent's own tools: a direct call
+            durable = capability is not None and capability.durability is not None
+            if not hooked and not durable and config.toolsets is None:  # the agent's own tools: a direct call
                 assert isinstance(tool, FunctionToolsetTool)
                 function_tool = tool.function_tool
                 # nothing would see a context (see `Tool.needs_context`, inlined here): make none
@@ -228,7 +239,7 @@ class _Runner:
                 if hooked:
                     result = await self.hooked_call(tool, call, kwargs, ctx)
                 else:
-                    result = await self.caller.call_tool(name, kwargs, ctx, tool)
+                    result = await self.call(tool, call, kwargs, ctx)
             except trio.Cancelled:
                 ctx._abandon("was cancelled")
                 raise
@@ -266,12 +277,60 @@ class _Runner:
         """The tool call inside the capabilities' tool-execution hooks."""
         capability = self.config.spec.capability
         assert capability is not None
-        caller, name = self.caller, call.tool_name
 
         async def execute(arguments: dict[str, Any]) -> Any:
-            return await caller.call_tool(name, arguments, ctx, tool)
+            return await self.call(tool, call, arguments, ctx)
 
         return await capability.run_tool(ctx, call, tool.tool_def, kwargs, execute)
+
+    async def call(
+        self, tool: ToolsetTool[Any], call: ToolCallPart, kwargs: dict[str, Any], ctx: RunContext[Any]
+    ) -> Any:
+        """The call itself, as a recorded step if the run is durable (see :mod:`trio_agent._capabilities.durability`)."""
+        caller, name = self.caller, call.tool_name
+        durability = durability_of(self.config)
+        if durability is None:
+            return await caller.call_tool(name, kwargs, ctx, tool)
+        kind = getattr(tool.toolset, "durable_step_kind", "tool_call")
+        turn = _TURN.get()
+        if turn is None:
+            return await durability.execute(
+                ctx, DurableStep(kind, name, lambda: caller.call_tool(name, kwargs, ctx, tool), call)
+            )
+        order, position = turn
+        await order.turn(position)
+        step = DurableStep(
+            kind, name, lambda: caller.call_tool(name, kwargs, ctx, tool), call, lambda: order.passed(position)
+        )
+        return await durability.execute(ctx, step)
+
+
+class StepOrder:
+    """Lets the concurrent calls of one segment of a durable run start their recorded steps in the model's order
+    (see :mod:`trio_agent._capabilities.durability`): position ``n`` waits in :meth:`turn` until every earlier
+    position has :meth:`passed` (reserved its step, or finished without one)."""
+
+    __slots__ = ("_lot", "_next", "_passed")
+
+    def __init__(self, count: int) -> None:
+        self._passed = [False] * count
+        self._next = 0
+        self._lot = trio.lowlevel.ParkingLot()
+
+    async def turn(self, position: int) -> None:
+        while self._next < position:
+            await self._lot.park()
+
+    def passed(self, position: int) -> None:
+        passed = self._passed
+        passed[position] = True
+        while self._next < len(passed) and passed[self._next]:
+            self._next += 1
+        self._lot.unpark_all()
+
+
+_TURN: contextvars.ContextVar[tuple[StepOrder, int] | None] = contextvars.ContextVar("trio_agent_turn", default=None)
+"""In each task of a durable run's concurrent segment: its segment's :class:`StepOrder` and its position."""
 
 
 def _args_valid(tools: StepTools, call: ToolCallPart, answer: Any) -> bool | None:
