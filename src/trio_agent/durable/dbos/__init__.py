@@ -4,7 +4,8 @@
   model requests, tool calls and MCP exchanges as DBOS steps when the run executes inside a DBOS workflow,
   and is transparent outside one.
 * :class:`DBOSAgent`: wraps an agent so that each run *is* a workflow (``"<name>.run"``).
-* :func:`open_dbos`: launch DBOS from a trio program (and recover what this process left unfinished).
+* :func:`open_dbos`: launch DBOS from a trio program (and recover what this process left unfinished);
+  :func:`recover_workflows`: resume, in live workers, the runs of a worker that is gone (Postgres).
 
 The one obvious way from trio::
 
@@ -21,8 +22,17 @@ DBOS's asyncio API cannot run under trio, so its synchronous workflows and steps
 from ._agent import CANCEL_GRACE as CANCEL_GRACE
 from ._agent import DBOSAgent as DBOSAgent
 from ._agent import open_dbos as open_dbos
+from ._agent import recover_workflows as recover_workflows
 from ._durability import DBOSDurability as DBOSDurability
 from ._durability import ParallelExecutionMode as ParallelExecutionMode
 from ._durability import StepConfig as StepConfig
 
-__all__ = ["CANCEL_GRACE", "DBOSAgent", "DBOSDurability", "ParallelExecutionMode", "StepConfig", "open_dbos"]
+__all__ = [
+    "CANCEL_GRACE",
+    "DBOSAgent",
+    "DBOSDurability",
+    "ParallelExecutionMode",
+    "StepConfig",
+    "open_dbos",
+    "recover_workflows",
+]

@@ -27,7 +27,7 @@ import dataclasses
 import pickle
 import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from ..._engine.result import AgentRunResult
     from ..._engine.spec import AgentSpec
 
-__all__ = ["CANCEL_GRACE", "DBOSAgent", "open_dbos"]
+__all__ = ["CANCEL_GRACE", "DBOSAgent", "open_dbos", "recover_workflows"]
 
 DepsT = TypeVar("DepsT", default=None, contravariant=True)
 OutputT = TypeVar("OutputT", default=str, covariant=True)
@@ -272,3 +272,18 @@ async def open_dbos(config: DBOSConfig) -> AsyncIterator[None]:
     finally:
         with trio.CancelScope(shield=True):
             await trio.to_thread.run_sync(DBOS.destroy)
+
+
+async def recover_workflows(executor_ids: Sequence[str]) -> list[str]:
+    """Hand the unfinished workflows of workers known to be gone back to their queues, so that any live worker
+    (on the same Postgres database, running the same code) resumes them from their last recorded step; return
+    their ids.
+
+    A worker that restarts with its ``executor_id`` recovers its own workflows when DBOS launches; call this
+    from a live worker (inside :func:`open_dbos`) for a worker that will not come back. It is what DBOS's admin
+    endpoint ``/dbos-workflow-recovery`` does, and is safe to repeat: a workflow a live worker has taken is not
+    handed back again.
+    """
+    ids = list(executor_ids)
+    handles = await trio.to_thread.run_sync(lambda: DBOS._recover_pending_workflows(ids))
+    return [handle.workflow_id for handle in handles]
