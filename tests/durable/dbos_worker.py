@@ -9,8 +9,8 @@ Usage: ``python dbos_worker.py <phase> <base_url> <database_url> <workdir> [<run
   workers): print the results.
 
 The agent's tool ``note`` appends its call id to ``<workdir>/effects`` (the side effect the tests count). If
-``<workdir>/hang_at`` names a call id, the tool first creates ``<workdir>/reached`` and then waits forever,
-before its side effect: the test kills the process there (so the step was never recorded).
+``<workdir>/hang_at`` names a call id, the tool first prints ``{"reached": <call id>, ...}`` and then waits
+forever, before its side effect: the test kills the process there (so the step was never recorded).
 Each result is printed as one JSON line: ``{"id": ..., "output": ..., "messages": n}``.
 """
 
@@ -31,7 +31,9 @@ from trio_agent.providers.openai import OpenAIProvider
 phase, base_url, database_url, workdir_arg, *run_ids = sys.argv[1:]
 workdir = Path(workdir_arg)
 
-agent = Agent(OpenAIChatModel("journal-model", provider=OpenAIProvider(base_url=base_url, api_key="test")), name="journal")
+agent = Agent(
+    OpenAIChatModel("journal-model", provider=OpenAIProvider(base_url=base_url, api_key="test")), name="journal"
+)
 
 
 @agent.tool
@@ -39,7 +41,7 @@ async def note(ctx: RunContext[None], text: str) -> str:
     """Write a line in the journal."""
     hang_at = workdir / "hang_at"
     if hang_at.exists() and hang_at.read_text() == ctx.tool_call_id:
-        (workdir / "reached").write_text(ctx.tool_call_id or "")
+        print(json.dumps({"reached": ctx.tool_call_id, "run": ctx.run_id}), flush=True)
         await trio.sleep_forever()  # killed here, before the side effect
     with (workdir / "effects").open("a") as effects:
         effects.write(f"{ctx.tool_call_id}\n")

@@ -4,6 +4,7 @@ and nothing it had done is done again."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from functools import partial
 from pathlib import Path
@@ -53,6 +54,16 @@ def journal_script() -> list[JSONReply]:
     return [*calls, completion({"content": "All four lines are written."}, "stop")]
 
 
+async def first_line(stream: trio.abc.ReceiveStream) -> dict[str, Any]:
+    """The first JSON line a worker prints."""
+    buffer = b""
+    while b"\n" not in buffer:
+        chunk = await stream.receive_some()
+        assert chunk, "the worker exited before printing a line"
+        buffer += chunk
+    return json.loads(buffer.split(b"\n", 1)[0])  # type: ignore[no-any-return]
+
+
 async def run_worker(*args: str) -> list[dict[str, Any]]:
     done = await trio.run_process([sys.executable, str(WORKER), *args], capture_stdout=True, capture_stderr=True)
     return [json.loads(line) for line in done.stdout.decode().splitlines() if line.startswith("{")]
@@ -69,9 +80,9 @@ async def test_a_run_killed_after_its_second_model_response_is_finished_by_a_res
         with trio.fail_after(120):
             async with trio.open_nursery() as workers:
                 command = [sys.executable, str(WORKER), "start", url, database, str(tmp_path), "journal-1"]
-                first = await workers.start(partial(trio.run_process, command, check=False))
-                while not (tmp_path / "reached").exists():
-                    await trio.sleep(0.05)
+                first = await workers.start(partial(trio.run_process, command, check=False, stdout=subprocess.PIPE))
+                assert first.stdout is not None
+                assert await first_line(first.stdout) == {"reached": "call_2", "run": "journal-1"}
                 first.kill()  # SIGKILL: no cleanup, no chance to record anything more
             assert first.returncode == -9
             assert len(server.requests) == 2  # the second response was received (and recorded) before the kill

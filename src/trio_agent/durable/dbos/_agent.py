@@ -169,6 +169,7 @@ class DBOSAgent(WrapperAgent[DepsT, OutputT]):
         """The workflow's body, in its own ``trio.run``: the wrapped agent's run, cancellable from outside."""
         workflow_id = DBOS.workflow_id
         assert workflow_id is not None
+        options = {"run_id": workflow_id, **options}  # the same run id however often the workflow is replayed
         with trio.CancelScope() as scope:
             _LIVE.add(workflow_id, scope)
             try:
