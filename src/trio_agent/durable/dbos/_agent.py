@@ -39,7 +39,7 @@ from ..._agent.abstract import AbstractAgent
 from ..._agent.wrapper import WrapperAgent
 from ..._capabilities.combined import CombinedCapability
 from ..._exceptions import RunCancelled, UserError
-from ._durability import DBOSDurability, ParallelExecutionMode, StepConfig
+from ._durability import DBOSDurability, ParallelExecutionMode, StepConfig, cancel_workflow
 
 if TYPE_CHECKING:
     from ..._agent.base import AgentRetries
@@ -226,7 +226,7 @@ class DBOSAgent(WrapperAgent[DepsT, OutputT]):
             return await trio.to_thread.run_sync(run_workflow, abandon_on_cancel=True)
         except trio.Cancelled:
             with trio.CancelScope(shield=True):
-                await trio.to_thread.run_sync(DBOS.cancel_workflow, workflow_id)  # recorded: never resumed
+                await trio.to_thread.run_sync(cancel_workflow, workflow_id)  # recorded: never resumed
                 _LIVE.cancel(workflow_id)
                 with trio.move_on_after(CANCEL_GRACE):
                     await finished.wait()

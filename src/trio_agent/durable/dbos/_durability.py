@@ -18,6 +18,7 @@ cannot serialise fails the step with a ``UserError`` naming the tool.
 
 from __future__ import annotations
 
+import contextvars
 import pickle
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from ..._engine.result import AgentRunResult
     from ..._run_context import RunContext
 
-__all__ = ["DBOSDurability", "ParallelExecutionMode", "StepConfig"]
+__all__ = ["DBOSDurability", "ParallelExecutionMode", "StepConfig", "cancel_workflow"]
 
 T = TypeVar("T")
 
@@ -112,8 +113,15 @@ class DBOSDurability(Durability):
             workflow_id = DBOS.workflow_id
             if workflow_id is not None:
                 with trio.CancelScope(shield=True):
-                    await trio.to_thread.run_sync(DBOS.cancel_workflow, workflow_id)
+                    await trio.to_thread.run_sync(cancel_workflow, workflow_id)
             raise
+
+
+def cancel_workflow(workflow_id: str) -> None:
+    """Record the workflow as cancelled (DBOS will not resume it), from outside its context: called inside
+    the workflow, ``DBOS.cancel_workflow`` would itself be recorded as one of its steps, after it stopped owning
+    the workflow."""
+    contextvars.Context().run(DBOS.cancel_workflow, workflow_id)
 
 
 def _run_step(options: StepConfig, step: DurableStep[T]) -> T:
