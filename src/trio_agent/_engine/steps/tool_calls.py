@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic
 import trio
 
-from ..._capabilities.durability import DurableStep, durability_of
+from ..._capabilities.durability import DurableStep, StepKind, durability_of
 from ..._exception_groups import collapse, reraise, unwrapping_groups
 from ..._exceptions import ApprovalRequired, CallDeferred, ModelRetry, ToolFailed
 from ..._messages.events import FunctionToolCallEvent, FunctionToolResultEvent
@@ -291,7 +291,7 @@ class _Runner:
         durability = durability_of(self.config)
         if durability is None:
             return await caller.call_tool(name, kwargs, ctx, tool)
-        kind = getattr(tool.toolset, "durable_step_kind", "tool_call")
+        kind: StepKind = getattr(tool.toolset, "durable_step_kind", "tool_call")  # ("mcp" for an MCP server's)
         turn = _TURN.get()
         if turn is None:
             return await durability.execute(

@@ -27,9 +27,9 @@ import dataclasses
 import pickle
 import threading
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import trio
 from dbos import DBOS, DBOSConfig, SetWorkflowID
@@ -173,12 +173,13 @@ class DBOSAgent(WrapperAgent[DepsT, OutputT]):
         with trio.CancelScope() as scope:
             _LIVE.add(workflow_id, scope)
             try:
-                return await WrapperAgent.run(self, user_prompt, infer_name=False, **options)
+                run = cast("Callable[..., Awaitable[AgentRunResult[Any]]]", super().run)  # (the wrapped agent's)
+                return await run(user_prompt, infer_name=False, **options)
             finally:
                 _LIVE.discard(workflow_id)
         raise RunCancelled("the durable run was cancelled", [])
 
-    def run_sync(  # type: ignore[override]
+    def run_sync(
         self,
         user_prompt: Any = None,
         *,
@@ -200,7 +201,7 @@ class DBOSAgent(WrapperAgent[DepsT, OutputT]):
         with SetWorkflowID(workflow_id or str(uuid.uuid4())):
             return self.workflow(user_prompt, options)
 
-    async def run(  # type: ignore[override]
+    async def run(
         self,
         user_prompt: Any = None,
         *,

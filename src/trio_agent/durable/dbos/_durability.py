@@ -79,8 +79,8 @@ class DBOSDurability(Durability):
                 f"not {parallel_execution_mode!r}."
             )
         self.name = name
-        self.model_step_config: StepConfig = dict(model_step_config or {})  # type: ignore[assignment]
-        self.mcp_step_config: StepConfig = dict(mcp_step_config or {})  # type: ignore[assignment]
+        self.model_step_config = StepConfig(**model_step_config) if model_step_config else StepConfig()
+        self.mcp_step_config = StepConfig(**mcp_step_config) if mcp_step_config else StepConfig()
         self.event_stream_handler = event_stream_handler
         self.parallel_execution_mode = parallel_execution_mode
         self.sequential_tool_calls = parallel_execution_mode == "sequential"
