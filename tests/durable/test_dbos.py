@@ -347,6 +347,8 @@ async def test_inputs_that_cannot_cross_into_a_workflow_are_refused_naming_them(
         await durable_parallel.run("x", event_channel=send)
     with pytest.raises(UserError, match="takes its `model` by name"):
         await durable_parallel.run("x", model=FunctionModel(lambda m, i: ModelResponse(parts=[])))
+    with pytest.raises(UserError, match="A `DBOSAgent` named `fanout` already exists"):
+        DBOSAgent(parallel)
     with pytest.raises(UserError, match="needs a name"):
         DBOSAgent(Agent(FunctionModel(lambda m, i: ModelResponse(parts=[]))))
     with pytest.raises(UserError, match="inside a running trio loop"):

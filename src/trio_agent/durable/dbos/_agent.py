@@ -91,6 +91,9 @@ class _LiveRuns:
 
 _LIVE = _LiveRuns()
 
+_REGISTERED: set[str] = set()
+"""The names of this process's :class:`DBOSAgent` objects (each registers the workflow ``"<name>.run"``)."""
+
 
 class DBOSAgent(WrapperAgent[DepsT, OutputT]):
     """``agent`` whose runs are DBOS workflows, with its model requests, tool calls and MCP exchanges as steps.
@@ -125,6 +128,12 @@ class DBOSAgent(WrapperAgent[DepsT, OutputT]):
                 "workflow of an unfinished run by it. Give the agent one (`Agent(..., name='support')`) or pass "
                 "`DBOSAgent(agent, name=...)`."
             )
+        if name in _REGISTERED:
+            raise UserError(
+                f"A `DBOSAgent` named `{name}` already exists in this process, and DBOS finds a run's workflow by "
+                "its name: give each durable agent its own name (`DBOSAgent(agent, name=...)`)."
+            )
+        _REGISTERED.add(name)
         self.dbos_name = name
         self.durability = DBOSDurability(
             name=name,
