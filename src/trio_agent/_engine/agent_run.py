@@ -243,7 +243,7 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
         Take it between steps (not while ``next()`` is running in another task: ``trio.BusyResourceError``);
         a run that has ended has nothing to resume (``UserError``).
         """
-        if self._command is not None or self._driver.busy:
+        if self._command is not None or self._driver.step_in_flight:
             raise trio.BusyResourceError(
                 "a step of this run is in flight; take the snapshot between steps (after `run.next()` returns)"
             )

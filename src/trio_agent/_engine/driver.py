@@ -367,9 +367,15 @@ class Driver:
                 await self.report_snapshot()
         return self.result(node)
 
+    @property
+    def step_in_flight(self) -> bool:
+        """Whether a step that may still commit is running (an abandoned one, still unwinding, never commits)."""
+        serving = self._serving
+        return self.busy and serving is not None and not serving.abandoned
+
     def snapshot(self) -> RunSnapshot:
         """The committed state as a :class:`~.snapshot.RunSnapshot` (between steps only)."""
-        if self.busy:
+        if self.step_in_flight:
             raise UserError(
                 "A run cannot be snapshotted while a step is in flight: its state is that of the last commit, and "
                 "the step would be lost. Take the snapshot between steps (after `run.next()` returns)."

@@ -190,10 +190,11 @@ def start_run(
     )
     if snapshot is None:
         return Driver(config, state, capture, router, first)
-    from .snapshot import check_compatible, restore  # (pydantic's model machinery, only for resumed runs)
+    from .snapshot import check_compatible, restore, restore_pending  # (pydantic's model machinery: resumed runs)
 
     check_compatible(snapshot, spec, output)
     if snapshot.next_node.kind == "user_prompt":  # taken before the first step: the run starts from its prompt
+        restore_pending(snapshot, config)
         return Driver(config, state, capture, router, first)
     resumed = restore(snapshot, config, state)
     if capture is not None:
@@ -205,7 +206,7 @@ def _resumed_args(args: RunArgs, snapshot: RunSnapshot) -> RunArgs:
     """The arguments of a run resumed from ``snapshot``: its ids, history, usage and metadata are the snapshot's."""
     given = [
         name
-        for name in ("user_prompt", "message_history", "deferred_tool_results", "usage", "run_id")
+        for name in ("user_prompt", "message_history", "deferred_tool_results", "usage", "run_id", "conversation_id")
         if getattr(args, name) is not None
     ]
     if given:

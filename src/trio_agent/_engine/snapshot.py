@@ -25,7 +25,9 @@ from pydantic_core import to_jsonable_python
 
 from .._exceptions import UserError
 from .._messages.content import UserContent
+from .._messages.events import EnqueuedMessagesEvent
 from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
+from .._messages.parts import ModelRequestPart
 from .._usage import RunUsage
 from .enqueue import PendingMessage
 from .nodes import CallToolsNode, End, ModelRequestNode, UserPromptNode
@@ -45,6 +47,7 @@ __all__ = [
     "copy",
     "fingerprint",
     "restore",
+    "restore_pending",
     "take",
 ]
 
@@ -88,6 +91,14 @@ class PendingContent(_Model):
     messages: list[ModelMessage]
 
 
+class Announcement(_Model):
+    """Enqueued content a commit delivered whose ``EnqueuedMessagesEvent`` the next request sends."""
+
+    enqueue_id: str
+    messages: list[ModelMessage] = []
+    parts: list[ModelRequestPart] = []
+
+
 class AgentFingerprint(_Model):
     """What a resuming agent must share with the one that took the snapshot."""
 
@@ -126,6 +137,8 @@ class RunSnapshot(_Model):
     next_node: NextNode
     pending: list[PendingContent] = []
     """Enqueued content not yet delivered, in order."""
+    announce: list[Announcement] = []
+    """Enqueued content delivered but not yet announced (see :mod:`.delivery`)."""
     metadata: dict[str, Any] | None = None
     agent: AgentFingerprint
 
@@ -173,11 +186,6 @@ def fingerprint(spec: AgentSpec, output: OutputPlan) -> AgentFingerprint:
 def take(driver: Driver) -> RunSnapshot:
     """The driver's committed state (between steps only: the caller checks)."""
     config, state = driver.config, driver.state
-    if state.announce:
-        raise UserError(
-            "This run cannot be snapshotted right now: enqueued content it has just delivered is not announced "
-            "yet. Take the snapshot after the next step."
-        )
     metadata = config.metadata
     if metadata is not None:
         try:
@@ -202,6 +210,10 @@ def take(driver: Driver) -> RunSnapshot:
         pending=[
             PendingContent(enqueue_id=p.enqueue_id, priority=p.priority, messages=list(p.messages))
             for p in driver.mailbox.collect()
+        ],
+        announce=[
+            Announcement(enqueue_id=e.enqueue_id, messages=list(e.messages), parts=list(e.parts))
+            for e in state.announce
         ],
         metadata=metadata,
         agent=fingerprint(config.spec, config.output),
@@ -283,10 +295,19 @@ def restore(snapshot: RunSnapshot, config: RunConfig, state: RunState) -> NodeRe
     state.output_retries_used = snapshot.output_retries_used
     state.tool_retries = dict(snapshot.tool_retries)
     state.resumed_calls = tuple(snapshot.resumed_calls)
-    config.mailbox.pending.extend(PendingMessage(list(p.messages), p.priority, p.enqueue_id) for p in snapshot.pending)
+    state.announce = tuple(
+        EnqueuedMessagesEvent(enqueue_id=a.enqueue_id, messages=tuple(a.messages), parts=tuple(a.parts))
+        for a in snapshot.announce
+    )
+    restore_pending(snapshot, config)
     node = snapshot.next_node
     if isinstance(node, NextModelRequest):
         return ModelRequestNode(node.request, is_resuming_without_prompt=node.resuming_without_prompt)
     if isinstance(node, NextCallTools):
         return CallToolsNode(node.model_response)
     raise AssertionError("a user-prompt snapshot starts as a new run")  # (see `start_run`)
+
+
+def restore_pending(snapshot: RunSnapshot, config: RunConfig) -> None:
+    """Put the snapshot's undelivered enqueued content back in the run's mailbox, in order."""
+    config.mailbox.pending.extend(PendingMessage(list(p.messages), p.priority, p.enqueue_id) for p in snapshot.pending)
