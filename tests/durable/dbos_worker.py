@@ -126,10 +126,8 @@ def register_queue() -> None:
 
 async def main() -> None:
     config = {"name": "journal", "system_database_url": database_url, "executor_id": executor_id}
-    if phase in ("enqueue", "adopt"):  # these processes run no workflow: they listen to no queue
-        await trio.to_thread.run_sync(lambda: DBOS(config=config))  # type: ignore[arg-type]
-        DBOS.listen_queues([])  # (before launch; `open_dbos` finds this instance: DBOS is a singleton)
-    async with open_dbos(config):  # type: ignore[arg-type]
+    quiet = phase in ("enqueue", "adopt")  # these processes run no workflow: they listen to no queue
+    async with open_dbos(config, listen_queues=[] if quiet else None):  # type: ignore[arg-type]
         if phase in ("enqueue", "worker"):
             await trio.to_thread.run_sync(register_queue)
         if phase == "start":

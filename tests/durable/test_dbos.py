@@ -349,6 +349,11 @@ async def test_inputs_that_cannot_cross_into_a_workflow_are_refused_naming_them(
         await durable_parallel.run("x", model=FunctionModel(lambda m, i: ModelResponse(parts=[])))
     with pytest.raises(UserError, match="A `DBOSAgent` named `fanout` already exists"):
         DBOSAgent(parallel)
+    async with open_dbos(config(tmp_path)):
+        with pytest.raises(UserError, match="DBOS is already open in this process"):
+            async with open_dbos(config(tmp_path)):
+                pass
+        assert await status("nothing-ran") is None  # the first is still open and answers
     with pytest.raises(UserError, match="needs a name"):
         DBOSAgent(Agent(FunctionModel(lambda m, i: ModelResponse(parts=[]))))
     with pytest.raises(UserError, match="inside a running trio loop"):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -61,9 +62,15 @@ class FakeLLMServer:
 
     Start it with ``await nursery.start(server.serve)`` (or use the ``fake_llm_server`` fixture of
     :mod:`trio_agent.testing.pytest_plugin`); ``requests`` records every request received.
+
+    Args:
+        reply: Chooses the reply to a request from the request itself (many runs talking to the server at once,
+            each answered by what it sent), before the script and the default replies; ``None`` from it falls
+            through to them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, reply: Callable[[RecordedRequest], Reply | None] | None = None) -> None:
+        self.reply = reply
         self.port: int = 0
         self.requests: list[RecordedRequest] = []
         self.open_connections = 0
@@ -199,6 +206,8 @@ class FakeLLMServer:
             reply: Reply = ErrorReply(404, {"error": {"message": f"no route for {request.path}"}})
         elif request.method != "POST":
             reply = ErrorReply(405, {"error": {"message": "only POST is supported"}})
+        elif self.reply is not None and (chosen := self.reply(request)) is not None:
+            reply = chosen
         elif self._script:
             reply = self._script.popleft()
         elif not isinstance(request.json, dict):

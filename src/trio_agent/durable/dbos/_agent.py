@@ -269,31 +269,53 @@ def _workflow_options(user_prompt: Any, options: dict[str, Any]) -> dict[str, An
 
 
 @asynccontextmanager
-async def open_dbos(config: DBOSConfig) -> AsyncIterator[None]:
+async def open_dbos(config: DBOSConfig, *, listen_queues: Sequence[str] | None = None) -> AsyncIterator[None]:
     """Configure and launch DBOS for this process (``async with open_dbos(config): ...``), and shut it down when
     the block exits.
 
     Launching recovers the workflows this process (its ``executor_id``) left unfinished; DBOS runs them in its
-    own threads, each in a ``trio.run`` of its own. Construct every :class:`DBOSAgent` before entering.
+    own threads, each in a ``trio.run`` of its own. A launched process also takes queued workflows from every
+    queue of the application: ``listen_queues`` names the only queues it takes from (``[]``: none, for a process
+    that only submits runs or recovers a lost worker's). Construct every :class:`DBOSAgent` before entering.
+    DBOS is one per process: entering while it is open is a ``UserError``.
     """
-    await trio.to_thread.run_sync(lambda: DBOS(config=config))
+
+    def launch() -> None:
+        DBOS(config=config)
+        if listen_queues is not None:
+            DBOS.listen_queues(list(listen_queues))
+        DBOS.launch()
+
+    global _OPEN
+    if _OPEN:
+        raise UserError(
+            "DBOS is already open in this process (`open_dbos` is one per process, as DBOS is): open it once, "
+            "around everything that runs durable agents."
+        )
+    _OPEN = True
     try:
-        await trio.to_thread.run_sync(DBOS.launch)
+        await trio.to_thread.run_sync(launch)
         yield
     finally:
         with trio.CancelScope(shield=True):
             await trio.to_thread.run_sync(DBOS.destroy)
+        _OPEN = False
+
+
+_OPEN = False
+"""Whether :func:`open_dbos` is open in this process."""
 
 
 async def recover_workflows(executor_ids: Sequence[str]) -> list[str]:
     """Hand the unfinished workflows of workers known to be gone back to their queues, so that any live worker
     (on the same Postgres database, running the same code) resumes them from their last recorded step; return
-    their ids.
+    the ids of the unfinished workflows found.
 
     A worker that restarts with its ``executor_id`` recovers its own workflows when DBOS launches; call this
-    from a live worker (inside :func:`open_dbos`) for a worker that will not come back. It is what DBOS's admin
-    endpoint ``/dbos-workflow-recovery`` does, and is safe to repeat: a workflow a live worker has taken is not
-    handed back again.
+    from a live process (inside :func:`open_dbos`) for a worker that will not come back. It is what DBOS's admin
+    endpoint ``/dbos-workflow-recovery`` does (through DBOS's ``_recover_pending_workflows``), and is safe to
+    repeat: a workflow a live worker has taken meanwhile is not handed back again (its id may still be among
+    those returned). Only workflows of this application version (the same code) are found.
     """
     ids = list(executor_ids)
     handles = await trio.to_thread.run_sync(lambda: DBOS._recover_pending_workflows(ids))
