@@ -384,3 +384,37 @@ async def test_a_structured_conversation_goes_on_turn_after_turn(
     assert len(looked_up) == 3  # each turn looks the person up, then answers with the output tool
     calls = [p.tool_name for m in history for p in m.parts if p.part_kind == "tool-call"]
     assert calls == ["lookup", "final_result"] * 3
+
+
+async def test_reply_chooses_from_the_request_before_the_script_and_defaults() -> None:
+    def by_user(request: Any) -> JSONReply | None:
+        text = request.json["messages"][0]["content"]
+        if text == "script":
+            return None  # falls through to the script (then the default replies)
+        return JSONReply({"echo": text})
+
+    server = FakeLLMServer(reply=by_user)
+    server.script(ErrorReply(418, {"error": {"message": "scripted"}}))
+    async with trio.open_nursery() as nursery:
+        await nursery.start(server.serve)
+        async with httpx2.AsyncClient(base_url=server.base_url_openai) as client:
+            answers: dict[str, Any] = {}
+
+            async def ask(text: str) -> None:
+                body = {"model": "m", "messages": [{"role": "user", "content": text}]}
+                answers[text] = (await client.post("/chat/completions", json=body)).json()
+
+            async with trio.open_nursery() as askers:  # concurrent requests, each answered by what it sent
+                for text in ("a", "b", "c"):
+                    askers.start_soon(ask, text)
+            await ask("script")
+            await ask("d")
+        nursery.cancel_scope.cancel()
+    assert answers == {
+        "a": {"echo": "a"},
+        "b": {"echo": "b"},
+        "c": {"echo": "c"},
+        "script": {"error": {"message": "scripted"}},
+        "d": {"echo": "d"},
+    }
+    assert len(server.requests) == 5
