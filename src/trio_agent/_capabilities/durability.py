@@ -46,6 +46,10 @@ T = TypeVar("T")
 StepKind: TypeAlias = Literal["model_request", "tool_call", "mcp"]
 
 
+def _unordered() -> None:
+    """``DurableStep.reserved`` of a step no other step waits for."""
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class DurableStep(Generic[T]):
     """One piece of a run's work that a durable engine records: ``await step.run()`` does it."""
@@ -57,10 +61,15 @@ class DurableStep(Generic[T]):
     run: Callable[[], Awaitable[T]]
     call: ToolCallPart | None = None
     """The call a ``"tool_call"`` (or MCP tool call) step makes."""
-    reserved: Callable[[], None] = lambda: None
+    reserved: Callable[[], None] = _unordered
     """To be called (in the run's trio thread) once the step's place in the record is fixed: the calls of one
     response that run concurrently reach :meth:`Durability.execute` one at a time, in the model's order, each
     after the one before has reserved its place (or finished without a step)."""
+
+    @property
+    def ordered(self) -> bool:
+        """Whether another step waits for this one to call :attr:`reserved`."""
+        return self.reserved is not _unordered
 
 
 class Durability(AbstractCapability[Any]):

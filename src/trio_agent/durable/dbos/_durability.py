@@ -126,7 +126,7 @@ def cancel_workflow(workflow_id: str) -> None:
 
 def _run_step(options: StepConfig, step: DurableStep[T]) -> T:
     """In a worker thread of the run: the step, through DBOS (which records it, or returns what it recorded)."""
-    reserved = False
+    reserved = not step.ordered  # (nothing waits for an unordered step: no hop to the run's thread to say so)
 
     def body() -> T:
         nonlocal reserved
