@@ -8,8 +8,9 @@ One scripted run on FunctionModel: four model responses calling a tool, then the
 ``DBOSAgent`` workflow on SQLite (a file in a temporary directory) and (c) on Postgres (a server ``pgserver``
 starts in a temporary directory, on a Unix socket), runs one at a time. Figures: the median milliseconds per
 run of each, the overhead per recorded step, ``(durable - plain) / 9`` in milliseconds (it includes the
-workflow's own cost: its status rows, its worker thread and its ``trio.run``, spread over the steps), and runs
-per second (one at a time: ``1000 / ms per run``).
+workflow's own cost: its status rows, its worker thread and its ``trio.run``, spread over the steps), runs
+per second (one at a time: ``1000 / ms per run``), and beside them the milliseconds per run of a bare DBOS
+workflow of 9 trivial steps on the same database (DBOS's own cost, without the agent and the trio bridge).
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ async def run_times(body: Callable[[], Awaitable[Any]], runs: int, warmup: int) 
     return times
 
 
-async def durable_times(durable: Any, database_url: str) -> list[float]:
+async def durable_times(durable: Any, bare: Any, database_url: str) -> tuple[list[float], list[float]]:
+    """Seconds per run of ``durable`` (the agent as a workflow) and of ``bare`` (a workflow of as many trivial
+    steps, DBOS alone), on ``database_url``."""
     from dbos import DBOS
 
     from trio_agent.durable.dbos import open_dbos
@@ -77,7 +80,20 @@ async def durable_times(durable: Any, database_url: str) -> list[float]:
         steps = await trio.to_thread.run_sync(DBOS.list_workflow_steps, "check")
         assert result.output == "done", result.output
         assert len(steps) == STEPS, steps  # each model request and tool call is a recorded step
-        return await run_times(lambda: durable.run(PROMPT), DURABLE_RUNS, DURABLE_WARMUP)
+        agent_times = await run_times(lambda: durable.run(PROMPT), DURABLE_RUNS, DURABLE_WARMUP)
+        bare_times = await run_times(lambda: trio.to_thread.run_sync(bare), DURABLE_RUNS, DURABLE_WARMUP)
+        return agent_times, bare_times
+
+
+def bare_workflow() -> Callable[[], Any]:
+    """A DBOS workflow of ``STEPS`` trivial steps, started from a thread as ``DBOSAgent.run`` starts its own."""
+    from dbos import DBOS
+
+    @DBOS.workflow(name="bench_durable.bare")
+    def bare() -> int:
+        return sum(DBOS.run_step({"name": "bare.step"}, lambda n=n: n) for n in range(STEPS))
+
+    return bare
 
 
 @contextmanager
@@ -103,11 +119,13 @@ def postgres() -> Iterator[str | None]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def figures(name: str, durable_ms: float, plain_ms: float) -> dict[str, float]:
+def figures(name: str, times: tuple[list[float], list[float]], plain_ms: float) -> dict[str, float]:
+    durable_ms, bare_ms = (statistics.median(t) * 1e3 for t in times)
     return {
         f"{name}_ms_per_run": round(durable_ms, 3),
         f"{name}_ms_per_step_overhead": round((durable_ms - plain_ms) / STEPS, 3),
         f"{name}_runs_per_s": round(1000 / durable_ms, 1),
+        f"{name}_bare_dbos_ms_per_run": round(bare_ms, 3),
     }
 
 
@@ -125,18 +143,18 @@ async def main() -> None:
         emit("Durable steps (plain only)", **results)
         return
     durable = DBOSAgent(agent)
+    bare = bare_workflow()
 
     with tempfile.TemporaryDirectory() as directory:
-        sqlite = await durable_times(durable, f"sqlite:///{directory}/dbos.sqlite")
-    results.update(figures("sqlite", statistics.median(sqlite) * 1e3, plain_ms))
+        sqlite = await durable_times(durable, bare, f"sqlite:///{directory}/dbos.sqlite")
+    results.update(figures("sqlite", sqlite, plain_ms))
 
     with postgres() as url:
         if url is None:
             print("durable_steps: pgserver is not installed (pip install pgserver): Postgres skipped", file=sys.stderr)
             results["postgres"] = "skipped: pgserver is not installed"
         else:
-            pg = await durable_times(durable, url)
-            results.update(figures("postgres", statistics.median(pg) * 1e3, plain_ms))
+            results.update(figures("postgres", await durable_times(durable, bare, url), plain_ms))
 
     emit(f"Durable steps: a run of {STEPS} steps, plain and as a DBOS workflow (SQLite, Postgres)", **results)
 
