@@ -21,35 +21,25 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+LINTED = (
+    "src",
+    "tests",
+    "tests_integration",
+    "tests_durable",
+    "benchmarks",
+    "examples",
+    "docs/scripts",
+    "noxfile.py",
+)
+"""What ``nox -s lint`` checks."""
+
+
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Ruff lint (with the ASYNC/trio rules) and format check."""
     session.install("ruff>=0.6")
-    session.run(
-        "ruff",
-        "check",
-        "src",
-        "tests",
-        "tests_integration",
-        "tests_durable",
-        "benchmarks",
-        "examples",
-        "docs/scripts",
-        "noxfile.py",
-    )
-    session.run(
-        "ruff",
-        "format",
-        "--check",
-        "src",
-        "tests",
-        "tests_integration",
-        "tests_durable",
-        "benchmarks",
-        "examples",
-        "docs/scripts",
-        "noxfile.py",
-    )
+    session.run("ruff", "check", *LINTED)
+    session.run("ruff", "format", "--check", *LINTED)
 
 
 @nox.session(python=PYTHON)

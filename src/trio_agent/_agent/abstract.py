@@ -19,11 +19,11 @@ import trio
 from typing_extensions import TypeIs, TypeVar
 
 from .._engine.nodes import AgentNode, CallToolsNode, End, FinalResult, ModelRequestNode, UserPromptNode
-from .._exceptions import UserError
 from .._messages.messages import ModelMessage
 from .._output.json_schema import output_json_schema
 from .._output.specs import OutputSpec
 from .._settings import ModelSettings
+from .._sync_guard import refuse_inside_trio
 from .._usage import UsageLimits
 from ..models import KnownModelName, Model
 from .iter_methods import IterMethods
@@ -124,15 +124,10 @@ class AbstractAgent(RunMethods[DepsT, OutputT], IterMethods[DepsT, OutputT], Str
         model: Model | KnownModelName | None = None,
     ) -> None:
         """:meth:`to_cli` in a new ``trio.run``; raises ``UserError`` inside a running trio loop."""
-        try:
-            trio.lowlevel.current_trio_token()
-        except RuntimeError:
-            pass
-        else:
-            raise UserError(
-                "`Agent.to_cli_sync()` cannot be called from inside a running trio loop (it would start a second "
-                "`trio.run` in this thread); use `await agent.to_cli(...)` instead."
-            )
+        refuse_inside_trio(
+            "`Agent.to_cli_sync()` cannot be called from inside a running trio loop (it would start a second "
+            "`trio.run` in this thread); use `await agent.to_cli(...)` instead."
+        )
         trio.run(
             functools.partial(
                 self.to_cli,

@@ -13,10 +13,10 @@ from .._engine.result import AgentRunResult
 from .._engine.setup import RunArgs, refuse_run, start_run
 from .._engine.sinks import ChannelSink
 from .._engine.spec import AgentSpec
-from .._exceptions import UserError
 from .._messages.content import UserContent
 from .._messages.messages import ModelMessage
 from .._output.specs import OutputSpec
+from .._sync_guard import refuse_inside_trio
 from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
@@ -287,15 +287,10 @@ class RunMethods(AgentBase[DepsT, OutputT]):
 
         Raises ``UserError`` when called from inside a running trio loop: use ``await agent.run(...)`` there.
         """
-        try:
-            trio.lowlevel.current_trio_token()
-        except RuntimeError:
-            pass
-        else:
-            raise UserError(
-                "`Agent.run_sync()` cannot be called from inside a running trio loop (it would start a second "
-                "`trio.run` in this thread); use `await agent.run(...)` instead."
-            )
+        refuse_inside_trio(
+            "`Agent.run_sync()` cannot be called from inside a running trio loop (it would start a second "
+            "`trio.run` in this thread); use `await agent.run(...)` instead."
+        )
         if infer_name:
             self._infer_name(1)
         args = self._run_args(

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, overload
 
-import trio
 from typing_extensions import TypeVar
 
 from .._engine.once import EnterOnce
@@ -14,10 +13,10 @@ from .._engine.pipeline import EventStreamHandler
 from .._engine.setup import start_run
 from .._engine.streamed_run import StreamedRunResult, open_streamed_run
 from .._engine.streamed_run_sync import RunThread, StreamedRunResultSync
-from .._exceptions import UserError
 from .._messages.content import UserContent
 from .._messages.messages import ModelMessage
 from .._output.specs import OutputSpec
+from .._sync_guard import refuse_inside_trio
 from .._tools.deferred import DeferredToolResults
 from .._toolsets.abstract import AbstractToolset
 from .._usage import RunUsage, UsageLimits
@@ -229,15 +228,10 @@ class StreamMethods(AgentBase[DepsT, OutputT]):
         Error handling: an error of the run before its final answer is raised here, as itself; after that, by
         the stream or ``get_output()`` that reaches it, or, if nothing read that far, when the block is left.
         """
-        try:
-            trio.lowlevel.current_trio_token()
-        except RuntimeError:
-            pass
-        else:
-            raise UserError(
-                "`Agent.run_stream_sync()` cannot be called from inside a running trio loop (it would block the "
-                "loop while the run goes on in another thread); use `async with agent.run_stream(...)` instead."
-            )
+        refuse_inside_trio(
+            "`Agent.run_stream_sync()` cannot be called from inside a running trio loop (it would block the "
+            "loop while the run goes on in another thread); use `async with agent.run_stream(...)` instead."
+        )
         if infer_name:
             self._infer_name(1)
         stream = self.run_stream(

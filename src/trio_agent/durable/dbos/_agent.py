@@ -39,6 +39,7 @@ from ..._agent.abstract import AbstractAgent
 from ..._agent.wrapper import WrapperAgent
 from ..._capabilities.combined import CombinedCapability
 from ..._exceptions import RunCancelled, UserError
+from ..._sync_guard import refuse_inside_trio
 from ._durability import DBOSDurability, ParallelExecutionMode, StepConfig, cancel_workflow
 
 if TYPE_CHECKING:
@@ -197,15 +198,10 @@ class DBOSAgent(WrapperAgent[DepsT, OutputT]):
     ) -> AgentRunResult[Any]:
         """Run the agent as a DBOS workflow, in this thread, and return its result (arguments as for
         ``Agent.run``; ``workflow_id`` names the workflow, a new UUID if ``None``)."""
-        try:
-            trio.lowlevel.current_trio_token()
-        except RuntimeError:
-            pass
-        else:
-            raise UserError(
-                "`DBOSAgent.run_sync()` cannot be called from inside a running trio loop; use "
-                "`await agent.run(...)` there (it runs the workflow in a worker thread)."
-            )
+        refuse_inside_trio(
+            "`DBOSAgent.run_sync()` cannot be called from inside a running trio loop; use "
+            "`await agent.run(...)` there (it runs the workflow in a worker thread)."
+        )
         options = _workflow_options(user_prompt, options)
         with SetWorkflowID(workflow_id or str(uuid.uuid4())):
             return self.workflow(user_prompt, options)
