@@ -22,6 +22,7 @@ from trio_agent.messages import PartDeltaEvent
 from trio_agent.models import infer_model
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers import HTTPProvider
+from trio_agent.providers._shared_clients import POOLS, PoolShards
 from trio_agent.providers.anthropic import AnthropicProvider
 from trio_agent.providers.openai import OpenAIProvider
 from trio_agent.testing import FakeLLMServer, JSONReply, SSEReply, StallReply
@@ -285,3 +286,47 @@ async def test_a_client_passed_in_is_never_closed(fake_llm_server: FakeLLMServer
         assert shared.client is not own
         await shared.aclose()
         assert not own.is_closed
+
+
+async def test_a_task_reuses_its_connection_and_concurrent_tasks_spread_over_the_pools(
+    fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
+        agent = Agent(OpenAIChatModel("gpt-4o", provider=provider))
+
+        async def runs(count: int) -> None:
+            for _ in range(count):
+                await agent.run("hi")
+
+        async with trio.open_nursery() as nursery:  # one task, one request after another: one connection
+            nursery.start_soon(runs, 5)
+        assert fake_llm_server.total_connections == 1
+        transport = provider.client._transport  # (the shared client's: our own PoolShards)
+        assert isinstance(transport, PoolShards)
+        assert sum(pool is not None for pool in transport._pools) == 1
+
+        ready = trio.Event()
+
+        async def held_request() -> None:
+            await ready.wait()
+            response = await provider.client.post(f"{fake_llm_server.base_url_openai}/chat/completions", json={})
+            assert response.json() == {}
+
+        fake_llm_server.script(*[StallReply(0.05)] * POOLS)  # (held open at once: a connection each)
+        async with trio.open_nursery() as nursery:
+            for _ in range(POOLS):
+                nursery.start_soon(held_request)
+            ready.set()
+        assert all(pool is not None for pool in transport._pools)  # new tasks took the pools in turn
+
+
+async def test_with_a_proxy_in_the_environment_the_shared_client_is_httpx2s_default(
+    fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # (never used: the request below is plain http)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
+        assert not isinstance(provider.client._transport, PoolShards)
+        assert (await Agent(OpenAIChatModel("gpt-4o", provider=provider)).run("hi")).output

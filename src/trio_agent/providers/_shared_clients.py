@@ -15,19 +15,32 @@ the last request); otherwise it stays open for the others, and at the latest the
 the ``trio.run`` ends. So closing a provider never closes a client another provider is using.
 
 A shared client keeps no cookies: it carries no state from one provider (and API key) to another.
+
+Its connections are in :data:`POOLS` connection pools side by side (:class:`PoolShards`) unless the
+environment configures a proxy. httpcore2's pool looks at every connection it holds on each request and each
+release, so with 64 requests in flight that scan took 19 to 28% of the client's CPU (``docs/performance.md``);
+pools of a quarter of the connections each scan a quarter as many. A task's requests go to one pool (chosen
+round-robin the first time the task, or the task that started it, makes a request), so a task making one
+request after another reuses its connection as with a single pool. With ``HTTP(S)_PROXY`` or ``ALL_PROXY`` in
+the environment, the client is httpx2's default (whose transport honours them), with one pool.
 """
 
 from __future__ import annotations
 
+import contextvars
 import http.cookiejar
+import itertools
+import urllib.request
 import weakref
 
 import httpx2
 import trio
 
-__all__ = ["Borrowed", "borrow", "release", "shared_client"]
+__all__ = ["POOLS", "Borrowed", "PoolShards", "borrow", "release", "shared_client"]
 
 _LIMITS = httpx2.Limits(max_connections=None, max_keepalive_connections=100)
+POOLS = 4
+"""How many connection pools a shared client splits its connections over (see the module docstring)."""
 _Key = tuple[tuple[str, float | None], ...]
 
 
@@ -40,12 +53,58 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
+_POOL: contextvars.ContextVar[int] = contextvars.ContextVar("trio_agent_connection_pool")
+"""The pool a task's requests go to (inherited by the tasks it starts, as contexts are)."""
+_NEXT_POOL = itertools.count()
+
+
+class PoolShards(httpx2.AsyncBaseTransport):
+    """``count`` connection pools side by side; each task's requests go to one of them (see the module
+    docstring). A pool is made when its first request comes."""
+
+    def __init__(self, count: int, limits: httpx2.Limits) -> None:
+        self._limits = httpx2.Limits(
+            max_connections=None if limits.max_connections is None else max(1, limits.max_connections // count),
+            max_keepalive_connections=(
+                None if limits.max_keepalive_connections is None else max(1, limits.max_keepalive_connections // count)
+            ),
+            keepalive_expiry=limits.keepalive_expiry,
+        )
+        self._pools: list[httpx2.AsyncHTTPTransport | None] = [None] * count
+
+    def _pool(self) -> httpx2.AsyncHTTPTransport:
+        index = _POOL.get(None)
+        if index is None:
+            index = next(_NEXT_POOL) % len(self._pools)
+            _POOL.set(index)
+        pool = self._pools[index % len(self._pools)]
+        if pool is None:
+            pool = self._pools[index % len(self._pools)] = httpx2.AsyncHTTPTransport(limits=self._limits)
+        return pool
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        return await self._pool().handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pools, self._pools = self._pools, [None] * len(self._pools)
+        for pool in pools:
+            if pool is not None:
+                await pool.aclose()
+
+
+def _new_client(timeout: float | httpx2.Timeout) -> httpx2.AsyncClient:
+    proxies = urllib.request.getproxies()
+    if any(scheme in proxies for scheme in ("http", "https", "all")):  # httpx2's default transport honours them
+        return httpx2.AsyncClient(timeout=timeout, limits=_LIMITS, cookies=_no_cookies())
+    return httpx2.AsyncClient(timeout=timeout, transport=PoolShards(POOLS, _LIMITS), cookies=_no_cookies())
+
+
 class _Shared:
     """One shared client and who keeps it open."""
 
     def __init__(self, key: _Key, timeout: float | httpx2.Timeout) -> None:
         self.key = key
-        self.client = httpx2.AsyncClient(timeout=timeout, limits=_LIMITS, cookies=_no_cookies())
+        self.client = _new_client(timeout)
         self.users: weakref.WeakSet[object] = weakref.WeakSet()
         self.requests = 0
 
