@@ -1,9 +1,9 @@
 """Resume a ``RunSnapshot`` in a fresh process (used by ``test_snapshots.py``).
 
-Usage: ``python snapshot_resume_helper.py <snapshot.json>``
+Usage: ``python snapshot_resume_helper.py <snapshot.json>...``
 
 ``build_agent`` builds the agent the test runs uninterrupted, too. Run as a script, this reads the snapshot's
-JSON, resumes it on a freshly built agent and prints one JSON object: the output, the messages (as
+JSON of each snapshot named, resumes it on a freshly built agent and prints one JSON line: the output, the messages (as
 ``ModelMessagesTypeAdapter`` dumps them), the model and tool calls this process made, the ids and the usage.
 """
 
@@ -68,24 +68,23 @@ def usage_fields(usage: Any) -> dict[str, Any]:
     return dataclasses.asdict(usage)
 
 
-async def main(data: bytes) -> None:
-    snapshot = RunSnapshot.from_json(data)
-    log: list[Any] = []
-    result = await build_agent(log).run(resume_from=snapshot)
-    print(
-        json.dumps(
-            {
-                "output": result.output.model_dump(),
-                "messages": json.loads(ModelMessagesTypeAdapter.dump_json(result.all_messages())),
-                "model_calls": sum(1 for entry in log if entry == "model"),
-                "tool_calls": [list(entry) for entry in log if entry != "model"],
-                "run_id": result.run_id,
-                "conversation_id": result.conversation_id,
-                "usage": usage_fields(result.usage()),
-            }
-        )
-    )
+async def main(snapshots: list[bytes]) -> None:
+    """Resume each snapshot (in the order given) on a freshly built agent; print one JSON line per snapshot."""
+    for data in snapshots:
+        snapshot = RunSnapshot.from_json(data)
+        log: list[Any] = []
+        result = await build_agent(log).run(resume_from=snapshot)
+        report = {
+            "output": result.output.model_dump(),
+            "messages": json.loads(ModelMessagesTypeAdapter.dump_json(result.all_messages())),
+            "model_calls": sum(1 for entry in log if entry == "model"),
+            "tool_calls": [list(entry) for entry in log if entry != "model"],
+            "run_id": result.run_id,
+            "conversation_id": result.conversation_id,
+            "usage": usage_fields(result.usage()),
+        }
+        print(json.dumps(report), flush=True)
 
 
 if __name__ == "__main__":
-    trio.run(main, Path(sys.argv[1]).read_bytes())
+    trio.run(main, [Path(path).read_bytes() for path in sys.argv[1:]])

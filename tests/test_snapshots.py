@@ -295,7 +295,7 @@ async def test_a_snapshot_resumes_in_a_fresh_process(tmp_path: Path) -> None:
     path.write_bytes(mid[0].to_json())
 
     done = await trio.run_process([sys.executable, str(HELPER), str(path)], capture_stdout=True, capture_stderr=True)
-    resumed = json.loads(done.stdout)
+    [resumed] = [json.loads(line) for line in done.stdout.splitlines()]
 
     assert resumed["output"] == expected.output.model_dump()
     assert resumed["output"] == {"total": 3, "words": ["W0", "W1", "W2"]}
@@ -306,6 +306,30 @@ async def test_a_snapshot_resumes_in_a_fresh_process(tmp_path: Path) -> None:
     assert resumed["model_calls"] == 2 == log.count("model") - before.requests
     assert sorted(map(tuple, resumed["tool_calls"])) == [("add", 2, 10), ("word", "w2")]
     assert "noted w1" in user_texts(expected.all_messages())
+
+
+async def test_every_commit_point_resumes_in_a_fresh_process(tmp_path: Path) -> None:
+    log: list[Any] = []
+    snapshots: list[RunSnapshot] = []
+    expected = await build_fresh_process_agent(log).run("go", on_snapshot=snapshots.append)
+    model_calls, tool_calls = log.count("model"), len(log) - log.count("model")
+    paths = []
+    for index, snapshot in enumerate(snapshots):
+        paths.append(tmp_path / f"snapshot-{index}.json")
+        paths[-1].write_bytes(snapshot.to_json())
+
+    command = [sys.executable, str(HELPER), *map(str, paths)]
+    done = await trio.run_process(command, capture_stdout=True, capture_stderr=True)
+    resumed = [json.loads(line) for line in done.stdout.splitlines()]
+
+    assert len(resumed) == len(snapshots) == 8  # every commit that did not end the run
+    for snapshot, report in zip(snapshots, resumed, strict=True):
+        assert report["output"] == expected.output.model_dump()
+        assert _strip_timestamps(report["messages"]) == norm(expected.all_messages())
+        assert (report["run_id"], report["conversation_id"]) == (expected.run_id, expected.conversation_id)
+        # each fresh process made only the calls left after its snapshot: none made twice, none lost
+        assert report["model_calls"] == model_calls - snapshot.usage.requests
+        assert len(report["tool_calls"]) == tool_calls - snapshot.usage.tool_calls
 
 
 # -- iter: snapshot between steps, resume node by node -----------------------------------------------------
