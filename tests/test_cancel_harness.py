@@ -24,6 +24,7 @@ from trio_agent import Agent, AgentRun, AgentRunResultEvent, capture_run_message
 from trio_agent.messages import ModelMessage, ModelMessagesTypeAdapter, ModelResponse, TextPart, ToolCallPart
 from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
 from trio_agent.models.openai import OpenAIChatModel
+from trio_agent.providers._shared_clients import PoolShards
 from trio_agent.providers.openai import OpenAIProvider
 from trio_agent.testing import FakeLLMServer
 
@@ -181,8 +182,12 @@ async def test_run_stream_events_cancelled_everywhere(autojump_clock: trio.testi
 
 
 def pool_idle(provider: OpenAIProvider) -> bool:
-    pool = provider.client._transport._pool  # type: ignore[attr-defined]
-    return not pool._requests and all(c.is_idle() or c.is_closed() for c in pool.connections)
+    """Whether no request holds a connection in any of the shared client's pools (see ``PoolShards``)."""
+    transport = provider.client._transport  # (httpx2's own transport when the environment sets a proxy)
+    shards = transport._pools if isinstance(transport, PoolShards) else [transport]
+    pools = [shard._pool for shard in shards if shard is not None]  # type: ignore[attr-defined]
+    assert pools
+    return all(not pool._requests and all(c.is_idle() or c.is_closed() for c in pool.connections) for pool in pools)
 
 
 async def test_http_provider_runs_cancelled_everywhere(fake_llm_server: FakeLLMServer) -> None:
