@@ -24,6 +24,9 @@ The state machine (what a run does)::
       retries.py         the retry budgets (tools, output), each checked in one place
     delivery.py      enqueued content into the conversation: before a request ('asap'), or by redirecting an End
     run_hooks.py     capability run hooks (before/wrap/after/on_error) around run-to-end and lock-step runs
+    snapshot.py      RunSnapshot: the committed state as JSON, taken after a commit and restored by start_run
+                     (imported only by runs that snapshot or resume); durable engines record the model
+                     requests, tool calls and MCP listings through one capability (_capabilities/durability.py)
 
 Steering and events (what flows in and out while a run goes)::
 
