@@ -86,7 +86,8 @@ class PoolShards(httpx2.AsyncBaseTransport):
         return await self._pool().handle_async_request(request)
 
     async def aclose(self) -> None:
-        pools, self._pools = self._pools, [None] * len(self._pools)
+        pools = self._pools
+        self._pools = [None] * len(pools)
         for pool in pools:
             if pool is not None:
                 await pool.aclose()
