@@ -131,6 +131,10 @@ def start_run(
     history = list(args.message_history) if args.message_history else []
     run_id = args.run_id or new_uuid7()
     output = spec.output_plan(args.output_type)
+    if snapshot is not None:
+        from .snapshot import check_compatible  # (pydantic's model machinery, only for resumed runs)
+
+        check_compatible(snapshot, spec, output)  # before any of the caller's code runs (a metadata function)
     runners = spec.instruction_runners
     if args.instructions is not None:
         texts, more = _run_instructions(args.instructions)
@@ -190,9 +194,8 @@ def start_run(
     )
     if snapshot is None:
         return Driver(config, state, capture, router, first)
-    from .snapshot import check_compatible, restore, restore_pending  # (pydantic's model machinery: resumed runs)
+    from .snapshot import restore, restore_pending
 
-    check_compatible(snapshot, spec, output)
     if snapshot.next_node.kind == "user_prompt":  # taken before the first step: the run starts from its prompt
         restore_pending(snapshot, config)
         return Driver(config, state, capture, router, first)
