@@ -63,6 +63,13 @@ PUBLIC_MODULES = [
     "trio_agent.toolsets.filtered",
     "trio_agent.toolsets.prepared",
     "trio_agent.toolsets.wrapper",
+    "trio_agent.durable",
+    "trio_agent.durable.dbos",
+    "trio_agent.ui",
+    "trio_agent.ui.vercel_ai",
+    "trio_agent.ui.vercel_ai.request_types",
+    "trio_agent.ui.vercel_ai.response_types",
+    "trio_agent.ui.ag_ui",
 ]
 
 
