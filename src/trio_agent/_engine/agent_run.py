@@ -285,6 +285,8 @@ async def open_agent_run(
     commands_send, commands_receive = trio.open_memory_channel[Command](0)
     outcomes_send, outcomes_receive = trio.open_memory_channel[Outcome | Failure | None](0)
     run: AgentRun[Any, Any] = AgentRun(driver, commands_send, outcomes_receive, outcomes_send)
+    if driver.control is not None:
+        driver.control.bind(run.cancel)
     ended_by: BaseException | None = None
     try:
         toolsets = driver.config.toolsets

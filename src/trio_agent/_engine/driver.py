@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import trio
 
 from .._exception_groups import unwrapping_groups
-from .._exceptions import UserError
+from .._exceptions import RunCancelled, UserError
 from .._messages.messages import ModelMessage
 from .config import RunConfig
 from .delivery import redirect
@@ -77,6 +77,7 @@ from .steps.model_request import run_model_request
 from .steps.user_prompt import run_user_prompt
 
 if TYPE_CHECKING:
+    from .control import RunControl
     from .snapshot import RunSnapshot
 
 __all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome", "hand_over_late"]
@@ -195,8 +196,11 @@ class Driver:
         capture: list[ModelMessage] | None,
         router: EventRouter | None,
         first: NodeResult,
+        control: RunControl | None = None,
     ) -> None:
         self.config = config
+        self.control = control
+        """How whoever reads the run's events steers and cancels it, if they watch (see :mod:`.control`)."""
         self.state = state
         self.mailbox = config.mailbox
         self.capture = capture
@@ -309,8 +313,25 @@ class Driver:
         hooks if there are any; then announce the result to the event sink.
 
         A run with toolsets (see :mod:`.run_tools`) opens them in a nursery of its own first, and closes them
-        before it returns or raises.
+        before it returns or raises. A watched run (:attr:`control`) is cancelled through its control with
+        ``RunCancelled`` (the committed history in it), in a cancel scope that only watched runs pay for.
         """
+        control = self.control
+        if control is None:
+            return await self._open_and_run()
+        reasons: list[str | None] = []
+
+        def cancel(reason: str | None) -> None:
+            if not reasons:
+                reasons.append(reason)
+                scope.cancel()
+
+        with trio.CancelScope() as scope:
+            control.bind(cancel)
+            return await self._open_and_run()
+        raise RunCancelled(reasons[0], self.history())
+
+    async def _open_and_run(self) -> AgentRunResult[Any]:
         await self.bind_capabilities()
         toolsets = self.config.toolsets
         if toolsets is None:

@@ -24,13 +24,14 @@ from .._usage import RunUsage, UsageLimits
 from ..models import KnownModelName, Model
 from .capture import adopt_capture
 from .config import RunConfig
+from .control import control_for
 from .driver import Driver, UnresolvedModel
 from .mailbox import Mailbox
 from .nodes import UserPromptNode
 from .pipeline import EventRouter, EventStreamHandler
 from .result import AgentRunErrorEvent
 from .run_tools import RunToolsets
-from .sinks import EventSink
+from .sinks import ChannelSink, EventSink
 from .spec import AgentSpec, plan_output
 from .state import RunState
 
@@ -177,6 +178,9 @@ def start_run(
         builtin_tools=(*spec.builtin_tools, *args.builtin_tools) if args.builtin_tools else spec.builtin_tools,
         on_snapshot=args.on_snapshot,
     )
+    control = control_for(
+        sink.channel if isinstance(sink, ChannelSink) else None, run_id, spec.agent, model, config.mailbox
+    )
     state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
     if callable(metadata):  # a function of the run context, resolved as the run starts
         config._resolve_metadata(metadata, state)
@@ -193,16 +197,16 @@ def start_run(
         system_prompt_dynamic_functions=dict(spec.dynamic_system_prompts),
     )
     if snapshot is None:
-        return Driver(config, state, capture, router, first)
+        return Driver(config, state, capture, router, first, control)
     from .snapshot import restore, restore_pending
 
     if snapshot.next_node.kind == "user_prompt":  # taken before the first step: the run starts from its prompt
         restore_pending(snapshot, config)
-        return Driver(config, state, capture, router, first)
+        return Driver(config, state, capture, router, first, control)
     resumed = restore(snapshot, config, state)
     if capture is not None:
         capture[:] = state.messages
-    return Driver(config, state, capture, router, resumed)
+    return Driver(config, state, capture, router, resumed, control)
 
 
 def _resumed_args(args: RunArgs, snapshot: RunSnapshot) -> RunArgs:

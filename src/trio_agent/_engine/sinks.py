@@ -92,6 +92,11 @@ class ChannelSink(EventSink):
         self._in_use.add(send)
         self._send = send
 
+    @property
+    def channel(self) -> trio.MemorySendChannel[Any]:
+        """The caller's channel."""
+        return self._send
+
     async def emit(self, event: Any) -> None:
         try:
             await self._send.send(event)
