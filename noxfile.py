@@ -45,9 +45,9 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict and basedpyright over the package and the typing checks in ``tests/typing``."""
-    # (mypy reads `_mcp`, `_otel`, `durable.dbos` and `ui`; and httpx: a provider's `http_client=` may be an
+    # (mypy reads `_mcp`, `_otel`, `durable.dbos`, `ui` and `web`; and httpx: a provider's `http_client=` may be an
     # `httpx.AsyncClient`)
-    session.install("-e", ".[tests,mcp,otel,dbos,ui]", "httpx>=0.27", "mypy>=1.10", "basedpyright>=1.20")
+    session.install("-e", ".[tests,mcp,otel,dbos,web]", "httpx>=0.27", "mypy>=1.10", "basedpyright>=1.20")
     session.run("mypy")
     session.run("basedpyright")
 

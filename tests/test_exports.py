@@ -70,6 +70,7 @@ PUBLIC_MODULES = [
     "trio_agent.ui.vercel_ai.request_types",
     "trio_agent.ui.vercel_ai.response_types",
     "trio_agent.ui.ag_ui",
+    "trio_agent.web",
 ]
 
 

@@ -75,6 +75,27 @@ class AbstractAgent(RunMethods[DepsT, OutputT], IterMethods[DepsT, OutputT], Str
         """Whether ``node`` is the run's ``End`` (narrowing its type, with its output type)."""
         return isinstance(node, End)
 
+    # -- to_web ---------------------------------------------------------------------------------------
+
+    def to_web(
+        self,
+        *,
+        deps: DepsT = None,  # type: ignore[assignment]
+        model: Model | KnownModelName | None = None,
+        allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost"),
+        max_body_bytes: int = 64 * 1024,
+        title: str | None = None,
+    ) -> Any:
+        """A chat page for this agent: a Starlette (ASGI) app to serve on 127.0.0.1, e.g. with Hypercorn's trio
+        worker (``hypercorn -k trio module:app``). See :func:`trio_agent.web.create_chat_app` for what the page
+        does, the requests it refuses, and resource and error handling. Needs ``pip install 'trio-agent[web]'``.
+        """
+        from ..web import create_chat_app
+
+        return create_chat_app(
+            self, deps=deps, model=model, allowed_hosts=allowed_hosts, max_body_bytes=max_body_bytes, title=title
+        )
+
     # -- to_cli ---------------------------------------------------------------------------------------
 
     async def to_cli(

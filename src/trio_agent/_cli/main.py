@@ -41,6 +41,7 @@ Run a trio_agent agent from the command line, its answer streamed as it arrives.
   trio-agent "What's the weather in Paris?"   answer one prompt (tool calls shown as they happen)
   trio-agent                                  chat interactively (same as: trio-agent chat)
   trio-agent demo                             the README's demo: the travel assistant, with a follow-up
+  trio-agent web                              the chat page on http://127.0.0.1:8000 (--port to change)
 """
 
 EPILOG = """\
@@ -94,8 +95,10 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "words", nargs="*", metavar="PROMPT", help='the prompt (words are joined), or "chat", or "demo"'
+        "words", nargs="*", metavar="PROMPT", help='the prompt (words are joined), or "chat", "demo" or "web"'
     )
+    parser.add_argument("--port", type=int, default=8000, help="web: the port (default 8000; 0: any free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="web: the address to listen on (default 127.0.0.1)")
     parser.add_argument("--model", metavar="NAME", help="the model (default: see 'model' below)")
     parser.add_argument("--instructions", metavar="TEXT", help="the agent's instructions (default: the demo's)")
     parser.add_argument(
@@ -174,6 +177,8 @@ async def main_async(
     agent = build_agent(model, args.instructions, instrument=tracing.settings if tracing is not None else None)
     interrupter = interrupter or Interrupter()
     try:
+        if args.words == ["web"]:
+            return await _web(agent, args.host, args.port, view, interrupter)
         return await _command(args.words, agent, model.model_id, view, interrupter, json=args.json is not None)
     finally:
         if tracing is not None:
@@ -214,6 +219,26 @@ async def _command(
             return INTERRUPTED
         finally:
             view.close()  # a live display left running by an exception would keep the cursor hidden
+            nursery.cancel_scope.cancel()
+
+
+async def _web(agent: Agent[None, str], host: str, port: int, view: View, interrupter: Interrupter) -> int:
+    """``trio-agent web``: serve the chat page until Ctrl-C."""
+    from .web import serve_chat
+
+    async with unwrapping_groups(), trio.open_nursery() as nursery:
+        await nursery.start(interrupter.watch_signals)
+        try:
+            with interrupter.scope():
+                await serve_chat(agent, host=host, port=port, say=view.note)
+                await trio.sleep_forever()
+        except Exception as exc:
+            view.error(exc)
+            return 2
+        else:
+            return INTERRUPTED
+        finally:
+            view.close()
             nursery.cancel_scope.cancel()
 
 

@@ -1,0 +1,54 @@
+"""The chat page: ``static/index.html`` (with the app's title and the model's name filled in, escaped), and the
+files it loads (``static/app.js``, ``static/style.css``), read from the package once, when the app is made.
+
+The page is plain HTML, CSS and one script: no build step, nothing loaded from another site. It gets nothing
+from the server but the title and the model's name (never a provider's URL or key): the model's name is what
+:func:`model_label` says.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from ..models import KnownModelName, Model
+
+__all__ = ["ASSETS", "Page", "model_label"]
+
+ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+"""The files served under ``/static/``, with their content types."""
+
+
+def _read(name: str) -> bytes:
+    return files("trio_agent.web").joinpath("static", name).read_bytes()
+
+
+def model_label(agent: Any, model: Model | KnownModelName | None) -> str:
+    """The model's name as the page shows it: ``model`` if given, else the agent's model (as a name such as
+    ``'openai:gpt-4o'``, or a model's ``model_name``)."""
+    if model is None:
+        try:
+            model = getattr(agent, "model", None)
+        except Exception:  # a model named but not resolvable yet (a missing key): runs will say why
+            return "the agent's model"
+    if model is None:
+        return "the agent's model"
+    return model if isinstance(model, str) else model.model_name
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page and its assets, as served."""
+
+    html: bytes
+    """``index.html``, filled in."""
+    assets: dict[str, bytes]
+    """Each file of :data:`ASSETS`, by name."""
+
+    @classmethod
+    def load(cls, *, title: str, model: str) -> Page:
+        template = _read("index.html").decode()
+        filled = template.replace("{{title}}", html.escape(title)).replace("{{model}}", html.escape(model))
+        return cls(filled.encode(), {name: _read(name) for name in ASSETS})
