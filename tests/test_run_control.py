@@ -75,6 +75,7 @@ async def test_a_watched_agent_run_is_handed_over_and_can_be_steered() -> None:
     assert isinstance(events[-1], AgentRunResultEvent)
     with pytest.raises(UserError, match="after the run ended"):
         control.enqueue("too late")
+    control.cancel("too late")  # nothing: the run has ended
 
 
 async def test_cancelling_a_watched_agent_run_ends_it_with_run_cancelled_from_another_thread() -> None:

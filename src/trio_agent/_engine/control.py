@@ -12,6 +12,7 @@ before.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import weakref
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
+from .._exceptions import UserError
 from .enqueue import EnqueueContent, PendingMessagePriority
 
 if TYPE_CHECKING:
@@ -58,7 +60,8 @@ class RunControl:
 
     def cancel(self, reason: str | None = None) -> None:
         """End the run with ``RunCancelled(reason)``; nothing if it has ended (never waits)."""
-        self._mailbox.call_soon(self._deliver, reason)
+        with contextlib.suppress(UserError):  # (the trio run that ran it has finished: it ended long ago)
+            self._mailbox.call_soon(self._deliver, reason)
 
     def _deliver(self, reason: str | None) -> None:
         if self._cancel is None:
