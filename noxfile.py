@@ -6,6 +6,8 @@ Every session installs what it needs into its own virtualenv, so a fresh machine
 
 from __future__ import annotations
 
+import shutil
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -26,6 +28,7 @@ LINTED = (
     "tests",
     "tests_integration",
     "tests_durable",
+    "tests_browser",
     "benchmarks",
     "examples",
     "docs/scripts",
@@ -85,3 +88,16 @@ def durable(session: nox.Session) -> None:
     and stopped by the tests in a temporary directory): two worker processes, one killed mid-way."""
     session.install("-e", ".[tests,dbos]", "pgserver")
     session.run("pytest", "tests_durable", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def browser(session: nox.Session) -> None:
+    """Opt-in: the chat page (``trio_agent.web``) in a real Chromium, driven by Playwright's sync API; the tests
+    serve the app with Hypercorn's trio worker on 127.0.0.1. Needs ``chromium`` on ``PATH``, or root: without it,
+    the session installs Debian's ``chromium`` package with ``apt-get`` (Playwright's own browser download is not
+    used)."""
+    if shutil.which("chromium") is None:
+        session.run("apt-get", "update", external=True)
+        session.run("apt-get", "install", "-y", "chromium", external=True)
+    session.install("-e", ".[tests,web]", "playwright")
+    session.run("pytest", "tests_browser", "-p", "no:cacheprovider", *session.posargs)

@@ -210,6 +210,43 @@ async def test_transform_stream_turns_the_events_of_a_run_you_drive() -> None:
     assert normalized([*(json.loads(c) for c in chunks[:-1]), chunks[-1]]) == WEATHER_CHUNKS
 
 
+async def test_a_response_to_content_enqueued_mid_run_is_a_step_of_its_own() -> None:
+    runs: list[Any] = []
+    requests: list[list[ModelMessage]] = []
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str]:
+        if not requests:
+            runs[0].enqueue("And one more thing.")  # steered while the model answers the prompt
+        requests.append(messages)
+        yield f"Answer {len(requests)}"
+
+    send, receive = trio.open_memory_channel[Any](100)
+    async with Agent(FunctionModel(stream_function=stream)).iter("Hi", event_channel=send) as run:
+        runs.append(run)
+        async for _ in run:
+            pass
+    run_input = VercelAIAdapter.build_run_input(body(user("Hi")))
+    async with receive:
+        chunks = [chunk.encode() async for chunk in VercelAIEventStream(run_input).transform_stream(receive)]
+    types = [json.loads(c)["type"] if c != "[DONE]" else c for c in chunks]
+    assert len(requests) == 2
+    assert types == [
+        "start",
+        "start-step",
+        "text-start",
+        "text-delta",
+        "text-end",
+        "finish-step",
+        "start-step",  # the answer to the enqueued message: a step of its own
+        "text-start",
+        "text-delta",
+        "text-end",
+        "finish-step",
+        "finish",
+        "[DONE]",
+    ]
+
+
 async def test_on_complete_gets_the_result_and_may_send_more_chunks() -> None:
     results: list[Any] = []
 

@@ -4,8 +4,8 @@ The transformation is a plain async generator over the run's events (:meth:`UIEv
 it opens no nursery and no cancel scope, so it may be iterated anywhere, including from another async
 generator. It keeps a little state to say what the protocols need and our events leave implicit:
 
-* the *turn*: a model response starts with the first part it streams and ends when a tool call is dispatched
-  or the run ends; the ``before_response``/``after_response`` and ``before_request``/``after_request`` hooks
+* the *turn*: a model response starts with the first part it streams and ends when a tool call is dispatched,
+  enqueued content is delivered (the model answers it in a response of its own), or the run ends; the ``before_response``/``after_response`` and ``before_request``/``after_request`` hooks
   fire at those boundaries (the Vercel AI protocol's steps, for instance);
 * the part being streamed, and the tool calls dispatched but not yet answered: when the run fails, the stream
   closes them (the part's end event, an error result for each call) before the protocol's error event, so a
@@ -35,6 +35,7 @@ from .._engine.result import AgentRunErrorEvent, AgentRunResult, AgentRunResultE
 from .._messages.deltas import TextPartDelta, ThinkingPartDelta, ToolCallPartDelta
 from .._messages.events import (
     AgentStreamEvent,
+    EnqueuedMessagesEvent,
     FinalResultEvent,
     FunctionToolCallEvent,
     FunctionToolResultEvent,
@@ -259,6 +260,8 @@ class UIEventStream(ABC, Generic[RunInputT, EventT, DepsT, OutputT]):
             events += await self._turn_to("request")
         elif isinstance(event, ToolResultEvent):
             self._pending_tool_calls.pop(event.part.tool_call_id, None)
+        elif isinstance(event, EnqueuedMessagesEvent):  # content delivered: the next response is a new one
+            events += await self._turn_to("request")
         elif isinstance(event, AgentRunResultEvent):
             self._result = cast(AgentRunResult[OutputT], event.result)
             events += await self._turn_to(None)

@@ -17,7 +17,11 @@ from ..models import KnownModelName, Model
 
 __all__ = ["ASSETS", "Page", "model_label"]
 
-ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+ASSETS = {
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 """The files served under ``/static/``, with their content types."""
 
 

@@ -90,6 +90,7 @@
       this.texts = new Map();
       this.tools = new Map();
       this.failed = false;
+      this.below = false; // a steering message was taken: the model's next response goes below it
     }
 
     handle(chunk) {
@@ -132,7 +133,10 @@
           this.failed = true;
           this.article.append(element("p", current && current.stopping ? "notice" : "error", chunk.errorText));
           break;
-        default: // start-step, finish-step, text-end, reasoning-end, finish, ...: nothing to show
+        case "start-step":
+          if (this.below) this.openBelow();
+          break;
+        default: // finish-step, text-end, reasoning-end, finish, ...: nothing to show
           break;
       }
       scrollDown();
@@ -156,9 +160,15 @@
       return view;
     }
 
-    /** What comes after a steering message is shown below it: in a new article (tool results still go
-     *  to their calls above). */
+    /** What the model answers after a steering message is shown below it: from its next response (the next
+     *  `start-step`) on, in a new article; the response streaming now ends above, where it began (and tool
+     *  results still go to their calls). */
     continueBelow() {
+      this.below = true;
+    }
+
+    openBelow() {
+      this.below = false;
       this.article.setAttribute("aria-busy", "false");
       this.article = addMessage("assistant", "Assistant");
       this.article.setAttribute("aria-busy", "true");

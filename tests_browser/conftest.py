@@ -1,0 +1,308 @@
+"""The browser tests drive the chat page (``trio_agent.web``) in a real Chromium (``nox -s browser``).
+
+* The app is served by Hypercorn's trio worker in a ``trio.run`` of a background thread (:class:`ServedApp`), on
+  ``127.0.0.1`` and a free port, started and stopped by the :func:`serve_chat` fixture.
+* The browser is Debian's ``chromium`` (found on ``PATH``), driven by Playwright's *sync* API from the plain
+  (sync) test functions: Playwright's async API runs on asyncio, which has no place in this project.
+* The agent's model is a :class:`ScriptedModel`: a ``FunctionModel`` whose stream yields each scripted chunk
+  after a real delay (``trio.sleep``), so the page streams, and a test can stop or steer a turn while it runs;
+  a :class:`Gate` holds a model or a tool at a point until the test opens it. The model records the messages of
+  every request it gets.
+
+Resource handling: each test's servers are stopped by the fixture (graceful shutdown, then the thread is
+joined); its browser context is closed before that. Error handling: an uncaught exception in the page, an error
+the server logs, or a server thread that failed, fails the test that caused it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import shutil
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import trio
+from hypercorn.config import Config
+from hypercorn.trio import serve
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
+
+from trio_agent.messages import ModelMessage, ModelRequest, ToolReturnPart, UserPromptPart
+from trio_agent.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
+
+VIEWPORT = {"width": 1000, "height": 700}
+TIMEOUT_MS = 15_000
+"""How long a browser action or an ``expect`` waits (the scripted turns take a few seconds at most)."""
+
+# -- the scripted model ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delay:
+    """A pause in a script: ``trio.sleep(seconds)``."""
+
+    seconds: float
+
+
+class Gate:
+    """A point a scripted model (or a tool) waits at until the test thread opens it (once opened, it stays
+    open). The model runs in the server's trio thread: the test opens the gate through its trio token."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        """Set when something starts waiting at the gate."""
+        self._lock = threading.Lock()
+        self._opened = False
+        self._waiters: list[tuple[trio.Event, trio.lowlevel.TrioToken]] = []
+
+    def open(self) -> None:
+        with self._lock:
+            self._opened = True
+            waiters, self._waiters = self._waiters, []
+        for event, token in waiters:
+            with contextlib.suppress(trio.RunFinishedError):  # (its server has stopped: nothing waits)
+                trio.from_thread.run_sync(event.set, trio_token=token)
+
+    async def wait(self) -> None:
+        event = trio.Event()
+        with self._lock:
+            if self._opened:
+                return
+            self._waiters.append((event, trio.lowlevel.current_trio_token()))
+        self.reached.set()
+        await event.wait()
+
+
+Step = str | DeltaToolCalls | Delay | Gate
+
+
+def slowly(*pieces: str | DeltaToolCalls, delay: float = 0.15) -> list[Step]:
+    """``pieces``, each after ``delay`` seconds."""
+    steps: list[Step] = []
+    for piece in pieces:
+        steps += [Delay(delay), piece]
+    return steps
+
+
+def tool_call(index: int, name: str, call_id: str, *json_pieces: str, delay: float = 0.15) -> list[Step]:
+    """A streamed tool call (part ``index`` of the response): its name, then its arguments in pieces."""
+    first, *rest = json_pieces
+    steps: list[Step] = [Delay(delay), {index: DeltaToolCall(name=name, json_args=first, tool_call_id=call_id)}]
+    for piece in rest:
+        steps += [Delay(delay), {index: DeltaToolCall(json_args=piece)}]
+    return steps
+
+
+class ScriptedModel:
+    """A streaming ``FunctionModel`` that answers its n-th request with the n-th script, and records the
+    messages of each request in :attr:`requests`."""
+
+    def __init__(self, *scripts: list[Step], name: str = "scripted-model") -> None:
+        self.scripts = scripts
+        self.requests: list[list[ModelMessage]] = []
+        self.model = FunctionModel(stream_function=self._stream, model_name=name)
+
+    async def _stream(self, messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str | DeltaToolCalls]:
+        self.requests.append(list(messages))
+        number = len(self.requests)
+        assert number <= len(self.scripts), f"the model got request #{number}, its script has {len(self.scripts)}"
+        for step in self.scripts[number - 1]:
+            if isinstance(step, Delay):
+                await trio.sleep(step.seconds)
+            elif isinstance(step, Gate):
+                await step.wait()
+            else:
+                yield step
+
+
+def prompts(messages: list[ModelMessage]) -> list[str]:
+    """The user prompts among ``messages``, in order."""
+    return [
+        str(part.content)
+        for message in messages
+        if isinstance(message, ModelRequest)
+        for part in message.parts
+        if isinstance(part, UserPromptPart)
+    ]
+
+
+def tool_returns(messages: list[ModelMessage]) -> list[tuple[str, Any]]:
+    """The ``(tool name, content)`` of each tool result among ``messages``."""
+    return [
+        (part.tool_name, part.content)
+        for message in messages
+        if isinstance(message, ModelRequest)
+        for part in message.parts
+        if isinstance(part, ToolReturnPart)
+    ]
+
+
+# -- serving the app -------------------------------------------------------------------------------------
+
+
+class ServedApp:
+    """An ASGI app served by Hypercorn's trio worker in a ``trio.run`` of its own thread, on 127.0.0.1."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.url = ""
+        self._ready = threading.Event()
+        self._token: trio.lowlevel.TrioToken | None = None
+        self._shutdown: trio.Event | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._main, name="hypercorn-trio", daemon=True)
+
+    def start(self) -> str:
+        """Serve the app; its URL (``http://127.0.0.1:<port>``) once it listens."""
+        self._thread.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("Hypercorn did not start listening within 30 s")
+        if self._error is not None:
+            raise RuntimeError("Hypercorn failed to start") from self._error
+        return self.url
+
+    def stop(self) -> None:
+        """Shut Hypercorn down gracefully and join its thread; re-raise what the serving task raised."""
+        if self._token is not None and self._shutdown is not None:
+            with contextlib.suppress(trio.RunFinishedError):  # (it has stopped by itself: stop() says why)
+                trio.from_thread.run_sync(self._shutdown.set, trio_token=self._token)
+        self._thread.join(30)
+        if self._thread.is_alive():
+            raise RuntimeError("Hypercorn's thread did not end within 30 s of its shutdown")
+        if self._error is not None:
+            raise RuntimeError("Hypercorn's trio.run failed") from self._error
+
+    def _main(self) -> None:
+        try:
+            trio.run(self._serve)
+        except BaseException as error:
+            self._error = error
+        finally:
+            self._ready.set()
+
+    async def _serve(self) -> None:
+        config = Config()
+        config.bind = ["127.0.0.1:0"]
+        config.accesslog = None
+        config.graceful_timeout = 2.0
+        self._token = trio.lowlevel.current_trio_token()
+        self._shutdown = trio.Event()
+        async with trio.open_nursery() as nursery:
+            urls: list[str] = await nursery.start(
+                functools.partial(serve, self.app, config, shutdown_trigger=self._shutdown.wait, mode="asgi")
+            )
+            self.url = urls[0]
+            self._ready.set()
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def serve_chat() -> Iterator[Callable[[Any], str]]:
+    """``serve_chat(app)`` serves ``app`` on 127.0.0.1 and returns its URL (the app is stopped after the test).
+    A warning or error logged by Hypercorn or ``trio_agent`` while it serves fails the test."""
+    served: list[ServedApp] = []
+    errors = _ErrorRecords()
+    loggers = [logging.getLogger("hypercorn.error"), logging.getLogger("trio_agent")]
+    for logger in loggers:
+        logger.addHandler(errors)
+
+    def start(app: Any) -> str:
+        server = ServedApp(app)
+        served.append(server)
+        return server.start() + "/"
+
+    try:
+        yield start
+    finally:
+        for server in served:
+            server.stop()
+        for logger in loggers:
+            logger.removeHandler(errors)
+    logged = [f"{r.name}: {r.getMessage()}" for r in errors.records]
+    assert not logged, f"the server logged: {logged}"
+
+
+# -- the browser -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (``chromium`` on ``PATH``), headless, launched once for the session."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("no `chromium` on PATH: `nox -s browser` installs Debian's package (as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageEvents:
+    """What the page did that a test did not ask for."""
+
+    dialogs: list[str] = field(default_factory=list)
+    """The message of each ``alert``/``confirm``/``prompt`` dialog that opened (each is dismissed)."""
+    errors: list[str] = field(default_factory=list)
+    """Uncaught exceptions in the page's scripts."""
+    console_errors: list[str] = field(default_factory=list)
+    """``console.error`` messages (a CSP violation, a failed load...), each followed by its source's URL."""
+    failed_responses: list[str] = field(default_factory=list)
+    """``"<status> <url>"`` of each response with an error status (the page's own requests)."""
+
+    @property
+    def problems(self) -> list[str]:
+        """The console's errors and the failed responses (the page's icon included: it names one)."""
+        return self.console_errors + self.failed_responses
+
+
+@pytest.fixture
+def page_events() -> PageEvents:
+    return PageEvents()
+
+
+@pytest.fixture
+def page(browser: Browser, serve_chat: Callable[[Any], str], page_events: PageEvents) -> Iterator[Page]:
+    """A fresh browser context's page (1000x700, light scheme), closed before the test's servers stop. An
+    uncaught exception in the page's scripts fails the test."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+
+    def on_dialog(dialog: Dialog) -> None:
+        page_events.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: page_events.errors.append(str(error)))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            page_events.console_errors.append(f"{message.text} {message.location.get('url', '')}")
+
+    page.on("console", on_console)
+    page.on(
+        "response", lambda r: page_events.failed_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not page_events.errors, f"uncaught errors in the page: {page_events.errors}"
+
+
+expect.set_options(timeout=TIMEOUT_MS)
