@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import trio
 
+from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, ModelResponsePart
-from trio_agent.models.function import AgentInfo, FunctionModel
+from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
 
 pytest_plugins = ["trio_agent.testing.pytest_plugin"]  # the fixtures trio_agent ships: we use them too
 
@@ -67,3 +68,44 @@ def _content(part: Any) -> str:
     if hasattr(part, "content"):
         return str(part.content)
     return f"{part.tool_name}({part.args_as_json_str()})"
+
+
+def streamed_model(*scripts: Any, seen: list[list[ModelMessage]] | None = None) -> FunctionModel:
+    """A streaming FunctionModel answering the n-th request with the n-th script: a list of chunks (text,
+    delta maps; an ``Exception`` is raised, a ``trio.Event`` waited on). ``seen`` collects each request's messages."""
+    requests: list[list[ModelMessage]] = [] if seen is None else seen
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[Any]:
+        requests.append(list(messages))
+        for chunk in scripts[len(requests) - 1]:
+            if isinstance(chunk, Exception):
+                raise chunk
+            if isinstance(chunk, trio.Event):
+                await chunk.wait()
+                continue
+            yield chunk
+
+    return FunctionModel(stream_function=stream, model_name="scripted")
+
+
+def weather_agent(*, seen: list[list[ModelMessage]] | None = None, answers: int = 1) -> Agent[None, str]:
+    """A streaming agent that thinks, calls `weather` (its arguments in two pieces), then answers in two text
+    chunks (``answers`` times: one turn each)."""
+    script: list[Any] = []
+    for _ in range(answers):
+        script += [
+            [
+                {0: DeltaThinkingPart(content="Let me ")},
+                {0: DeltaThinkingPart(content="think")},
+                {1: DeltaToolCall(name="weather", json_args='{"city":', tool_call_id="call_1")},
+                {1: DeltaToolCall(json_args=' "Oslo"}')},
+            ],
+            ["It is ", "sunny."],
+        ]
+    agent = Agent(streamed_model(*script, seen=seen), name="forecaster")
+
+    @agent.tool_plain
+    def weather(city: str) -> str:
+        return f"sunny in {city}"
+
+    return agent

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx2
@@ -29,49 +28,14 @@ from ag_ui.core import (
 )
 from ag_ui.core import TextPart as TextContentPart
 
+from conftest import streamed_model, weather_agent
 from trio_agent import Agent, RunContext
 from trio_agent.messages import ModelMessage, ToolReturn
-from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
+from trio_agent.models.function import DeltaToolCall
 from trio_agent.ui import StateDeps
 from trio_agent.ui.ag_ui import AGUIAdapter, AGUIApp, AGUIEventStream
 
 # -- helpers -------------------------------------------------------------------------------------------------
-
-
-def turns(*scripts: list[Any], seen: list[list[ModelMessage]] | None = None) -> FunctionModel:
-    """A streaming model answering the n-th request with the n-th list of chunks (an ``Exception``: raised);
-    ``seen`` collects the messages of each request."""
-    requests: list[list[ModelMessage]] = [] if seen is None else seen
-
-    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[Any]:
-        requests.append(messages)
-        for chunk in scripts[len(requests) - 1]:
-            if isinstance(chunk, Exception):
-                raise chunk
-            yield chunk
-
-    return FunctionModel(stream_function=stream)
-
-
-def weather_agent() -> Agent[None, str]:
-    """Thinks, calls `weather` (its arguments in two pieces), then answers in two text chunks."""
-    agent = Agent(
-        turns(
-            [
-                {0: DeltaThinkingPart(content="Let me ")},
-                {0: DeltaThinkingPart(content="think")},
-                {1: DeltaToolCall(name="weather", json_args='{"city":', tool_call_id="call_1")},
-                {1: DeltaToolCall(json_args=' "Oslo"}')},
-            ],
-            ["It is ", "sunny."],
-        )
-    )
-
-    @agent.tool_plain
-    def weather(city: str) -> str:
-        return f"sunny in {city}"
-
-    return agent
 
 
 def run_input(*messages: Any, **fields: Any) -> RunAgentInput:
@@ -156,7 +120,9 @@ async def test_the_asgi_app_answers_with_sse_events_of_the_protocol() -> None:
 
 
 async def test_text_after_a_tool_call_in_the_same_response_is_the_tool_calls_parent_message() -> None:
-    agent = Agent(turns(["Checking.", {1: DeltaToolCall(name="check", json_args="{}", tool_call_id="c1")}], ["Done."]))
+    agent = Agent(
+        streamed_model(["Checking.", {1: DeltaToolCall(name="check", json_args="{}", tool_call_id="c1")}], ["Done."])
+    )
 
     @agent.tool_plain
     def check() -> str:
@@ -187,7 +153,7 @@ async def test_transform_stream_turns_the_events_of_a_run_you_drive() -> None:
 async def test_a_frontend_tool_call_ends_the_run_and_its_answer_continues_the_next() -> None:
     seen: list[list[ModelMessage]] = []
     agent = Agent(
-        turns(
+        streamed_model(
             [{0: DeltaToolCall(name="confirm", json_args='{"q": "Sure?"}', tool_call_id="c1")}], ["Thanks."], seen=seen
         )
     )
@@ -240,7 +206,7 @@ class Counter(BaseModel):
 
 async def test_the_frontend_state_reaches_deps_and_a_tool_sends_a_state_snapshot() -> None:
     agent = Agent(
-        turns([{0: DeltaToolCall(name="increment", json_args="{}", tool_call_id="c1")}], ["Done."]),
+        streamed_model([{0: DeltaToolCall(name="increment", json_args="{}", tool_call_id="c1")}], ["Done."]),
         deps_type=StateDeps[Counter],
     )
 
@@ -266,7 +232,7 @@ async def test_a_state_that_does_not_validate_is_answered_with_422() -> None:
 
 
 async def test_a_state_sent_to_deps_without_state_is_dropped_with_a_warning() -> None:
-    adapter = AGUIAdapter(Agent(turns(["Hi."])), run_input(USER, state={"count": 1}))
+    adapter = AGUIAdapter(Agent(streamed_model(["Hi."])), run_input(USER, state={"count": 1}))
     with pytest.warns(UserWarning, match="does not implement `StateHandler`"):
         events = await run_events(adapter)
     assert events[-1]["type"] == "RUN_FINISHED"
@@ -276,7 +242,7 @@ async def test_a_state_sent_to_deps_without_state_is_dropped_with_a_warning() ->
 
 
 async def test_a_model_failing_mid_text_ends_the_run_with_run_error_only() -> None:
-    agent = Agent(turns(["Once upon", RuntimeError("connection lost")]))
+    agent = Agent(streamed_model(["Once upon", RuntimeError("connection lost")]))
     events = normalized(await run_events(AGUIAdapter(agent, run_input(USER))))
     assert events == [
         {"type": "RUN_STARTED", "threadId": "thread-1", "runId": "run-1", "protocolVersion": "1.0"},
@@ -288,7 +254,7 @@ async def test_a_model_failing_mid_text_ends_the_run_with_run_error_only() -> No
 
 
 async def test_a_failing_tool_gets_a_result_then_run_error() -> None:
-    agent = Agent(turns([{0: DeltaToolCall(name="explode", json_args="{}", tool_call_id="c9")}]))
+    agent = Agent(streamed_model([{0: DeltaToolCall(name="explode", json_args="{}", tool_call_id="c9")}]))
 
     @agent.tool_plain
     def explode() -> str:

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
+from conftest import streamed_model, weather_agent
 from trio_agent import Agent
 from trio_agent.messages import (
     BinaryImage,
@@ -34,50 +35,13 @@ from trio_agent.messages import (
     ToolReturnPart,
     UserPromptPart,
 )
-from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
+from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
 from trio_agent.ui import UIAdapter, UIEventStream
 from trio_agent.ui.vercel_ai import VercelAIAdapter, VercelAIApp, VercelAIEventStream
 from trio_agent.ui.vercel_ai.request_types import RegenerateMessage, SubmitMessage, UIMessage
 from trio_agent.ui.vercel_ai.response_types import BaseChunk, DataChunk, DoneChunk, TextDeltaChunk
 
 # -- helpers -------------------------------------------------------------------------------------------------
-
-
-def turns(*scripts: list[Any], seen: list[list[ModelMessage]] | None = None) -> FunctionModel:
-    """A streaming model answering the n-th request with the n-th list of chunks (an ``Exception``: raised);
-    ``seen`` collects the messages of each request."""
-    requests: list[list[ModelMessage]] = [] if seen is None else seen
-
-    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[Any]:
-        requests.append(messages)
-        for chunk in scripts[len(requests) - 1]:
-            if isinstance(chunk, Exception):
-                raise chunk
-            yield chunk
-
-    return FunctionModel(stream_function=stream)
-
-
-def weather_agent(*, seen: list[list[ModelMessage]] | None = None) -> Agent[None, str]:
-    """Thinks, calls `weather` (its arguments in two pieces), then answers in two text chunks."""
-    agent = Agent(
-        turns(
-            [
-                {0: DeltaThinkingPart(content="Let me ")},
-                {0: DeltaThinkingPart(content="think")},
-                {1: DeltaToolCall(name="weather", json_args='{"city":', tool_call_id="call_1")},
-                {1: DeltaToolCall(json_args=' "Oslo"}')},
-            ],
-            ["It is ", "sunny."],
-            seen=seen,
-        )
-    )
-
-    @agent.tool_plain
-    def weather(city: str) -> str:
-        return f"sunny in {city}"
-
-    return agent
 
 
 def body(*messages: dict[str, Any], trigger: str = "submit-message") -> bytes:
@@ -185,7 +149,7 @@ async def test_a_regenerate_request_runs_on_the_messages_before_the_regenerated_
     content = json.dumps(
         {"trigger": "regenerate-message", "id": "chat-1", "messageId": "a1", "messages": [user("Hello")]}
     ).encode()
-    adapter = VercelAIAdapter(Agent(turns(["Hi again."], seen=seen)), VercelAIAdapter.build_run_input(content))
+    adapter = VercelAIAdapter(Agent(streamed_model(["Hi again."], seen=seen)), VercelAIAdapter.build_run_input(content))
     assert isinstance(adapter.run_input, RegenerateMessage)
     assert adapter.run_input.message_id == "a1"
     chunks = await run_chunks(adapter)
@@ -194,11 +158,11 @@ async def test_a_regenerate_request_runs_on_the_messages_before_the_regenerated_
 
 
 async def test_sdk_6_clients_get_the_finish_reason() -> None:
-    agent = Agent(turns(["Hi"]))
+    agent = Agent(streamed_model(["Hi"]))
     adapter = VercelAIAdapter(agent, VercelAIAdapter.build_run_input(body(user("Hello"))), sdk_version=6)
     chunks = await run_chunks(adapter)
     assert chunks[-2] == {"type": "finish", "finishReason": "stop"}
-    v5 = await run_chunks(VercelAIAdapter(Agent(turns(["Hi"])), adapter.run_input))
+    v5 = await run_chunks(VercelAIAdapter(Agent(streamed_model(["Hi"])), adapter.run_input))
     assert v5[-2] == {"type": "finish"}  # AI SDK 5's strict schema has no finishReason
 
 
@@ -254,7 +218,9 @@ async def test_on_complete_gets_the_result_and_may_send_more_chunks() -> None:
         results.append(result.output)
         yield DataChunk(type="data-x", data={"words": len(result.output.split())})
 
-    adapter = VercelAIAdapter(Agent(turns(["Hello ", "there"])), VercelAIAdapter.build_run_input(body(user("Hi"))))
+    adapter = VercelAIAdapter(
+        Agent(streamed_model(["Hello ", "there"])), VercelAIAdapter.build_run_input(body(user("Hi")))
+    )
     chunks = await run_chunks(adapter, on_complete=on_complete)
     assert results == ["Hello there"]
     assert [c if isinstance(c, str) else c["type"] for c in chunks] == [
@@ -276,7 +242,7 @@ async def test_on_complete_gets_the_result_and_may_send_more_chunks() -> None:
 
 
 async def test_a_failing_tool_closes_its_call_then_sends_the_error_and_finishes() -> None:
-    agent = Agent(turns([{0: DeltaToolCall(name="explode", json_args="{}", tool_call_id="call_9")}]))
+    agent = Agent(streamed_model([{0: DeltaToolCall(name="explode", json_args="{}", tool_call_id="call_9")}]))
 
     @agent.tool_plain
     def explode() -> str:
@@ -303,7 +269,7 @@ async def test_a_failing_tool_closes_its_call_then_sends_the_error_and_finishes(
 
 
 async def test_a_model_failing_mid_text_closes_the_text_then_sends_the_error() -> None:
-    agent = Agent(turns(["Once upon", RuntimeError("connection lost")]))
+    agent = Agent(streamed_model(["Once upon", RuntimeError("connection lost")]))
     adapter = VercelAIAdapter(agent, VercelAIAdapter.build_run_input(body(user("A story?"))))
     stream = adapter.build_event_stream()
     async with agent.run_stream_events("A story?") as events:
@@ -536,7 +502,7 @@ async def test_a_run_history_dumps_to_ui_messages_and_loads_back() -> None:
 
 async def test_a_frontend_tool_output_in_the_messages_continues_the_run() -> None:
     seen: list[list[ModelMessage]] = []
-    agent = Agent(turns(["Booked."], seen=seen))
+    agent = Agent(streamed_model(["Booked."], seen=seen))
     assistant = {
         "id": "a1",
         "role": "assistant",

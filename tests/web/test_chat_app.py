@@ -21,10 +21,11 @@ import trio
 import trio.testing
 from starlette.requests import ClientDisconnect
 
+from conftest import streamed_model, weather_agent
 from trio_agent import Agent
 from trio_agent.exceptions import ModelHTTPError
 from trio_agent.messages import ModelMessage, ModelRequest, ToolReturnPart, UserPromptPart
-from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
+from trio_agent.models.function import AgentInfo, DeltaToolCall, FunctionModel
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers.openai import OpenAIProvider
 from trio_agent.ui.vercel_ai.response_types import ErrorChunk, TextDeltaChunk
@@ -45,49 +46,6 @@ class _AnyId(str):
 ANY_ID = _AnyId()
 
 # -- helpers -------------------------------------------------------------------------------------------------
-
-
-def turns(*scripts: Any, seen: list[list[ModelMessage]] | None = None) -> FunctionModel:
-    """A streaming model answering the n-th request with the n-th script: a list of chunks (an ``Exception``
-    is raised, a ``trio.Event`` waited on), or an async function of the messages yielding them. ``seen``
-    collects the messages of each request."""
-    requests: list[list[ModelMessage]] = [] if seen is None else seen
-
-    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[Any]:
-        requests.append(list(messages))
-        script = scripts[len(requests) - 1]
-        for chunk in script:
-            if isinstance(chunk, Exception):
-                raise chunk
-            if isinstance(chunk, trio.Event):
-                await chunk.wait()
-                continue
-            yield chunk
-
-    return FunctionModel(stream_function=stream, model_name="scripted")
-
-
-def weather_agent(*, seen: list[list[ModelMessage]] | None = None, answers: int = 1) -> Agent[None, str]:
-    """Thinks, calls `weather` (its arguments in two pieces), then answers in two text chunks (``answers``
-    times: one turn each)."""
-    script: list[Any] = []
-    for _ in range(answers):
-        script += [
-            [
-                {0: DeltaThinkingPart(content="Let me ")},
-                {0: DeltaThinkingPart(content="think")},
-                {1: DeltaToolCall(name="weather", json_args='{"city":', tool_call_id="call_1")},
-                {1: DeltaToolCall(json_args=' "Oslo"}')},
-            ],
-            ["It is ", "sunny."],
-        ]
-    agent = Agent(turns(*script, seen=seen), name="forecaster")
-
-    @agent.tool_plain
-    def weather(city: str) -> str:
-        return f"sunny in {city}"
-
-    return agent
 
 
 def client(app: Any, **kwargs: Any) -> httpx2.AsyncClient:
@@ -342,7 +300,7 @@ async def test_a_turn_streams_thinking_text_tool_calls_and_their_results() -> No
 
 async def test_a_session_continues_its_conversation_and_another_session_has_its_own() -> None:
     seen: list[list[ModelMessage]] = []
-    app = create_chat_app(Agent(turns(["One."], ["Two."], ["Other."], seen=seen)))
+    app = create_chat_app(Agent(streamed_model(["One."], ["Two."], ["Other."], seen=seen)))
     async with client(app) as alice, client(app) as bob:
         assert (await chat(alice, "first")).status_code == 200
         assert (await chat(alice, "second")).status_code == 200
@@ -364,7 +322,7 @@ async def test_a_session_continues_its_conversation_and_another_session_has_its_
 
 async def test_a_new_conversation_forgets_the_history() -> None:
     seen: list[list[ModelMessage]] = []
-    app = create_chat_app(Agent(turns(["One."], ["Two."], seen=seen)))
+    app = create_chat_app(Agent(streamed_model(["One."], ["Two."], seen=seen)))
     async with client(app) as browser:
         await chat(browser, "first")
         assert (await browser.delete("/api/messages")).status_code == 204
@@ -375,7 +333,7 @@ async def test_a_new_conversation_forgets_the_history() -> None:
 
 async def test_a_model_script_arrives_as_data_in_the_stream() -> None:
     payload = "<script>alert('pwned')</script>"
-    async with client(create_chat_app(Agent(turns([payload])))) as browser:
+    async with client(create_chat_app(Agent(streamed_model([payload])))) as browser:
         response = await chat(browser, "Say something nasty")
     deltas = [c["delta"] for c in decoded(response.text) if isinstance(c, dict) and c["type"] == "text-delta"]
     assert deltas == [payload]  # as JSON data of an SSE stream, for the page to show as text
@@ -385,7 +343,7 @@ async def test_a_model_script_arrives_as_data_in_the_stream() -> None:
 
 async def test_a_failed_run_is_reported_without_the_providers_details(caplog: pytest.LogCaptureFixture) -> None:
     error = ModelHTTPError(401, "gpt-4o", body={"error": "Incorrect API key provided: sk-abc123"})
-    async with client(create_chat_app(Agent(turns([error], ["Yes."])))) as browser:
+    async with client(create_chat_app(Agent(streamed_model([error], ["Yes."])))) as browser:
         response = await chat(browser, "Hi")
         again = await chat(browser, "Still there?")  # the session is free for another turn
     assert decoded(response.text)[1:] == [
@@ -437,7 +395,9 @@ async def test_stop_ends_the_turn_and_keeps_its_completed_steps() -> None:
 async def test_a_turn_stopped_while_its_tool_runs_can_be_followed_by_another() -> None:
     tool_running, never = trio.Event(), trio.Event()
     seen: list[list[ModelMessage]] = []
-    agent = Agent(turns([{0: DeltaToolCall(name="slow", json_args="{}", tool_call_id="call_s")}], ["Sure."], seen=seen))
+    agent = Agent(
+        streamed_model([{0: DeltaToolCall(name="slow", json_args="{}", tool_call_id="call_s")}], ["Sure."], seen=seen)
+    )
 
     @agent.tool_plain
     async def slow() -> str:
@@ -600,7 +560,7 @@ async def test_a_send_that_fails_because_the_client_left_cancels_the_turn() -> N
 async def test_steering_and_stopping_asked_before_the_run_starts_apply_as_it_starts() -> None:
     seen: list[list[ModelMessage]] = []
     saved: list[list[ModelMessage]] = []
-    agent = Agent(turns(["A."], seen=seen))
+    agent = Agent(streamed_model(["A."], seen=seen))
     steered = start_turn(agent, "Hi", history=[], save_history=saved.append, conversation_id="c", deps=None, model=None)
     steered.steer("Also this.")
     async with steered.events() as chunks:
@@ -632,7 +592,7 @@ async def test_the_allowed_hosts_are_answered_on_any_port(host: str) -> None:
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "[::1]:8000", ""])
 async def test_a_foreign_host_is_refused_before_any_route(host: str) -> None:
     seen: list[list[ModelMessage]] = []
-    async with client(create_chat_app(Agent(turns(["Hi"], seen=seen)))) as browser:
+    async with client(create_chat_app(Agent(streamed_model(["Hi"], seen=seen)))) as browser:
         page = await browser.get("/", headers={"host": host})
         posted = await browser.post("/api/chat", json={"message": "Hi"}, headers={"host": host})
     for response in (page, posted):
@@ -654,7 +614,7 @@ async def test_more_hosts_can_be_allowed() -> None:
 
 async def test_a_request_from_another_sites_page_is_refused() -> None:
     seen: list[list[ModelMessage]] = []
-    async with client(create_chat_app(Agent(turns(["Hi"], seen=seen)))) as browser:
+    async with client(create_chat_app(Agent(streamed_model(["Hi"], seen=seen)))) as browser:
         foreign = await browser.post("/api/chat", json={"message": "Hi"}, headers={"origin": "https://evil.example"})
         own = await browser.post("/api/chat", json={"message": "Hi"}, headers={"origin": "http://localhost:8000"})
     assert foreign.status_code == 403
@@ -665,7 +625,7 @@ async def test_a_request_from_another_sites_page_is_refused() -> None:
 
 async def test_a_body_over_the_limit_is_refused_with_413() -> None:
     seen: list[list[ModelMessage]] = []
-    app = create_chat_app(Agent(turns(["Hi"], seen=seen)), max_body_bytes=100)
+    app = create_chat_app(Agent(streamed_model(["Hi"], seen=seen)), max_body_bytes=100)
     async with client(app) as browser:
         response = await chat(browser, "x" * 200)
         fits = await chat(browser, "x" * 50)
@@ -676,7 +636,7 @@ async def test_a_body_over_the_limit_is_refused_with_413() -> None:
 
 
 async def test_a_body_without_a_length_is_refused_before_it_is_read_whole() -> None:
-    app = create_chat_app(Agent(turns(["Hi"])), max_body_bytes=1000)
+    app = create_chat_app(Agent(streamed_model(["Hi"])), max_body_bytes=1000)
     pieces_read = 0
     sent: list[dict[str, Any]] = []
 
@@ -726,7 +686,7 @@ async def test_a_body_that_is_not_a_json_message_is_refused(
     content: bytes, content_type: str, status: int, detail: str | None
 ) -> None:
     seen: list[list[ModelMessage]] = []
-    async with client(create_chat_app(Agent(turns(["Hi"], seen=seen)))) as browser:
+    async with client(create_chat_app(Agent(streamed_model(["Hi"], seen=seen)))) as browser:
         response = await browser.post("/api/chat", content=content, headers={"content-type": content_type})
     assert response.status_code == status
     if detail is not None:
