@@ -247,7 +247,9 @@ class AgentRun(RunView[OutputT], Generic[DepsT, OutputT]):
             raise trio.BusyResourceError(
                 "a step of this run is in flight; take the snapshot between steps (after `run.next()` returns)"
             )
-        return self._driver.snapshot()
+        from .snapshot import take  # (pydantic's model machinery, only for runs that snapshot)
+
+        return take(self._driver)
 
     @property
     def pending_messages(self) -> list[PendingMessage]:

@@ -78,7 +78,6 @@ from .steps.user_prompt import run_user_prompt
 
 if TYPE_CHECKING:
     from .control import RunControl
-    from .snapshot import RunSnapshot
 
 __all__ = ["STEPS", "SUCCESSORS", "Command", "Driver", "Failure", "Outcome", "hand_over_late"]
 
@@ -393,17 +392,6 @@ class Driver:
         """Whether a step that may still commit is running (an abandoned one, still unwinding, never commits)."""
         serving = self._serving
         return self.busy and serving is not None and not serving.abandoned
-
-    def snapshot(self) -> RunSnapshot:
-        """The committed state as a :class:`~.snapshot.RunSnapshot` (between steps only)."""
-        if self.step_in_flight:
-            raise UserError(
-                "A run cannot be snapshotted while a step is in flight: its state is that of the last commit, and "
-                "the step would be lost. Take the snapshot between steps (after `run.next()` returns)."
-            )
-        from .snapshot import take  # (pydantic's model machinery, only for runs that snapshot)
-
-        return take(self)
 
     async def report_snapshot(self) -> None:
         """Hand a snapshot of what was just committed to the caller's ``on_snapshot`` (unless the run ended)."""
