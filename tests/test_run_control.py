@@ -148,3 +148,29 @@ async def test_an_unwatched_channel_hands_nothing_over() -> None:
     async with receive:
         assert (await agent.run("q", event_channel=send)).output == "ok"  # another channel: not watched
     assert controls == []
+
+
+async def test_a_control_tells_the_run_s_prompt_and_its_committed_usage() -> None:
+    model = Waiting()
+    agent = Agent(FunctionModel(stream_function=model.answer, model_name="waiting"))
+    send, receive = trio.open_memory_channel[Any](100)
+    controls: list[RunControl] = []
+    watch(send, controls.append)
+    events: list[Any] = []
+    results: list[Any] = []
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(drain, receive, events)
+
+        async def run() -> None:
+            results.append(await agent.run("what is up?", event_channel=send))
+
+        nursery.start_soon(run)
+        await model.asked.wait()
+        [control] = controls
+        assert control.prompt == "what is up?"
+        assert control.usage.requests == 0  # the request in flight is not committed yet
+        model.go.set()
+    [result] = results
+    assert control.usage == result.usage()
+    assert control.usage.requests == 1
+    assert control.usage.output_tokens > 0

@@ -1,7 +1,10 @@
-"""The browser tests drive the chat page (``trio_agent.web``) in a real Chromium (``nox -s browser``).
+"""The browser tests drive the chat page and the runs board (``trio_agent.web``) in a real Chromium
+(``nox -s browser``).
 
 * The app is served by Hypercorn's trio worker in a ``trio.run`` of a background thread (:class:`ServedApp`), on
-  ``127.0.0.1`` and a free port, started and stopped by the :func:`serve_chat` fixture.
+  ``127.0.0.1`` and a free port, started and stopped by the :func:`serve_app` fixture (:func:`serve_chat` gives
+  its URL). A test can start a run in the server's trio loop too (:meth:`ServedApp.start_soon`), as a program
+  serving a board does.
 * The browser is Debian's ``chromium`` (found on ``PATH``), driven by Playwright's *sync* API from the plain
   (sync) test functions: Playwright's async API runs on asyncio, which has no place in this project.
 * The agent's model is a :class:`ScriptedModel`: a ``FunctionModel`` whose stream yields each scripted chunk
@@ -9,9 +12,10 @@
   a :class:`Gate` holds a model or a tool at a point until the test opens it. The model records the messages of
   every request it gets.
 
-Resource handling: each test's servers are stopped by the fixture (graceful shutdown, then the thread is
-joined); its browser context is closed before that. Error handling: an uncaught exception in the page, an error
-the server logs, or a server thread that failed, fails the test that caused it.
+Resource handling: each test's servers are stopped by the fixture (graceful shutdown, then the tasks a test
+started there are cancelled, then the thread is joined); its browser context is closed before that. Error
+handling: an uncaught exception in the page, an error the server logs, or a server thread that failed, fails the
+test that caused it; a console error or a failed request is recorded (:class:`PageEvents`) for the test to check.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import functools
 import logging
 import shutil
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +33,7 @@ import pytest
 import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Response, expect, sync_playwright
 
 from trio_agent.messages import ModelMessage, ModelRequest, ToolReturnPart, UserPromptPart
 from trio_agent.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
@@ -144,6 +148,32 @@ def tool_returns(messages: list[ModelMessage]) -> list[tuple[str, Any]]:
 # -- serving the app -------------------------------------------------------------------------------------
 
 
+class Spawned:
+    """A task a test started in the server's trio loop (:meth:`ServedApp.start_soon`): what it returned or
+    raised, once it has."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self._value: Any = None
+        self._error: Exception | None = None
+
+    async def run(self, async_fn: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            self._value = await async_fn()
+        except Exception as error:  # (kept for the test: the server's loop goes on)
+            self._error = error
+        finally:
+            self.done.set()  # (cancelled with the server: result() says so)
+
+    def result(self, timeout: float = 10.0) -> Any:
+        """What the task returned; raises what it raised (``TimeoutError`` if it has not ended in time)."""
+        if not self.done.wait(timeout):
+            raise TimeoutError(f"the task did not end within {timeout} s")
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class ServedApp:
     """An ASGI app served by Hypercorn's trio worker in a ``trio.run`` of its own thread, on 127.0.0.1."""
 
@@ -153,6 +183,7 @@ class ServedApp:
         self._ready = threading.Event()
         self._token: trio.lowlevel.TrioToken | None = None
         self._shutdown: trio.Event | None = None
+        self._tasks: trio.Nursery | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._main, name="hypercorn-trio", daemon=True)
 
@@ -164,6 +195,15 @@ class ServedApp:
         if self._error is not None:
             raise RuntimeError("Hypercorn failed to start") from self._error
         return self.url
+
+    def start_soon(self, async_fn: Callable[[], Awaitable[Any]]) -> Spawned:
+        """Run ``async_fn()`` as a task of the server's trio loop (cancelled as the server stops, if it still
+        runs then): e.g. ``agent.run(..., event_channel=board.channel())``, as a program serving a board would."""
+        if self._token is None or self._tasks is None:
+            raise RuntimeError("start() the app first")
+        spawned = Spawned()
+        trio.from_thread.run_sync(self._tasks.start_soon, spawned.run, async_fn, trio_token=self._token)
+        return spawned
 
     def stop(self) -> None:
         """Shut Hypercorn down gracefully and join its thread; re-raise what the serving task raised."""
@@ -196,7 +236,11 @@ class ServedApp:
                 functools.partial(serve, self.app, config, shutdown_trigger=self._shutdown.wait, mode="asgi")
             )
             self.url = urls[0]
-            self._ready.set()
+            async with trio.open_nursery() as tasks:  # (the tests' own tasks: start_soon)
+                self._tasks = tasks
+                self._ready.set()
+                await self._shutdown.wait()
+                tasks.cancel_scope.cancel()  # (as Hypercorn shuts down: a run's stream ends, its response too)
 
 
 class _ErrorRecords(logging.Handler):
@@ -209,8 +253,8 @@ class _ErrorRecords(logging.Handler):
 
 
 @pytest.fixture
-def serve_chat() -> Iterator[Callable[[Any], str]]:
-    """``serve_chat(app)`` serves ``app`` on 127.0.0.1 and returns its URL (the app is stopped after the test).
+def serve_app() -> Iterator[Callable[[Any], ServedApp]]:
+    """``serve_app(app)`` serves ``app`` on 127.0.0.1 (it is stopped after the test): its :class:`ServedApp`.
     A warning or error logged by Hypercorn or ``trio_agent`` while it serves fails the test."""
     served: list[ServedApp] = []
     errors = _ErrorRecords()
@@ -218,10 +262,11 @@ def serve_chat() -> Iterator[Callable[[Any], str]]:
     for logger in loggers:
         logger.addHandler(errors)
 
-    def start(app: Any) -> str:
+    def start(app: Any) -> ServedApp:
         server = ServedApp(app)
         served.append(server)
-        return server.start() + "/"
+        server.start()
+        return server
 
     try:
         yield start
@@ -232,6 +277,12 @@ def serve_chat() -> Iterator[Callable[[Any], str]]:
             logger.removeHandler(errors)
     logged = [f"{r.name}: {r.getMessage()}" for r in errors.records]
     assert not logged, f"the server logged: {logged}"
+
+
+@pytest.fixture
+def serve_chat(serve_app: Callable[[Any], ServedApp]) -> Callable[[Any], str]:
+    """``serve_chat(app)`` serves ``app`` (:func:`serve_app`) and returns its URL, ``http://127.0.0.1:<port>/``."""
+    return lambda app: serve_app(app).url + "/"
 
 
 # -- the browser -----------------------------------------------------------------------------------------
@@ -253,7 +304,7 @@ def browser() -> Iterator[Browser]:
 
 @dataclass
 class PageEvents:
-    """What the page did that a test did not ask for."""
+    """What the pages of a test did that the test did not ask for."""
 
     dialogs: list[str] = field(default_factory=list)
     """The message of each ``alert``/``confirm``/``prompt`` dialog that opened (each is dismissed)."""
@@ -263,11 +314,15 @@ class PageEvents:
     """``console.error`` messages (a CSP violation, a failed load...), each followed by its source's URL."""
     failed_responses: list[str] = field(default_factory=list)
     """``"<status> <url>"`` of each response with an error status (the page's own requests)."""
+    failed_requests: list[str] = field(default_factory=list)
+    """``"<error> <resource type> <url>"`` of each request that got no (whole) response; not a stream of events
+    the page ended itself (Chromium reports an ``EventSource`` closed, a streamed body read to its end, or either
+    ended by leaving the page, as ``net::ERR_ABORTED`` too), so long as the stream's response came, and was OK."""
 
     @property
     def problems(self) -> list[str]:
-        """The console's errors and the failed responses (the page's icon included: it names one)."""
-        return self.console_errors + self.failed_responses
+        """The console's errors, the failed responses (the page's icon included: it names one) and requests."""
+        return self.console_errors + self.failed_responses + self.failed_requests
 
 
 @pytest.fixture
@@ -275,34 +330,58 @@ def page_events() -> PageEvents:
     return PageEvents()
 
 
-@pytest.fixture
-def page(browser: Browser, serve_chat: Callable[[Any], str], page_events: PageEvents) -> Iterator[Page]:
-    """A fresh browser context's page (1000x700, light scheme), closed before the test's servers stop. An
-    uncaught exception in the page's scripts fails the test."""
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+def watch_page(page: Page, events: PageEvents) -> None:
+    """Record what ``page`` does that a test did not ask for in ``events`` (and dismiss its dialogs)."""
 
     def on_dialog(dialog: Dialog) -> None:
-        page_events.dialogs.append(dialog.message)
+        events.dialogs.append(dialog.message)
         dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on("pageerror", lambda error: page_events.errors.append(str(error)))
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            page_events.console_errors.append(f"{message.text} {message.location.get('url', '')}")
+            events.console_errors.append(f"{message.text} {message.location.get('url', '')}")
 
+    streams: list[Request] = []  # (requests answered with a stream of events, status 200)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            events.failed_responses.append(f"{response.status} {response.url}")
+        elif response.status == 200 and response.headers.get("content-type", "").startswith("text/event-stream"):
+            streams.append(response.request)
+
+    def on_request_failed(request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED" and any(request is stream for stream in streams):
+            return
+        events.failed_requests.append(f"{request.failure} {request.resource_type} {request.url}")
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: events.errors.append(str(error)))
     page.on("console", on_console)
-    page.on(
-        "response", lambda r: page_events.failed_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
-    )
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+
+
+@pytest.fixture
+def page(browser: Browser, serve_chat: Callable[[Any], str], page_events: PageEvents) -> Iterator[Page]:
+    """A fresh browser context's page (1000x700, light scheme), closed before the test's servers stop (open
+    another in the same context with :func:`another_page`). An uncaught exception in the page's scripts fails
+    the test."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch_page(page, page_events)
     try:
         yield page
     finally:
         context.close()
     assert not page_events.errors, f"uncaught errors in the page: {page_events.errors}"
+
+
+def another_page(page: Page, events: PageEvents) -> Page:
+    """A second page (tab) in ``page``'s context (the same cookies), watched as ``page`` is."""
+    other = page.context.new_page()
+    watch_page(other, events)
+    return other
 
 
 expect.set_options(timeout=TIMEOUT_MS)

@@ -85,15 +85,23 @@ class AbstractAgent(RunMethods[DepsT, OutputT], IterMethods[DepsT, OutputT], Str
         allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost"),
         max_body_bytes: int = 64 * 1024,
         title: str | None = None,
+        board: Any = None,
     ) -> Any:
         """A chat page for this agent: a Starlette (ASGI) app to serve on 127.0.0.1, e.g. with Hypercorn's trio
-        worker (``hypercorn -k trio module:app``). See :func:`trio_agent.web.create_chat_app` for what the page
-        does, the requests it refuses, and resource and error handling. Needs ``pip install 'trio-agent[web]'``.
+        worker (``hypercorn -k trio module:app``); with a ``board`` (a :class:`trio_agent.web.RunBoard`), the
+        runs board at ``/board/`` too. See :func:`trio_agent.web.create_chat_app` for what the page does, the
+        requests it refuses, and resource and error handling. Needs ``pip install 'trio-agent[web]'``.
         """
         from ..web import create_chat_app
 
         return create_chat_app(
-            self, deps=deps, model=model, allowed_hosts=allowed_hosts, max_body_bytes=max_body_bytes, title=title
+            self,
+            deps=deps,
+            model=model,
+            allowed_hosts=allowed_hosts,
+            max_body_bytes=max_body_bytes,
+            title=title,
+            board=board,
         )
 
     # -- to_cli ---------------------------------------------------------------------------------------

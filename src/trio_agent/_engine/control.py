@@ -4,7 +4,8 @@ A watcher (the web runs board) registers a callback for a memory channel it read
 run started with ``event_channel=`` that channel (or a clone registered the same way) hands the callback a
 :class:`RunControl` as it starts, before its first event. The control enqueues content into the run and cancels
 it (``RunCancelled``, with the reason), from any task or thread, as ``AgentRun.enqueue``/``cancel`` do for an
-``agent.iter`` run; it does the same for an ``agent.run`` run, which otherwise has no handle.
+``agent.iter`` run; it does the same for an ``agent.run`` run, which otherwise has no handle. It also tells what
+the events do not: the run's prompt, and its usage so far.
 
 Nothing here costs a run that nobody watches: :func:`control_for` finds no callback, and the run is driven as
 before.
@@ -15,15 +16,17 @@ from __future__ import annotations
 import contextlib
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import trio
 
 from .._exceptions import UserError
+from .._usage import RunUsage
 from .enqueue import EnqueueContent, PendingMessagePriority
 
 if TYPE_CHECKING:
+    from .._messages.content import UserContent
     from .mailbox import Mailbox
 
 __all__ = ["RunControl", "control_for", "watch"]
@@ -41,18 +44,43 @@ def watch(channel: trio.MemorySendChannel[Any], on_run: Callable[[RunControl], N
 class RunControl:
     """Steer or cancel one run, from any task or thread (see the module docstring)."""
 
-    __slots__ = ("_cancel", "_mailbox", "_requested", "agent_name", "model_name", "run_id", "started_at")
+    __slots__ = (
+        "_cancel",
+        "_mailbox",
+        "_requested",
+        "_usage",
+        "agent_name",
+        "model_name",
+        "prompt",
+        "run_id",
+        "started_at",
+    )
 
-    def __init__(self, run_id: str, agent_name: str | None, model_name: str, mailbox: Mailbox) -> None:
+    def __init__(
+        self,
+        run_id: str,
+        agent_name: str | None,
+        model_name: str,
+        mailbox: Mailbox,
+        prompt: str | Sequence[UserContent] | None = None,
+    ) -> None:
         self.run_id = run_id
         self.agent_name = agent_name
         self.model_name = model_name
+        self.prompt = prompt
+        """The run's user prompt, as given (``None`` for a run that continues a history)."""
         self.started_at = time.time()
         """When the run started (seconds since the epoch)."""
         self._mailbox = mailbox
+        self._usage: Callable[[], RunUsage] = RunUsage
         self._cancel: Callable[[str | None], None] | None = None
         self._requested: tuple[str | None] | None = None
         """A cancellation asked for before the run could take it (it takes it as it starts)."""
+
+    @property
+    def usage(self) -> RunUsage:
+        """The run's usage so far, as of its last committed step (read it in the run's trio thread)."""
+        return self._usage()
 
     def enqueue(self, *content: EnqueueContent, priority: PendingMessagePriority = "asap") -> str | None:
         """Inject content into the run, as ``AgentRun.enqueue`` (``UserError`` once the run has ended)."""
@@ -69,6 +97,10 @@ class RunControl:
         else:
             self._cancel(reason)
 
+    def bind_usage(self, usage: Callable[[], RunUsage]) -> None:
+        """Where the run's committed usage is read (set by its driver)."""
+        self._usage = usage
+
     def bind(self, cancel: Callable[[str | None], None]) -> None:
         """How the run is cancelled (set by whoever drives it, in the run's trio thread)."""
         self._cancel = cancel
@@ -80,13 +112,18 @@ class RunControl:
 
 
 def control_for(
-    channel: trio.MemorySendChannel[Any] | None, run_id: str, agent: Any, model: Any, mailbox: Mailbox
+    channel: trio.MemorySendChannel[Any] | None,
+    run_id: str,
+    agent: Any,
+    model: Any,
+    mailbox: Mailbox,
+    prompt: str | Sequence[UserContent] | None,
 ) -> RunControl | None:
     """The control of a run whose events go to ``channel``, handed to its watcher; ``None`` if nobody watches."""
     on_run = _WATCHERS.get(channel) if channel is not None else None
     if on_run is None:
         return None
     name = getattr(model, "model_name", None) or getattr(model, "name", None) or type(model).__name__
-    control = RunControl(run_id, getattr(agent, "name", None), str(name), mailbox)
+    control = RunControl(run_id, getattr(agent, "name", None), str(name), mailbox, prompt)
     on_run(control)
     return control

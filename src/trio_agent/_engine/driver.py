@@ -201,6 +201,8 @@ class Driver:
         self.control = control
         """How whoever reads the run's events steers and cancels it, if they watch (see :mod:`.control`)."""
         self.state = state
+        if control is not None:
+            control.bind_usage(lambda: self.state.usage)
         self.mailbox = config.mailbox
         self.capture = capture
         self.router = router

@@ -179,7 +179,12 @@ def start_run(
         on_snapshot=args.on_snapshot,
     )
     control = control_for(
-        sink.channel if isinstance(sink, ChannelSink) else None, run_id, spec.agent, model, config.mailbox
+        sink.channel if isinstance(sink, ChannelSink) else None,
+        run_id,
+        spec.agent,
+        model,
+        config.mailbox,
+        args.user_prompt,
     )
     state = RunState(history, args.usage._copy() if args.usage is not None else RunUsage())
     if callable(metadata):  # a function of the run context, resolved as the run starts

@@ -1,4 +1,4 @@
-"""A chat page for an agent: ``create_chat_app(agent)`` is a Starlette app to serve on ``127.0.0.1``.
+"""A chat page for an agent, and a board of every live run: Starlette apps to serve on ``127.0.0.1``.
 
 ::
 
@@ -10,6 +10,11 @@ The page streams each answer as it comes (text, thinking, tool calls with their 
 Stop button, and lets you send a message while the agent works: it is steered into the running turn
 (``run.enqueue``), not queued behind it. Each browser session (a cookie) has its own conversation, in memory.
 
+The runs board (:class:`RunBoard`) shows every run that reports to it (``event_channel=board.channel()``), live:
+agent, status, model, tokens, tool calls, elapsed time, and each run's transcript as it streams; a person can
+cancel a run or steer it (``enqueue``) from the page. Serve it on its own (:func:`create_board_app`) or with the
+chat (``create_chat_app(agent, board=board)``, at ``/board/``; the chat's turns report to it).
+
 The map:
 
 * ``_app.py`` — :func:`create_chat_app`: the routes and their endpoints.
@@ -17,7 +22,11 @@ The map:
   (:mod:`trio_agent.ui.vercel_ai`); stop and steer.
 * ``_sessions.py`` — browser sessions: the cookie, each conversation's history and running turn.
 * ``_security.py`` — the ``Host``/``Origin`` checks (DNS rebinding), body limits, JSON only, security headers.
-* ``_page.py`` and ``static/`` — the page: HTML, CSS and one script, no build step, nothing from other sites.
+* ``_board.py`` — :class:`RunBoard`: the channel runs report through, the task reading it, cancel and steer.
+* ``_board_record.py`` — :class:`RunRecord`: one run's summary and transcript, built from its events.
+* ``_board_app.py`` — the board's page and API (:func:`create_board_app`, and the routes the chat app mounts).
+* ``_errors.py`` — what a page is told of a run's failure.
+* ``_page.py`` and ``static/`` — the pages: HTML, CSS and a script each, no build step, nothing from other sites.
 
 Resource handling: each turn's run is owned by its streaming response, as with
 :class:`~trio_agent.ui.UIAdapter`: the response enters the block that owns the run while it sends, and leaves
@@ -37,5 +46,8 @@ too); ``import trio_agent`` does not.
 """
 
 from ._app import create_chat_app as create_chat_app
+from ._board import RunBoard as RunBoard
+from ._board_app import create_board_app as create_board_app
+from ._board_record import RunRecord as RunRecord
 
-__all__ = ["create_chat_app"]
+__all__ = ["RunBoard", "RunRecord", "create_board_app", "create_chat_app"]

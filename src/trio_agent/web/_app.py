@@ -10,6 +10,7 @@ The routes (every answer to a refused request is JSON, ``{"detail": ...}``):
 ``POST /api/chat``              ``{"message": str}``: a turn, streamed (409 while another one runs)
 ``POST /api/runs/{id}/stop``    cancel the session's running turn (202; 404 for any other run)
 ``POST /api/runs/{id}/steer``   ``{"message": str}``: deliver it into that turn's run (202; 404, 409)
+``/board/...``                  the runs board, when the app has one (see :mod:`._board_app`)
 ==============================  ====================================================================
 
 See :mod:`trio_agent.web` for resource handling, :mod:`._security` for what is refused.
@@ -26,14 +27,16 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 from typing_extensions import TypeVar
 
 from .._agent.abstract import AbstractAgent
 from ..models import KnownModelName, Model
 from ..ui.vercel_ai import VercelAIAdapter
-from ._page import ASSETS, Page, model_label
+from ._board import RunBoard
+from ._board_app import board_routes, json_error, opened
+from ._page import ASSETS, BOARD_LINK, CHAT_LINK, Page, model_label
 from ._security import SecurityMiddleware, read_json
 from ._sessions import Sessions
 from ._turn import Turn, TurnEnded, start_turn
@@ -60,6 +63,7 @@ def create_chat_app(
     allowed_hosts: Sequence[str] = ("127.0.0.1", "localhost"),
     max_body_bytes: int = 64 * 1024,
     title: str | None = None,
+    board: RunBoard | None = None,
 ) -> Starlette:
     """A Starlette app to chat with ``agent`` in a browser: a page that streams each answer (text, thinking,
     tool calls and their results) and can stop or steer it, and the API behind it.
@@ -75,9 +79,12 @@ def create_chat_app(
             which keeps the pages of other sites from reaching it through DNS rebinding.
         max_body_bytes: The largest request body accepted (413 beyond).
         title: The page's title (default: the agent's name, or "trio_agent chat").
+        board: A :class:`~trio_agent.web.RunBoard` to serve at ``/board/`` (the page links to it); the chat's
+            turns report to it, so they can be watched, cancelled and steered there too. The app opens it for
+            its lifetime unless it is open already.
     """
-    chat = _ChatApp(agent, deps=deps, model=model, max_body_bytes=max_body_bytes, title=title)
-    routes = [
+    chat = _ChatApp(agent, deps=deps, model=model, max_body_bytes=max_body_bytes, title=title, board=board)
+    routes: list[BaseRoute] = [
         Route("/", chat.page, methods=["GET"]),
         Route("/static/{name}", chat.asset, methods=["GET"]),
         Route("/api/messages", chat.messages, methods=["GET", "DELETE"]),
@@ -85,16 +92,14 @@ def create_chat_app(
         Route("/api/runs/{run_id}/stop", chat.stop, methods=["POST"]),
         Route("/api/runs/{run_id}/steer", chat.steer, methods=["POST"]),
     ]
+    if board is not None:
+        routes.append(Mount("/board", routes=board_routes(board, max_body_bytes=max_body_bytes, nav=CHAT_LINK)))
     return Starlette(
         routes=routes,
         middleware=[Middleware(SecurityMiddleware, allowed_hosts=tuple(allowed_hosts))],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: json_error},
+        lifespan=lambda app: opened(board),
     )
-
-
-async def _http_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, HTTPException)
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
 
 class _ChatApp:
@@ -108,14 +113,20 @@ class _ChatApp:
         model: Model | KnownModelName | None,
         max_body_bytes: int,
         title: str | None,
+        board: RunBoard | None,
     ) -> None:
         self.agent = agent
+        self.board = board
         self.deps = deps
         self.model = model
         self.max_body_bytes = max_body_bytes
         self.sessions = Sessions()
         name = getattr(agent, "name", None)
-        self.page_files = Page.load(title=title or name or "trio_agent chat", model=model_label(agent, model))
+        self.page_files = Page.load(
+            title=title or name or "trio_agent chat",
+            model=model_label(agent, model),
+            nav=BOARD_LINK if board is not None else "",
+        )
         self.chat = _ChatEndpoint(self)
 
     async def page(self, request: Request) -> Response:
@@ -193,6 +204,7 @@ class _ChatEndpoint:
             conversation_id=session.conversation_id,
             deps=app.deps,
             model=app.model,
+            board=app.board,
         )
         session.turn = turn
         try:

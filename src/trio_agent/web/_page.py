@@ -1,5 +1,6 @@
-"""The chat page: ``static/index.html`` (with the app's title and the model's name filled in, escaped), and the
-files it loads (``static/app.js``, ``static/style.css``), read from the package once, when the app is made.
+"""The pages: the chat (``static/index.html``, with the app's title and the model's name filled in, escaped)
+and the runs board (``static/board.html``), and the files they load (``static/app.js``, ``static/board.js``,
+``static/style.css``), read from the package once, when the app is made.
 
 The page is plain HTML, CSS and one script: no build step, nothing loaded from another site. It gets nothing
 from the server but the title and the model's name (never a provider's URL or key): the model's name is what
@@ -15,14 +16,22 @@ from typing import Any
 
 from ..models import KnownModelName, Model
 
-__all__ = ["ASSETS", "Page", "model_label"]
+__all__ = ["ASSETS", "BOARD_LINK", "CHAT_LINK", "Page", "model_label"]
 
 ASSETS = {
     "app.js": "text/javascript; charset=utf-8",
+    "board.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 """The files served under ``/static/``, with their content types."""
+
+
+BOARD_LINK = '<a class="nav" href="board/">All runs</a>'
+"""The chat page's link to the runs board, when the app serves one."""
+
+CHAT_LINK = '<a class="nav" href="../">Chat</a>'
+"""The runs board's link back to the chat, when the chat app serves it."""
 
 
 def _read(name: str) -> bytes:
@@ -47,12 +56,19 @@ class Page:
     """The page and its assets, as served."""
 
     html: bytes
-    """``index.html``, filled in."""
+    """The page's HTML, filled in."""
     assets: dict[str, bytes]
     """Each file of :data:`ASSETS`, by name."""
 
     @classmethod
-    def load(cls, *, title: str, model: str) -> Page:
-        template = _read("index.html").decode()
-        filled = template.replace("{{title}}", html.escape(title)).replace("{{model}}", html.escape(model))
+    def load(cls, *, title: str, model: str = "", nav: str = "", template: str = "index.html") -> Page:
+        """``template`` (a file of ``static/``) filled in: ``title`` and ``model`` as text, ``nav`` (one of
+        the links below, or nothing) as it is; and the assets."""
+        filled = (
+            _read(template)
+            .decode()
+            .replace("{{title}}", html.escape(title))
+            .replace("{{model}}", html.escape(model))
+            .replace("{{nav}}", nav)
+        )
         return cls(filled.encode(), {name: _read(name) for name in ASSETS})

@@ -29,7 +29,6 @@ the whole error (logger ``trio_agent.web``).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from .._exception_groups import unwrapping_groups
-from .._exceptions import AgentRunError, ModelAPIError, ModelHTTPError, RunCancelled, UserError
+from .._exceptions import RunCancelled, UserError
 from .._ids import new_uuid7
 from .._messages.messages import ModelMessage, ModelRequest, ModelResponse
 from .._messages.parts import ToolReturnPart
@@ -46,6 +45,7 @@ from ..ui._event_stream import NativeEvent, closing
 from ..ui.vercel_ai import VercelAIEventStream
 from ..ui.vercel_ai.request_types import SubmitMessage, TextUIPart, UIMessage
 from ..ui.vercel_ai.response_types import BaseChunk, ErrorChunk, StartChunk
+from ._errors import describe_error
 
 if TYPE_CHECKING:
     from starlette.responses import StreamingResponse
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from .._agent.abstract import AbstractAgent
     from .._engine.agent_run import AgentRun
     from ..models import KnownModelName, Model
+    from ._board import RunBoard
 
 __all__ = [
     "INTERRUPTED",
@@ -77,10 +78,11 @@ STOPPED_BY_THE_USER = "stopped by the user"
 INTERRUPTED = "Interrupted: the run ended before this tool call returned."
 """The result a tool call left unanswered by a stopped run is given in the history."""
 
+DISCONNECTED = "The run was cancelled: the chat page that asked for it went away."
+"""What the runs board says of a turn whose page closed its connection before the run ended."""
+
 EVENT_BUFFER = 16
 """How many events the run may be ahead of the response (then it waits: backpressure)."""
-
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
 class TurnEnded(Exception):
@@ -103,18 +105,10 @@ class ChatEventStream(VercelAIEventStream[Any, Any]):
             yield ErrorChunk(error_text=self.error_text(error)) if isinstance(chunk, ErrorChunk) else chunk
 
     def error_text(self, error: Exception) -> str:
-        """What the page is told of ``error``: our own run errors' messages (URLs left out), only the status of
-        a provider's HTTP error (its body may quote the API key), and only the type of anything else."""
-        if isinstance(error, RunCancelled):
-            return str(error)
-        logger.warning("run %s failed", self.run_id, exc_info=error)
-        if isinstance(error, ModelHTTPError):
-            return f"The model provider answered with HTTP status {error.status_code}; the server's log says more."
-        if isinstance(error, ModelAPIError):
-            return "The model provider could not be reached; the server's log says more."
-        if isinstance(error, AgentRunError):
-            return _URL.sub("<url>", str(error))
-        return f"The run failed with an internal error ({type(error).__name__}); the server's log says more."
+        """What the page is told of ``error`` (:func:`~._errors.describe_error`); the log has all of it."""
+        if not isinstance(error, RunCancelled):
+            logger.warning("run %s failed", self.run_id, exc_info=error)
+        return describe_error(error)
 
 
 class Turn:
@@ -128,10 +122,14 @@ class Turn:
         save_history: Callable[[list[ModelMessage]], None],
         *,
         conversation_id: str,
+        board: RunBoard | None = None,
     ) -> None:
         self.run_id = run_id
         """The run's id: what the page names to stop or steer it."""
         self._send, self._receive = trio.open_memory_channel[NativeEvent](EVENT_BUFFER)
+        self._board = board
+        if board is not None:
+            board._follow(self._send)
         self._run_block = open_run(self._send)  # checks the run's arguments now: a bad one raises here
         self._save_history = save_history
         self._run: AgentRun[Any, Any] | None = None
@@ -184,7 +182,8 @@ class Turn:
             async with unwrapping_groups(), trio.open_nursery() as nursery:  # (the response's errors, as themselves)
                 nursery.start_soon(self._drive)
                 try:
-                    async with closing(self.event_stream.transform_stream(self._receive)) as chunks:
+                    events = self._receive if self._board is None else _Recorded(self._receive, self._board)
+                    async with closing(self.event_stream.transform_stream(events)) as chunks:
                         yield chunks
                 except BaseException:  # the client left (or sending failed): the run goes with it
                     nursery.cancel_scope.cancel()
@@ -193,6 +192,8 @@ class Turn:
                     self._receive.close()  # (a run still going finds nobody listening to its last event)
         finally:
             self._ended = True
+            if self._board is not None:  # (a response that stopped early did not read the run's last events)
+                self._board._abandon(self.run_id, DISCONNECTED)
 
     async def _drive(self) -> None:
         with self._send:  # (the run closes it; this closes it too if the run never starts)
@@ -214,6 +215,25 @@ class Turn:
                 self._ended = True
 
 
+class _Recorded:
+    """A turn's events as they are read, each taken into the runs board's record of the run on its way."""
+
+    def __init__(self, receive: trio.MemoryReceiveChannel[NativeEvent], board: RunBoard) -> None:
+        self._receive = receive
+        self._board = board
+
+    def __aiter__(self) -> _Recorded:
+        return self
+
+    async def __anext__(self) -> NativeEvent:
+        try:
+            event = await self._receive.receive()
+        except trio.EndOfChannel:
+            raise StopAsyncIteration from None
+        self._board._record_event(event)
+        return event
+
+
 def answer_interrupted_calls(messages: list[ModelMessage]) -> list[ModelMessage]:
     """``messages``, with the tool calls of a last response that has them answered as :data:`INTERRUPTED`
     (a new prompt cannot follow unanswered calls)."""
@@ -233,6 +253,7 @@ def start_turn(
     conversation_id: str,
     deps: Any,
     model: Model | KnownModelName | None,
+    board: RunBoard | None = None,
 ) -> Turn:
     """A turn answering ``prompt`` after ``history``, whose messages go to ``save_history`` when it ends."""
     run_id = new_uuid7()
@@ -249,4 +270,4 @@ def start_turn(
             event_channel=events,
         )
 
-    return Turn(run_id, prompt, open_run, save_history, conversation_id=conversation_id)
+    return Turn(run_id, prompt, open_run, save_history, conversation_id=conversation_id, board=board)
