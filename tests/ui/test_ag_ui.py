@@ -17,6 +17,7 @@ from ag_ui.core import (
     FunctionCall,
     ImagePart,
     Message,
+    ResumeEntry,
     RunAgentInput,
     StateSnapshotEvent,
     SystemMessage,
@@ -32,6 +33,7 @@ from conftest import streamed_model, weather_agent
 from trio_agent import Agent, RunContext
 from trio_agent.messages import ModelMessage, ToolReturn
 from trio_agent.models.function import DeltaToolCall
+from trio_agent.tools import DeferredToolRequests
 from trio_agent.ui import StateDeps
 from trio_agent.ui.ag_ui import AGUIAdapter, AGUIApp, AGUIEventStream
 
@@ -362,3 +364,120 @@ def test_importing_the_ag_ui_package_imports_no_starlette() -> None:
     code = "import sys, trio_agent.ui.ag_ui; print(sorted(m for m in sys.modules if m.startswith('starlette')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# -- tool approvals as interrupts ---------------------------------------------------------------------------------
+
+
+CALL_DELETE = [{0: DeltaToolCall(name="delete", json_args='{"path": "a.txt"}', tool_call_id="c1")}]
+
+
+def approval_agent(
+    *scripts: list[Any], seen: list[list[ModelMessage]] | None = None
+) -> tuple[Agent[None, Any], list[str]]:
+    """An agent with a tool `delete` that needs approval; its model answers each request with the next script."""
+    agent = Agent(streamed_model(*scripts, seen=seen), output_type=[str, DeferredToolRequests])
+    deleted: list[str] = []
+
+    @agent.tool_plain(requires_approval=True)
+    def delete(path: str) -> str:
+        deleted.append(path)
+        return f"deleted {path}"
+
+    return agent, deleted
+
+
+ASKED = AssistantMessage(
+    id="a1", tool_calls=[ToolCall(id="c1", function=FunctionCall(name="delete", arguments='{"path": "a.txt"}'))]
+)
+
+
+def resumed(payload: Any, status: str = "resolved", interrupt_id: str = "tool-approval:c1") -> RunAgentInput:
+    return run_input(USER, ASKED, resume=[ResumeEntry(interrupt_id=interrupt_id, status=status, payload=payload)])
+
+
+async def test_a_call_that_needs_approval_ends_the_run_with_an_interrupt() -> None:
+    agent, deleted = approval_agent(CALL_DELETE)
+    events = await run_events(AGUIAdapter(agent, run_input(USER)))
+    assert events[-1] == {
+        "type": "RUN_FINISHED",
+        "threadId": "thread-1",
+        "runId": "run-1",
+        "outcome": {
+            "type": "interrupt",
+            "interrupts": [
+                {
+                    "id": "tool-approval:c1",
+                    "reason": "tool_call",
+                    "message": 'Approve delete({"path":"a.txt"})?',
+                    "toolCallId": "c1",
+                    "responseSchema": {
+                        "type": "object",
+                        "properties": {
+                            "approved": {"type": "boolean"},
+                            "editedArgs": {"type": "object"},
+                            "reason": {"type": "string"},
+                        },
+                        "required": ["approved"],
+                    },
+                }
+            ],
+        },
+    }
+    assert [e["type"] for e in events[1:-1]] == ["TOOL_CALL_START", "TOOL_CALL_ARGS", "TOOL_CALL_END"]
+    assert deleted == []  # nothing ran without the approval
+    TypeAdapter(Event).validate_python(events[-1])  # a valid AG-UI event
+
+
+async def test_an_approved_call_runs_when_the_frontend_resumes() -> None:
+    seen: list[list[ModelMessage]] = []
+    agent, deleted = approval_agent(["Done."], seen=seen)
+    events = await run_events(AGUIAdapter(agent, resumed({"approved": True})))
+    assert deleted == ["a.txt"]
+    assert [e["type"] for e in events] == [
+        "RUN_STARTED",
+        "TOOL_CALL_RESULT",
+        "TEXT_MESSAGE_START",
+        "TEXT_MESSAGE_CONTENT",
+        "TEXT_MESSAGE_END",
+        "RUN_FINISHED",
+    ]
+    assert events[1]["content"] == "deleted a.txt"
+    assert "outcome" not in events[-1]
+
+
+async def test_an_approval_with_edited_arguments_runs_the_call_with_them() -> None:
+    agent, deleted = approval_agent(["Done."])
+    await run_events(AGUIAdapter(agent, resumed({"approved": True, "editedArgs": {"path": "b.txt"}})))
+    assert deleted == ["b.txt"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "told"),
+    [
+        ({"approved": False, "reason": "Not that file."}, "resolved", "Not that file."),
+        ({"approved": False}, "resolved", "The tool call was denied."),
+        ({"approved": "yes"}, "resolved", "The tool call was denied."),  # not strictly a boolean: denied
+        ({"editedArgs": {"path": "b.txt"}}, "resolved", "The tool call was denied."),
+        ("ok", "resolved", "The tool call was denied."),
+        ({"approved": True}, "cancelled", "The user cancelled the approval request."),
+    ],
+)
+async def test_anything_but_a_clear_approval_denies_the_call(payload: Any, status: str, told: str) -> None:
+    seen: list[list[ModelMessage]] = []
+    agent, deleted = approval_agent(["Understood."], seen=seen)
+    events = await run_events(AGUIAdapter(agent, resumed(payload, status)))
+    assert deleted == []
+    assert events[1]["type"] == "TOOL_CALL_RESULT"
+    assert told in events[1]["content"]
+    returns = [p for m in seen[0] for p in m.parts if p.part_kind == "tool-return"]
+    assert [told in str(p.content) for p in returns] == [True]  # the model is told why
+
+
+async def test_a_resume_entry_for_an_interrupt_that_is_not_ours_is_answered_with_400() -> None:
+    agent, deleted = approval_agent(["Done."])
+    content = resumed({"approved": True}, interrupt_id="other:c1").model_dump_json(by_alias=True).encode()
+    response = await post(AGUIApp(agent), content)
+    assert response.status_code == 400
+    assert "answers no interrupt of this agent's" in response.json()["detail"]
+    assert deleted == []

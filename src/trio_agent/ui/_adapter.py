@@ -286,6 +286,10 @@ class UIAdapter(ABC, Generic[RunInputT, MessageT, EventT, DepsT, OutputT]):
         except ValueError as error:
             return error_response(f"The request's messages cannot be loaded: {error}", 400)
         try:
+            adapter.deferred_tool_results  # noqa: B018  (the same for answers to deferred calls)
+        except ValueError as error:
+            return error_response(f"The request's answers to deferred tool calls cannot be used: {error}", 400)
+        try:
             stream = adapter.run_stream(
                 output_type=output_type,
                 message_history=message_history,

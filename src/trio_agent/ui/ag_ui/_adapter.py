@@ -10,11 +10,13 @@ from typing import Any, ClassVar, cast
 from typing_extensions import TypeVar
 
 from ..._messages.messages import ModelMessage
+from ..._tools.deferred import DeferredToolResults
 from ..._tools.definitions import ToolDefinition
 from ..._toolsets.abstract import AbstractToolset
 from ..._toolsets.external import ExternalToolset
 from .._adapter import UIAdapter
 from ._event_stream import AGUIEventStream
+from ._interrupts import approvals_from_resume
 from ._messages import dump_messages, load_messages
 
 from ag_ui.core import BaseEvent, Message, RunAgentInput, Tool  # isort: skip  (after `._messages`: see `_protocol`)
@@ -52,7 +54,9 @@ class AGUIAdapter(UIAdapter[RunAgentInput, Message, BaseEvent, DepsT, OutputT]):
 
     The input's messages are the whole conversation: the run continues from them (the frontend's tool results
     included). Its ``tools`` are the frontend's: a call to one ends the run with ``DeferredToolRequests``, and the
-    frontend answers it in the next run's messages. Its ``state`` goes into ``deps`` that implement
+    frontend answers it in the next run's messages. A run waiting for a person's approval of tool calls finishes
+    with an interrupt per call, which the frontend answers in the next run input's ``resume`` (see
+    :mod:`._interrupts`). Its ``state`` goes into ``deps`` that implement
     :class:`~trio_agent.ui.StateHandler`; its ``thread_id`` is the run's ``conversation_id``.
     """
 
@@ -86,6 +90,11 @@ class AGUIAdapter(UIAdapter[RunAgentInput, Message, BaseEvent, DepsT, OutputT]):
     @cached_property
     def state(self) -> dict[str, Any] | None:
         return cast("dict[str, Any] | None", self.run_input.state)
+
+    @cached_property
+    def deferred_tool_results(self) -> DeferredToolResults | None:
+        """The approvals the run input's ``resume`` entries give (see :mod:`._interrupts`)."""
+        return approvals_from_resume(self.run_input.resume or ())
 
     @cached_property
     def conversation_id(self) -> str | None:

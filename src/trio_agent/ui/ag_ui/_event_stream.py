@@ -4,8 +4,9 @@
 as a ``REASONING_START`` ... ``REASONING_END`` span of reasoning messages, its tool calls as
 ``TOOL_CALL_START``/``_ARGS``/``_END`` (their parent message is the response's); each tool's result as
 ``TOOL_CALL_RESULT``, followed by the AG-UI events the tool returned (in ``ToolReturn.metadata`` or as its
-value: a ``STATE_SNAPSHOT``, say); then ``RUN_FINISHED``, whose success outcome names the frontend tool calls
-left for the frontend to answer. A failed run ends with ``RUN_ERROR`` instead (after closing what was open):
+value: a ``STATE_SNAPSHOT``, say); then ``RUN_FINISHED``: its outcome is an interrupt per tool call waiting for
+a person's approval (see :mod:`._interrupts`), or else names the frontend tool calls left for the frontend to
+answer. A failed run ends with ``RUN_ERROR`` instead (after closing what was open):
 nothing follows it.
 """
 
@@ -30,6 +31,7 @@ from ..._messages.parts import (
 )
 from ..._tools.deferred import DeferredToolRequests
 from .._event_stream import UIEventStream, args_text, no_events
+from ._interrupts import approval_interrupt
 from ._protocol import PROTOCOL_VERSION
 
 from ag_ui.core import (  # isort: skip  (after `_protocol`, which says how to install it)
@@ -42,6 +44,7 @@ from ag_ui.core import (  # isort: skip  (after `_protocol`, which says how to i
     RunAgentInput,
     RunErrorEvent,
     RunFinishedEvent,
+    RunFinishedInterruptOutcome,
     RunFinishedSuccessOutcome,
     RunStartedEvent,
     TextMessageContentEvent,
@@ -98,12 +101,13 @@ class AGUIEventStream(UIEventStream[RunAgentInput, BaseEvent, DepsT, OutputT]):
         if self.error is not None:
             return  # RUN_ERROR ended the run
         output = self.result.output if self.result is not None else None
-        pending = [call.tool_call_id for call in output.calls] if isinstance(output, DeferredToolRequests) else []
-        yield RunFinishedEvent(
-            thread_id=self.run_input.thread_id,
-            run_id=self.run_input.run_id,
-            outcome=RunFinishedSuccessOutcome(pending_tool_call_ids=pending) if pending else None,
-        )
+        outcome: RunFinishedInterruptOutcome | RunFinishedSuccessOutcome | None = None
+        if isinstance(output, DeferredToolRequests) and output.approvals:
+            interrupts = [approval_interrupt(call, output.metadata) for call in output.approvals]
+            outcome = RunFinishedInterruptOutcome(interrupts=interrupts)
+        elif isinstance(output, DeferredToolRequests) and output.calls:
+            outcome = RunFinishedSuccessOutcome(pending_tool_call_ids=[call.tool_call_id for call in output.calls])
+        yield RunFinishedEvent(thread_id=self.run_input.thread_id, run_id=self.run_input.run_id, outcome=outcome)
 
     async def on_error(self, error: Exception) -> AsyncIterator[BaseEvent]:
         yield RunErrorEvent(message=str(error) or type(error).__name__, code=type(error).__name__)
