@@ -1,4 +1,5 @@
-"""The Vercel AI SDK's UI message stream (AI SDK 5): exact chunk sequences, the HTTP endpoint, errors, history."""
+"""The Vercel AI SDK's UI message stream (AI SDK 5, and 6's tool approval): exact chunk sequences, the HTTP endpoint,
+errors, history."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from conftest import streamed_model, weather_agent
-from trio_agent import Agent
+from trio_agent import Agent, DeferredToolRequests, DeferredToolResults, ToolDenied
 from trio_agent.messages import (
     BinaryImage,
     ImageUrl,
@@ -525,6 +526,275 @@ async def test_a_frontend_tool_output_in_the_messages_continues_the_run() -> Non
         {"type": "text-start", "id": "id1"},
         {"type": "text-delta", "id": "id1", "delta": "Booked."},
         {"type": "text-end", "id": "id1"},
+    ]
+
+
+# -- tool approval (AI SDK 6) ---------------------------------------------------------------------------------
+
+CLEAN_UP = [
+    {0: DeltaToolCall(name="read_file", json_args='{"path": "a"}', tool_call_id="r1")},
+    {1: DeltaToolCall(name="delete_file", json_args='{"path": "b"}', tool_call_id="d1")},
+]
+"""The model's first response: a call that runs at once, and one that needs the user's approval."""
+
+
+def file_agent(*scripts: Any, ran: list[str], seen: list[list[ModelMessage]] | None = None) -> Agent[None, Any]:
+    agent: Agent[None, Any] = Agent(streamed_model(*scripts, seen=seen), output_type=[str, DeferredToolRequests])
+
+    @agent.tool_plain
+    def read_file(path: str) -> str:
+        ran.append(f"read {path}")
+        return f"contents of {path}"
+
+    @agent.tool_plain(requires_approval=True)
+    def delete_file(path: str) -> str:
+        ran.append(f"delete {path}")
+        return f"deleted {path}"
+
+    return agent
+
+
+def answered(approval: dict[str, Any]) -> dict[str, Any]:
+    """The assistant message of the first run as the client sends it back once the user answered the approval."""
+    return {
+        "id": "a1",
+        "role": "assistant",
+        "parts": [
+            {"type": "step-start"},
+            {
+                "type": "tool-read_file",
+                "toolCallId": "r1",
+                "state": "output-available",
+                "input": {"path": "a"},
+                "output": "contents of a",
+            },
+            {
+                "type": "tool-delete_file",
+                "toolCallId": "d1",
+                "state": "approval-responded",
+                "input": {"path": "b"},
+                "approval": approval,
+            },
+        ],
+    }
+
+
+ASKED_FOR_APPROVAL: list[dict[str, Any] | str] = [
+    {"type": "start"},
+    {"type": "start-step"},
+    {"type": "tool-input-start", "toolCallId": "r1", "toolName": "read_file"},
+    {"type": "tool-input-delta", "toolCallId": "r1", "inputTextDelta": '{"path": "a"}'},
+    {"type": "tool-input-available", "toolCallId": "r1", "toolName": "read_file", "input": {"path": "a"}},
+    {"type": "tool-input-start", "toolCallId": "d1", "toolName": "delete_file"},
+    {"type": "tool-input-delta", "toolCallId": "d1", "inputTextDelta": '{"path": "b"}'},
+    {"type": "tool-input-available", "toolCallId": "d1", "toolName": "delete_file", "input": {"path": "b"}},
+    {"type": "tool-output-available", "toolCallId": "r1", "output": "contents of a"},
+    {"type": "tool-approval-request", "approvalId": "approval-d1", "toolCallId": "d1"},
+    {"type": "finish-step"},
+    {"type": "finish", "finishReason": "tool-calls"},
+    "[DONE]",
+]
+
+
+def resumed_chunks(answer: dict[str, Any]) -> list[dict[str, Any] | str]:
+    """The chunks of the run that resumes with the user's answer: ``answer`` first, then the model's reply."""
+    return [
+        {"type": "start"},
+        answer,
+        {"type": "start-step"},
+        {"type": "text-start", "id": "id1"},
+        {"type": "text-delta", "id": "id1", "delta": "Done."},
+        {"type": "text-end", "id": "id1"},
+        {"type": "finish-step"},
+        {"type": "finish", "finishReason": "stop"},
+        "[DONE]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("approval", "answer", "ran_after", "model_saw"),
+    [
+        pytest.param(
+            {"id": "approval-d1", "approved": True},
+            {"type": "tool-output-available", "toolCallId": "d1", "output": "deleted b"},
+            ["delete b"],
+            ToolReturnPart("delete_file", "deleted b", "d1"),
+            id="approved",
+        ),
+        pytest.param(
+            {"id": "approval-d1", "approved": False, "reason": "Not today."},
+            {"type": "tool-output-denied", "toolCallId": "d1"},
+            [],
+            ToolReturnPart("delete_file", "Not today.", "d1", outcome="denied"),
+            id="denied",
+        ),
+        pytest.param(
+            {"id": "approval-d1", "approved": False},
+            {"type": "tool-output-denied", "toolCallId": "d1"},
+            [],
+            ToolReturnPart("delete_file", "The tool call was denied.", "d1", outcome="denied"),
+            id="denied-without-reason",
+        ),
+    ],
+)
+async def test_sdk_6_asks_for_approval_and_the_next_request_carries_the_answer(
+    approval: dict[str, Any], answer: dict[str, Any], ran_after: list[str], model_saw: ToolReturnPart
+) -> None:
+    ran: list[str] = []
+    first = await post(VercelAIApp(file_agent(CLEAN_UP, ran=ran), sdk_version=6), "/", body(user("Clean up")))
+    assert first.status_code == 200
+    assert decoded(first.text) == ASKED_FOR_APPROVAL
+    assert ran == ["read a"]  # the other call waits for the user
+
+    seen: list[list[ModelMessage]] = []
+    app = VercelAIApp(file_agent(["Done."], ran=ran, seen=seen), sdk_version=6)
+    second = await post(app, "/", body(user("Clean up"), answered(approval)))
+    assert second.status_code == 200
+    assert normalized(decoded(second.text)) == resumed_chunks(answer)
+    assert ran == ["read a", *ran_after]
+    [request] = seen  # one model request: the earlier return and the answered call's, together
+    assert [[p.part_kind for p in m.parts] for m in request] == [
+        ["user-prompt"],
+        ["tool-call", "tool-call"],
+        ["tool-return", "tool-return"],
+    ]
+    read, delete = request[-1].parts
+    assert (read.content, read.outcome) == ("contents of a", "success")  # type: ignore[union-attr]
+    assert without_timestamps([ModelRequest(parts=[delete])]) == without_timestamps([ModelRequest(parts=[model_saw])])
+
+
+async def test_sdk_5_clients_get_no_approval_chunks() -> None:
+    ran: list[str] = []
+    first = await post(VercelAIApp(file_agent(CLEAN_UP, ran=ran)), "/", body(user("Clean up")))
+    assert decoded(first.text) == [
+        *[c for c in ASKED_FOR_APPROVAL[:-3] if isinstance(c, dict) and c["type"] != "tool-approval-request"],
+        {"type": "finish-step"},
+        {"type": "finish"},
+        "[DONE]",
+    ]
+    # A denial answered anyway (a v5 client cannot, but the parts load) is the call's output, as before.
+    app = VercelAIApp(file_agent(["Done."], ran=ran))
+    denied = {"id": "approval-d1", "approved": False, "reason": "No."}
+    second = await post(app, "/", body(user("Clean up"), answered(denied)))
+    assert normalized(decoded(second.text))[1] == {"type": "tool-output-available", "toolCallId": "d1", "output": "No."}
+    assert ran == ["read a"]
+
+
+@pytest.mark.parametrize(
+    ("state", "approval", "message"),
+    [
+        (
+            "approval-responded",
+            None,
+            "Value error, a tool part in state 'approval-responded' needs its `approval` (an object with the "
+            "approval's `id`)",
+        ),
+        (
+            "approval-responded",
+            {"id": "approval-d1"},
+            "Value error, a tool part in state 'approval-responded' needs `approval.approved` (true or false)",
+        ),
+        (
+            "output-denied",
+            {"id": "approval-d1", "approved": True},
+            "Value error, a tool part in state 'output-denied' cannot have `approval.approved` true",
+        ),
+        ("approval-responded", {"approved": True}, "Field required"),
+        ("approval-granted", {"id": "approval-d1", "approved": True}, "Input should be 'input-streaming', "),
+    ],
+)
+async def test_a_malformed_approval_part_is_answered_with_422_and_no_run(
+    state: str, approval: dict[str, Any] | None, message: str
+) -> None:
+    ran: list[str] = []
+    seen: list[list[ModelMessage]] = []
+    part: dict[str, Any] = {"type": "tool-delete_file", "toolCallId": "d1", "state": state, "input": {"path": "b"}}
+    if approval is not None:
+        part["approval"] = approval
+    assistant = {"id": "a1", "role": "assistant", "parts": [part]}
+    app = VercelAIApp(file_agent(["Done."], ran=ran, seen=seen), sdk_version=6)
+    response = await post(app, "/", body(user("Clean up"), assistant))
+    assert response.status_code == 422
+    assert response.json()["detail"] == "The request body is not a valid Vercel AI run input."
+    [error] = response.json()["errors"]
+    assert error["msg"].startswith(message)
+    assert (ran, seen) == ([], [])
+
+
+def test_approval_answers_come_from_the_last_message_if_it_is_the_assistants() -> None:
+    def adapter(*messages: dict[str, Any]) -> VercelAIAdapter[Any, Any]:
+        return VercelAIAdapter(Agent(streamed_model()), VercelAIAdapter.build_run_input(body(*messages)))
+
+    waiting = {"type": "dynamic-tool", "toolName": "wipe", "toolCallId": "w1", "state": "approval-requested"}
+    assistant = answered({"id": "approval-d1", "approved": False, "reason": "No."})
+    assistant["parts"] += [
+        {**waiting, "toolCallId": "w2", "state": "approval-responded", "approval": {"id": "x", "approved": True}},
+        {**waiting, "approval": {"id": "y"}},
+    ]
+    results = adapter(user("Clean up"), assistant).deferred_tool_results
+    assert results == DeferredToolResults(approvals={"d1": ToolDenied("No."), "w2": True})
+    assert adapter(user("Clean up"), assistant, user("Never mind", id="u2")).deferred_tool_results is None
+    assert adapter(user("Clean up")).deferred_tool_results is None
+
+
+async def test_a_denied_call_loads_dumps_as_output_denied_and_loads_back() -> None:
+    ran: list[str] = []
+    agent = file_agent(CLEAN_UP, ["Done."], ran=ran)
+    async with agent.run_stream_events("Clean up") as events:
+        first = [e async for e in events][-1].result  # type: ignore[union-attr]
+    denial = DeferredToolResults(approvals={"d1": ToolDenied("Not today.")})
+    async with agent.run_stream_events(message_history=first.all_messages(), deferred_tool_results=denial) as events:
+        second = [e async for e in events][-1].result  # type: ignore[union-attr]
+
+    dumped = VercelAIAdapter.dump_messages(second.all_messages())
+    assert [p.model_dump(by_alias=True, exclude_none=True) for p in dumped[1].parts[1:3]] == [
+        {
+            "type": "tool-read_file",
+            "toolCallId": "r1",
+            "state": "output-available",
+            "input": {"path": "a"},
+            "output": "contents of a",
+        },
+        {
+            "type": "tool-delete_file",
+            "toolCallId": "d1",
+            "state": "output-denied",
+            "input": {"path": "b"},
+            "approval": {"id": "approval-d1", "approved": False, "reason": "Not today."},
+        },
+    ]
+    loaded = VercelAIAdapter.load_messages(dumped)
+    assert without_timestamps(loaded[2:3]) == [
+        ModelRequest(
+            parts=[
+                ToolReturnPart("read_file", "contents of a", "r1", timestamp=EPOCH),
+                ToolReturnPart("delete_file", "Not today.", "d1", timestamp=EPOCH, outcome="denied"),
+            ],
+            timestamp=EPOCH,
+        )
+    ]
+    assert ran == ["read a"]
+
+
+def test_calls_waiting_for_approval_or_its_answer_load_as_calls_alone() -> None:
+    message = UIMessage.model_validate(
+        {
+            "id": "a",
+            "role": "assistant",
+            "parts": [
+                {"type": "tool-a", "toolCallId": "c1", "state": "approval-requested", "approval": {"id": "p1"}},
+                {
+                    "type": "tool-b",
+                    "toolCallId": "c2",
+                    "state": "approval-responded",
+                    "input": {"x": 1},
+                    "approval": {"id": "p2", "approved": True},
+                },
+            ],
+        }
+    )
+    assert without_timestamps(VercelAIAdapter.load_messages([message])) == [
+        ModelResponse(parts=[ToolCallPart("a", None, "c1"), ToolCallPart("b", {"x": 1}, "c2")], timestamp=EPOCH)
     ]
 
 

@@ -10,9 +10,10 @@ from typing import ClassVar, Literal
 from typing_extensions import TypeVar
 
 from ..._messages.messages import ModelMessage
+from ..._tools.deferred import DeferredToolResults
 from .._adapter import UIAdapter
 from ._event_stream import VercelAIEventStream
-from ._messages import dump_messages, load_messages
+from ._messages import approval_results, dump_messages, load_messages
 from ._request_types import RequestData, UIMessage, request_data_ta
 from ._response_types import BaseChunk
 
@@ -29,12 +30,19 @@ class VercelAIAdapter(UIAdapter[RequestData, UIMessage, BaseChunk, DepsT, Output
 
     The request's messages are the whole conversation, the user's new message last: the run continues from
     them (frontend tool outputs included). The chat's ``id`` is the run's ``conversation_id``.
+
+    Tool approval (AI SDK 6): a run that ends with calls that need approval asks the client for it (with
+    ``sdk_version=6``); the client sends the conversation back with the user's answers in the last assistant
+    message's tool parts, and the run resumes from them (:attr:`deferred_tool_results`): the approved calls
+    run, and the model is told of the denied ones. The agent's output types must include
+    ``DeferredToolRequests`` (as for any run that defers calls).
     """
 
     protocol_name: ClassVar[str] = "Vercel AI"
 
     sdk_version: Literal[5, 6] = field(default=5, kw_only=True)
-    """The AI SDK major version of the client (6 adds ``finishReason`` to the ``finish`` chunk)."""
+    """The AI SDK major version of the client: 6 adds ``finishReason`` to the ``finish`` chunk, and the chunks of
+    tool approval (``tool-approval-request``, ``tool-output-denied``)."""
 
     @classmethod
     def build_run_input(cls, body: bytes) -> RequestData:
@@ -56,6 +64,13 @@ class VercelAIAdapter(UIAdapter[RequestData, UIMessage, BaseChunk, DepsT, Output
     @cached_property
     def messages(self) -> list[ModelMessage]:
         return self.load_messages(self.run_input.messages)
+
+    @cached_property
+    def deferred_tool_results(self) -> DeferredToolResults | None:
+        """The user's answers to the calls that needed approval: the tool parts in state ``approval-responded`` of
+        the last message, if it is the assistant's (an approval for ``approved: true``, a ``ToolDenied`` with the
+        user's ``reason`` for ``false``)."""
+        return approval_results(self.run_input.messages)
 
     @cached_property
     def conversation_id(self) -> str | None:

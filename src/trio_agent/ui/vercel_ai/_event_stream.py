@@ -4,6 +4,12 @@ A run is one assistant message: ``start``, then a step per model response (``sta
 with its text, reasoning and tool-call parts (``*-start``, ``*-delta``, ``*-end``; a tool call's arguments as
 ``tool-input-*``, its result as ``tool-output-available`` or ``tool-output-error``), then ``finish`` and
 ``[DONE]``. A failed run sends ``error`` (after closing what was open) and then finishes the same way.
+
+Tool approval (AI SDK 6 only; an AI SDK 5 client knows none of these chunks): a run that ends with
+``DeferredToolRequests`` sends a ``tool-approval-request`` for each call that needs the user's approval, after
+its ``tool-input-available`` and before the step's ``finish-step``; the approval's id is made from the call's id
+(:func:`approval_id`). A run that resumes with the user's answers sends each answer before its first step: the
+output of an approved call (``tool-output-available``), ``tool-output-denied`` for a denied one.
 """
 
 from __future__ import annotations
@@ -47,14 +53,16 @@ from ._response_types import (
     TextDeltaChunk,
     TextEndChunk,
     TextStartChunk,
+    ToolApprovalRequestChunk,
     ToolInputAvailableChunk,
     ToolInputDeltaChunk,
     ToolInputStartChunk,
     ToolOutputAvailableChunk,
+    ToolOutputDeniedChunk,
     ToolOutputErrorChunk,
 )
 
-__all__ = ["UI_MESSAGE_STREAM_HEADERS", "VercelAIEventStream", "tool_output"]
+__all__ = ["UI_MESSAGE_STREAM_HEADERS", "VercelAIEventStream", "approval_id", "tool_output"]
 
 DepsT = TypeVar("DepsT", default=None)
 OutputT = TypeVar("OutputT", default=str)
@@ -69,6 +77,12 @@ _FINISH_REASONS: dict[str, FinishReason] = {
     "tool_call": "tool-calls",
     "error": "error",
 }
+
+
+def approval_id(tool_call_id: str) -> str:
+    """The id of the approval of the call ``tool_call_id`` (one call, one approval: the stream and a dumped
+    history give the same id)."""
+    return f"approval-{tool_call_id}"
 
 
 def tool_output(part: BaseToolReturnPart) -> Any:
@@ -89,7 +103,8 @@ class VercelAIEventStream(UIEventStream[RequestData, BaseChunk, DepsT, OutputT])
     """Turns our events into the chunks of the Vercel AI SDK's UI message stream (see the module)."""
 
     sdk_version: Literal[5, 6] = field(default=5, kw_only=True)
-    """The AI SDK major version of the client: 6 adds ``finishReason`` to ``finish``."""
+    """The AI SDK major version of the client: 6 adds ``finishReason`` to ``finish``, and the tool-approval
+    chunks (see the module)."""
 
     _step_open: bool = field(default=False, init=False, repr=False)
     _finish_reason: FinishReason | None = field(default=None, init=False, repr=False)
@@ -127,7 +142,14 @@ class VercelAIEventStream(UIEventStream[RequestData, BaseChunk, DepsT, OutputT])
             self._finish_reason = _FINISH_REASONS.get(reason, "other")
         else:  # the model did not say: the run ended on its answer, or on calls left to the frontend
             self._finish_reason = "tool-calls" if isinstance(event.result.output, DeferredToolRequests) else "stop"
+        output = event.result.output
+        if self.sdk_version >= 6 and isinstance(output, DeferredToolRequests) and output.approvals:
+            return self._approval_requests(output)
         return no_events()
+
+    async def _approval_requests(self, requests: DeferredToolRequests) -> AsyncIterator[BaseChunk]:
+        for call in requests.approvals:
+            yield ToolApprovalRequestChunk(approval_id=approval_id(call.tool_call_id), tool_call_id=call.tool_call_id)
 
     async def handle_text_start(self, part: TextPart, follows_text: bool = False) -> AsyncIterator[BaseChunk]:
         if not follows_text:  # text right after text continues the same UI part
@@ -207,4 +229,6 @@ class VercelAIEventStream(UIEventStream[RequestData, BaseChunk, DepsT, OutputT])
         if error_text is not None:
             return ToolOutputErrorChunk(tool_call_id=part.tool_call_id, error_text=error_text)
         assert isinstance(part, BaseToolReturnPart)
+        if part.outcome == "denied" and self.sdk_version >= 6:
+            return ToolOutputDeniedChunk(tool_call_id=part.tool_call_id)
         return ToolOutputAvailableChunk(tool_call_id=part.tool_call_id, output=tool_output(part))

@@ -8,6 +8,12 @@ and step-start parts carry nothing for the model and are skipped.
 Dumping: the reverse. Consecutive responses (and the tool returns between them) make one assistant message,
 each response a step; a tool call's part carries its output. Retry prompts that answer no tool call (output
 validation feedback) are the engine's, not the user's words, and are left out.
+
+Approvals (AI SDK 6): a call the user denied (``output-denied``) loads as a tool return with
+``outcome='denied'`` whose content is the user's reason (or ``ToolDenied``'s default message), and such a return
+dumps back as ``output-denied``. A call waiting for the user (``approval-requested``) or answered by the user
+but not yet by the server (``approval-responded``) loads as the call alone: the run answers the latter, with
+:func:`approval_results`, from the last message's parts.
 """
 
 from __future__ import annotations
@@ -32,21 +38,23 @@ from ..._messages.parts import (
     ToolReturnPart,
     UserPromptPart,
 )
+from ..._tools.deferred import DeferredToolResults, ToolApproved, ToolDenied
 from .._messages_builder import MessagesBuilder
-from ._event_stream import tool_error_text, tool_output
+from ._event_stream import approval_id, tool_error_text, tool_output
 from ._request_types import (
     DynamicToolUIPart,
     FileUIPart,
     ReasoningUIPart,
     StepStartUIPart,
     TextUIPart,
+    ToolApproval,
     ToolState,
     ToolUIPart,
     UIMessage,
     UIMessagePart,
 )
 
-__all__ = ["dump_messages", "load_messages"]
+__all__ = ["approval_results", "dump_messages", "load_messages"]
 
 
 def load_messages(messages: Sequence[UIMessage]) -> list[ModelMessage]:
@@ -122,7 +130,29 @@ def _load_tool_part(builder: MessagesBuilder, part: ToolUIPart | DynamicToolUIPa
         return [ToolReturnPart(name, part.output, call_id)]
     if part.state == "output-error":
         return [RetryPromptPart(part.error_text or "The tool call failed.", tool_name=name, tool_call_id=call_id)]
-    return []
+    if part.state == "output-denied":
+        return [ToolReturnPart(name, _denial(part.approval).message, call_id, outcome="denied")]
+    return []  # (a call still streaming, or waiting: for the frontend, or for the user's approval or its answer)
+
+
+def _denial(approval: ToolApproval | None) -> ToolDenied:
+    """What the model is told of a call the user denied: their reason, if they gave one."""
+    reason = approval.reason if approval is not None else None
+    return ToolDenied(reason) if reason else ToolDenied()
+
+
+def approval_results(messages: Sequence[UIMessage]) -> DeferredToolResults | None:
+    """The user's answers to the calls that needed approval, for the run to resume with: the tool parts in state
+    ``approval-responded`` of the last message, if it is the assistant's (``None`` if there are none). A call
+    in an earlier message stays unanswered: the conversation has moved on."""
+    if not messages or messages[-1].role != "assistant":
+        return None
+    approvals: dict[str, bool | ToolApproved | ToolDenied] = {}
+    for part in messages[-1].parts:
+        if isinstance(part, ToolUIPart | DynamicToolUIPart) and part.state == "approval-responded":
+            approved = part.approval is not None and part.approval.approved is True
+            approvals[part.tool_call_id] = True if approved else _denial(part.approval)
+    return DeferredToolResults(approvals=approvals) if approvals else None
 
 
 def _tool_args(value: Any) -> str | dict[str, Any] | None:
@@ -210,9 +240,13 @@ def _tool_ui_part(
 ) -> ToolUIPart:
     state: ToolState = "input-available"
     output: Any = None
+    approval: ToolApproval | None = None
     error_text = None if result is None else tool_error_text(result)
     if error_text is not None:
         state = "output-error"
+    elif isinstance(result, ToolReturnPart) and result.outcome == "denied":
+        state = "output-denied"
+        approval = ToolApproval(id=approval_id(call.tool_call_id), approved=False, reason=result.model_response_str())
     elif isinstance(result, ToolReturnPart | BuiltinToolReturnPart):
         state, output = "output-available", tool_output(result)
     return ToolUIPart(
@@ -223,4 +257,5 @@ def _tool_ui_part(
         output=output,
         error_text=error_text,
         provider_executed=True if builtin else None,
+        approval=approval,
     )

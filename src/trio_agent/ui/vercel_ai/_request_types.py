@@ -1,16 +1,18 @@
-"""What the Vercel AI SDK's ``useChat`` sends: the request body and the UI messages in it (AI SDK 5).
+"""What the Vercel AI SDK's ``useChat`` sends: the request body and the UI messages in it (AI SDK 5 and 6).
 
-Written from the SDK's documented ``UIMessage`` shapes (``ui/ui-messages.ts`` in the ``ai`` package, 5.0): a
-message has a role and a list of parts; a tool part's ``type`` is ``tool-<tool name>`` (``dynamic-tool`` for
-tools the client does not declare) and its ``state`` says how far the call got. Fields newer SDKs add are
-ignored, so a newer client's messages still load.
+Written from the SDK's documented ``UIMessage`` shapes (``ui/ui-messages.ts`` in the ``ai`` package, 5.0 and
+6.0): a message has a role and a list of parts; a tool part's ``type`` is ``tool-<tool name>`` (``dynamic-tool``
+for tools the client does not declare) and its ``state`` says how far the call got. AI SDK 6 adds the states of
+a call that needs the user's approval (``approval-requested``, ``approval-responded``, ``output-denied``), each
+with the part's ``approval``; a part in one of them without a fitting ``approval`` is not valid. Fields newer SDKs
+add are ignored, so a newer client's messages still load.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, Self, TypeAlias
 
-from pydantic import Discriminator, Field, Tag, TypeAdapter
+from pydantic import Discriminator, Field, Tag, TypeAdapter, model_validator
 
 from ._models import CamelBaseModel
 
@@ -24,6 +26,7 @@ __all__ = [
     "StepStartUIPart",
     "DataUIPart",
     "ToolState",
+    "ToolApproval",
     "ToolUIPart",
     "DynamicToolUIPart",
     "UIMessagePart",
@@ -101,8 +104,39 @@ class DataUIPart(CamelBaseModel):
     data: Any = None
 
 
-ToolState: TypeAlias = Literal["input-streaming", "input-available", "output-available", "output-error"]
-"""How far a tool call got: its arguments streaming, complete, its output there, or its error."""
+ToolState: TypeAlias = Literal[
+    "input-streaming",
+    "input-available",
+    "approval-requested",
+    "approval-responded",
+    "output-available",
+    "output-error",
+    "output-denied",
+]
+"""How far a tool call got: its arguments streaming, complete, waiting for the user's approval, approved or
+denied by the user (the server has not answered yet), its output there, its error, or denied (AI SDK 6 has the
+three approval states)."""
+
+_APPROVAL_STATES = frozenset({"approval-requested", "approval-responded", "output-denied"})
+
+
+class ToolApproval(CamelBaseModel):
+    """The user's approval of a tool call (AI SDK 6): ``id`` is the ``tool-approval-request`` chunk's
+    ``approvalId``; ``approved`` is unset until the user answers, ``reason`` why they denied it (or approved)."""
+
+    id: str
+    approved: bool | None = None
+    reason: str | None = None
+
+
+def _check_approval(state: ToolState, approval: ToolApproval | None) -> None:
+    """A tool part's ``approval`` fits its ``state`` (``ValueError`` saying how it does not)."""
+    if state in _APPROVAL_STATES and approval is None:
+        raise ValueError(f"a tool part in state {state!r} needs its `approval` (an object with the approval's `id`)")
+    if state == "approval-responded" and approval is not None and approval.approved is None:
+        raise ValueError("a tool part in state 'approval-responded' needs `approval.approved` (true or false)")
+    if state == "output-denied" and approval is not None and approval.approved:
+        raise ValueError("a tool part in state 'output-denied' cannot have `approval.approved` true")
 
 
 class ToolUIPart(CamelBaseModel):
@@ -117,10 +151,16 @@ class ToolUIPart(CamelBaseModel):
     provider_executed: bool | None = None
     call_provider_metadata: ProviderMetadata | None = None
     preliminary: bool | None = None
+    approval: ToolApproval | None = None
 
     @property
     def tool_name(self) -> str:
         return self.type.removeprefix("tool-")
+
+    @model_validator(mode="after")
+    def _approval_fits_state(self) -> Self:
+        _check_approval(self.state, self.approval)
+        return self
 
 
 class DynamicToolUIPart(CamelBaseModel):
@@ -135,6 +175,12 @@ class DynamicToolUIPart(CamelBaseModel):
     error_text: str | None = None
     call_provider_metadata: ProviderMetadata | None = None
     preliminary: bool | None = None
+    approval: ToolApproval | None = None
+
+    @model_validator(mode="after")
+    def _approval_fits_state(self) -> Self:
+        _check_approval(self.state, self.approval)
+        return self
 
 
 def _part_tag(value: Any) -> str | None:

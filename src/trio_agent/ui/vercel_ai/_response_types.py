@@ -1,7 +1,8 @@
-"""What the server streams to ``useChat``: the chunks of the UI message stream protocol (AI SDK 5).
+"""What the server streams to ``useChat``: the chunks of the UI message stream protocol (AI SDK 5 and 6).
 
 Written from the SDK's documented chunk shapes (``ui-message-stream/ui-message-chunks.ts`` in the ``ai``
-package, 5.0), which its client validates strictly: a chunk carries only the keys listed there. Each is sent as
+package, 5.0 and 6.0), which its client validates strictly: a chunk carries only the keys listed there, and
+an AI SDK 5 client knows none of 6's (``tool-approval-request``, ``tool-output-denied``, ``finishReason``). Each is sent as
 an SSE ``data:`` line holding its JSON (optional fields without a value left out); the stream ends with
 ``data: [DONE]`` (:class:`DoneChunk`). The response carries the header ``x-vercel-ai-ui-message-stream: v1``.
 """
@@ -37,6 +38,8 @@ __all__ = [
     "ToolInputErrorChunk",
     "ToolOutputAvailableChunk",
     "ToolOutputErrorChunk",
+    "ToolApprovalRequestChunk",
+    "ToolOutputDeniedChunk",
     "FileChunk",
     "SourceUrlChunk",
     "SourceDocumentChunk",
@@ -215,6 +218,22 @@ class ToolOutputErrorChunk(BaseChunk):
     error_text: str
     provider_executed: bool | None = None
     dynamic: bool | None = None
+
+
+class ToolApprovalRequestChunk(BaseChunk):
+    """A tool call needs the user's approval before it runs (AI SDK 6): the client shows Approve / Deny and
+    sends the answer back in the tool part's ``approval``, whose ``id`` is ``approval_id``."""
+
+    type: Literal["tool-approval-request"] = "tool-approval-request"
+    approval_id: str
+    tool_call_id: str
+
+
+class ToolOutputDeniedChunk(BaseChunk):
+    """The user denied a tool call, which so did not run (AI SDK 6)."""
+
+    type: Literal["tool-output-denied"] = "tool-output-denied"
+    tool_call_id: str
 
 
 class FileChunk(BaseChunk):

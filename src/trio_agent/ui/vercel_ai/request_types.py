@@ -1,4 +1,4 @@
-"""What the Vercel AI SDK's ``useChat`` sends: the request body and the UI messages in it (AI SDK 5).
+"""What the Vercel AI SDK's ``useChat`` sends: the request body and the UI messages in it (AI SDK 5 and 6).
 
 The models live in ``trio_agent.ui.vercel_ai._request_types``; this module is their public name."""
 
@@ -14,6 +14,7 @@ from ._request_types import SourceUrlUIPart as SourceUrlUIPart
 from ._request_types import StepStartUIPart as StepStartUIPart
 from ._request_types import SubmitMessage as SubmitMessage
 from ._request_types import TextUIPart as TextUIPart
+from ._request_types import ToolApproval as ToolApproval
 from ._request_types import ToolState as ToolState
 from ._request_types import ToolUIPart as ToolUIPart
 from ._request_types import UIMessage as UIMessage
@@ -30,6 +31,7 @@ __all__ = [
     "StepStartUIPart",
     "DataUIPart",
     "ToolState",
+    "ToolApproval",
     "ToolUIPart",
     "DynamicToolUIPart",
     "UIMessagePart",

@@ -1,4 +1,4 @@
-"""What the server streams to ``useChat``: the chunks of the UI message stream protocol (AI SDK 5).
+"""What the server streams to ``useChat``: the chunks of the UI message stream protocol (AI SDK 5 and 6).
 
 The models live in ``trio_agent.ui.vercel_ai._response_types``; this module is their public name."""
 
@@ -22,11 +22,13 @@ from ._response_types import StartStepChunk as StartStepChunk
 from ._response_types import TextDeltaChunk as TextDeltaChunk
 from ._response_types import TextEndChunk as TextEndChunk
 from ._response_types import TextStartChunk as TextStartChunk
+from ._response_types import ToolApprovalRequestChunk as ToolApprovalRequestChunk
 from ._response_types import ToolInputAvailableChunk as ToolInputAvailableChunk
 from ._response_types import ToolInputDeltaChunk as ToolInputDeltaChunk
 from ._response_types import ToolInputErrorChunk as ToolInputErrorChunk
 from ._response_types import ToolInputStartChunk as ToolInputStartChunk
 from ._response_types import ToolOutputAvailableChunk as ToolOutputAvailableChunk
+from ._response_types import ToolOutputDeniedChunk as ToolOutputDeniedChunk
 from ._response_types import ToolOutputErrorChunk as ToolOutputErrorChunk
 
 __all__ = [
@@ -50,6 +52,8 @@ __all__ = [
     "ToolInputErrorChunk",
     "ToolOutputAvailableChunk",
     "ToolOutputErrorChunk",
+    "ToolApprovalRequestChunk",
+    "ToolOutputDeniedChunk",
     "FileChunk",
     "SourceUrlChunk",
     "SourceDocumentChunk",
