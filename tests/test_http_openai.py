@@ -9,8 +9,8 @@ import pytest
 import trio
 from pydantic import BaseModel
 
-from trio_agent import Agent, ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
-from trio_agent.messages import PartDeltaEvent
+from trio_agent import Agent, AgentRunResultEvent, ModelAPIError, ModelHTTPError, UnexpectedModelBehavior
+from trio_agent.messages import PartDeltaEvent, TextPartDelta
 from trio_agent.models.openai import OpenAIChatModel
 from trio_agent.providers import RetryPolicy
 from trio_agent.providers.openai import OpenAIProvider
@@ -122,6 +122,22 @@ async def test_a_stream_dropped_midway_is_an_error_not_a_hang(fake_llm_server: F
     with trio.fail_after(5):
         await fake_llm_server.wait_no_connections()
     assert (await agent.run("again")).output == "done"  # the pool is usable right after
+
+
+async def test_the_halves_of_a_split_surrogate_pair_are_read_as_json_loads_reads_them(
+    fake_llm_server: FakeLLMServer,
+) -> None:
+    # (a server cutting text between the halves of a pair escapes each half; pydantic-core's parser refuses a
+    # lone surrogate, so such a chunk falls back to `json.loads`)
+    fake_llm_server.script(
+        SSEReply([chunk({"content": "\ud83d"}), chunk({"content": "\ude00"}, "stop")], terminator="data: [DONE]\n\n")
+    )
+    agent = Agent(OpenAIChatModel("m", provider=OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY)))
+    async with agent.run_stream_events("go") as events:
+        received = [e async for e in events]
+    assert [e.delta for e in received if isinstance(e, PartDeltaEvent)] == [TextPartDelta("\ude00")]
+    assert isinstance(received[-1], AgentRunResultEvent)
+    assert received[-1].result.output == "\ud83d\ude00"
 
 
 async def test_cancelling_mid_stream_closes_the_connection_and_the_pool_is_reusable(

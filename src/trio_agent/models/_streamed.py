@@ -166,6 +166,12 @@ class StreamedResponse(ABC):
         """The usage reported so far."""
         return self._usage
 
+    @property
+    def exhausted(self) -> bool:
+        """Whether the event source was read to its end (it is then finished, so :meth:`aclose` has nothing to
+        close)."""
+        return self._finished
+
     async def aclose(self) -> None:
         """Close the underlying event source (model adapters call this when their stream context exits)."""
         source = self._source

@@ -316,8 +316,11 @@ class HTTPProvider:
             try:
                 yield response
             finally:
-                with trio.CancelScope(shield=True, relative_deadline=5):
-                    await response.aclose()
+                # A body read to its end has closed itself (and given its connection back); only a response left
+                # part-read needs the shielded close, with its deadline (as costly as parsing a chunk).
+                if not response.is_closed:
+                    with trio.CancelScope(shield=True, relative_deadline=5):
+                        await response.aclose()
         finally:
             if borrowed is not None:
                 await borrowed.give_back()

@@ -99,12 +99,13 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
         done = False
         async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
             async for sse in stream:
-                if sse.data == "[DONE]":
+                data = sse.data
+                if data == "[DONE]":
                     done = True  # read on to the end of the body, so the connection goes back to the pool
                     continue
-                if done or not sse.data:
+                if done or not data:
                     continue
-                for event in self._apply(self.json_chunk(sse.data)):
+                for event in self._apply(self.json_chunk(data)):
                     yield event
         if not done and self.finish_reason is None:
             raise ModelAPIError(
@@ -115,35 +116,39 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
         self.provider_details = self._details or None
 
     def _apply(self, chunk: dict[str, Any]) -> list[ModelResponseStreamEvent]:
-        if chunk.get("id"):
-            self.provider_response_id = chunk["id"]
-        if chunk.get("model"):
-            self._model_name = chunk["model"]
-        if chunk.get("usage"):
-            self._usage = map_usage(chunk["usage"])
+        # (runs once per chunk: each field is looked up once)
+        if response_id := chunk.get("id"):
+            self.provider_response_id = response_id
+        if model := chunk.get("model"):
+            self._model_name = model
+        if usage := chunk.get("usage"):
+            self._usage = map_usage(usage)
         events: list[ModelResponseStreamEvent] = []
-        parts = self._parts_manager
         for choice in chunk.get("choices") or ():
-            delta = choice.get("delta") or {}
-            field, reasoning = _reasoning(delta)
-            if field is not None:
-                event = parts.handle_thinking_delta(
-                    vendor_part_id="reasoning", content=reasoning, id=field, provider_name=self._provider.name
-                )
-                if event is not None:
-                    events.append(event)
-            if delta.get("content"):
-                events.append(parts.handle_text_delta(vendor_part_id="content", content=delta["content"]))
-            for call in delta.get("tool_calls") or ():
-                function = call.get("function") or {}
-                tool_event = parts.handle_tool_call_delta(
-                    vendor_part_id=("tool", call.get("index", 0)),
-                    tool_name=function.get("name") or None,
-                    args=function.get("arguments") or None,
-                    tool_call_id=call.get("id") or None,
-                )
-                if tool_event is not None:
-                    events.append(tool_event)
-            if choice.get("finish_reason"):
-                self.finish_reason = map_finish_reason(_FINISH_REASONS, choice["finish_reason"], self._details)
+            if delta := choice.get("delta"):  # (empty in the chunk that only finishes)
+                self._apply_delta(delta, events)
+            if finish_reason := choice.get("finish_reason"):
+                self.finish_reason = map_finish_reason(_FINISH_REASONS, finish_reason, self._details)
         return events
+
+    def _apply_delta(self, delta: dict[str, Any], events: list[ModelResponseStreamEvent]) -> None:
+        parts = self._parts_manager
+        field, reasoning = _reasoning(delta)
+        if field is not None:
+            event = parts.handle_thinking_delta(
+                vendor_part_id="reasoning", content=reasoning, id=field, provider_name=self._provider.name
+            )
+            if event is not None:
+                events.append(event)
+        if content := delta.get("content"):
+            events.append(parts.handle_text_delta(vendor_part_id="content", content=content))
+        for call in delta.get("tool_calls") or ():
+            function = call.get("function") or {}
+            tool_event = parts.handle_tool_call_delta(
+                vendor_part_id=("tool", call.get("index", 0)),
+                tool_name=function.get("name") or None,
+                args=function.get("arguments") or None,
+                tool_call_id=call.get("id") or None,
+            )
+            if tool_event is not None:
+                events.append(tool_event)
