@@ -36,6 +36,7 @@ GROUPS: list[list[list[str]]] = [
     [["long_history.py", "4000"]],
     [["soak_load.py", "10000"]],
     [["durable_steps.py"]],
+    [["board_events.py", "plain"], ["board_events.py", "board"]],
 ]
 """Workloads in a group run in turns (one process each per round), so that the machine's load drifting
 between rounds weighs on all of them alike: W6 compares the agent with bare httpx2 this way."""

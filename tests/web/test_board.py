@@ -294,7 +294,7 @@ async def test_the_board_keeps_running_runs_and_the_last_that_ended() -> None:
 async def streaming(board: RunBoard) -> None:
     """Wait until the board's (one) run has streamed something past its prompt."""
     while not board.runs() or not board.runs()[0].entries[1:]:
-        await board.changed.wait()
+        await board.runs()[0].wait_changed() if board.runs() else await board.wait_changed(board.version)
 
 
 def model_run_id(board: RunBoard) -> str:
@@ -589,7 +589,7 @@ async def test_a_change_while_the_list_waits_out_its_interval_is_sent(autojump_c
 
         async def change_during_the_interval() -> None:
             await trio.sleep(LIST_INTERVAL / 2)
-            board._changed()
+            board._changed_now()
 
         nursery.start_soon(change_during_the_interval)
         started = trio.current_time()

@@ -66,8 +66,9 @@ class RunBoard:
         self._send, self._receive = trio.open_memory_channel[Any](CHANNEL_BUFFER)
         self._nursery_manager: AsyncExitStack | None = None
         self._open = False
-        self.changed = trio.Event()
-        """Set (and replaced) whenever a run starts, changes status, or its summary changes."""
+        self.version = 0
+        """Counts the changes of the runs' list: a run started, ended or was dropped, or its summary changed."""
+        self._changed: trio.Event | None = None
 
     # -- the block --------------------------------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ class RunBoard:
         """Start a record for the run ``control`` steers (a watched run calls this as it starts)."""
         self._records.pop(control.run_id, None)  # (a run resumed from a snapshot keeps its id: it is new again)
         self._records[control.run_id] = RunRecord(control)
-        self._changed()
+        self._changed_now()
 
     def _follow(self, send: trio.MemorySendChannel[Any]) -> None:
         """Know the run given ``event_channel=send``, whose events its caller reads and passes to
@@ -131,10 +132,10 @@ class RunBoard:
         if record is None:
             return
         was_running = not record.ended
-        record.apply(event)
-        if was_running and record.ended:
-            self._forget_old()
-        self._changed()
+        if record.apply(event):
+            if was_running and record.ended:
+                self._forget_old()
+            self._changed_now()
 
     def _abandon(self, run_id: str, why: str) -> None:
         """End run ``run_id``'s record if it is still running: its reader stopped reading its events."""
@@ -142,7 +143,7 @@ class RunBoard:
         if record is not None and not record.ended:
             record.abandon(why)
             self._forget_old()
-            self._changed()
+            self._changed_now()
 
     def runs(self) -> list[RunRecord]:
         """The runs the board knows, newest first."""
@@ -173,9 +174,18 @@ class RunBoard:
         for run_id in ended[: max(0, len(ended) - self.keep)]:
             del self._records[run_id]
 
-    def _changed(self) -> None:
-        self.changed.set()
-        self.changed = trio.Event()
+    async def wait_changed(self, since: int) -> None:
+        """Wait until :attr:`version` is past ``since`` (at once if it is already)."""
+        while self.version <= since:
+            if self._changed is None:
+                self._changed = trio.Event()
+            await self._changed.wait()
+
+    def _changed_now(self) -> None:
+        self.version += 1
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
 
     def __repr__(self) -> str:
         running = sum(not record.ended for record in self._records.values())

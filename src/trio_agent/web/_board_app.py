@@ -205,23 +205,20 @@ class _RunsFeed:
 
     def __init__(self, board: RunBoard) -> None:
         self.board = board
-        self.first = True
-        self.seen = board.changed
-        """The board's event of changes since the list last sent (set by one made while the feed slept too)."""
+        self.sent: int | None = None
+        """The board's :attr:`~RunBoard.version` the list last sent was of."""
 
     def __aiter__(self) -> _RunsFeed:
         return self
 
     async def __anext__(self) -> str:
-        if self.first:
-            self.first = False
-        else:
+        if self.sent is not None:
             await trio.sleep(LIST_INTERVAL)
             with trio.move_on_after(KEEPALIVE) as waited:
-                await self.seen.wait()
+                await self.board.wait_changed(self.sent)  # (at once for a change made while it slept)
             if waited.cancelled_caught:
                 return ": keep-alive\n\n"
-        self.seen = self.board.changed
+        self.sent = self.board.version
         return _sse(runs_payload(self.board), event="runs")
 
 
@@ -245,7 +242,7 @@ class _TranscriptFeed:
                 self.done = True
                 return _sse({}, event="end")
             with trio.move_on_after(KEEPALIVE) as waited:
-                await record.changed.wait()
+                await record.wait_changed()
             if waited.cancelled_caught:
                 return ": keep-alive\n\n"
         start, self.position = self.position, len(record.ops)

@@ -81,10 +81,12 @@ class RunRecord:
         self.usage: RunUsage = control.usage
         self.ops: list[dict[str, Any]] = []
         """The operations that built the transcript, in order (see the module)."""
-        self.entries: list[dict[str, Any]] = []
-        """The transcript: what the operations built."""
-        self.changed = trio.Event()
-        """Set (and replaced) whenever :attr:`ops` grows."""
+        self._entries: list[dict[str, Any]] = []
+        self._appended: list[list[str]] = []
+        """The text appended to each entry since it was added or set (joined when asked for: appending to a
+        string in place would copy the whole text at each delta)."""
+        self._changed: trio.Event | None = None
+        """What :meth:`wait_changed` waits on (made when someone waits: most operations have no reader)."""
         self._parts: dict[int, int] = {}
         """The transcript entry of each part of the response being streamed, by part index."""
         self._chars = 0
@@ -95,6 +97,17 @@ class RunRecord:
     @property
     def run_id(self) -> str:
         return self.control.run_id
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """The transcript: what the operations built (a new list of new dicts)."""
+        return [self._entry(index) for index in range(len(self._entries))]
+
+    async def wait_changed(self) -> None:
+        """Wait until :attr:`ops` grows (check it first: this waits for the next operation)."""
+        if self._changed is None:
+            self._changed = trio.Event()
+        await self._changed.wait()
 
     @property
     def ended(self) -> bool:
@@ -122,9 +135,9 @@ class RunRecord:
 
     # -- events ---------------------------------------------------------------------------------------------
 
-    def apply(self, event: Any) -> None:
-        """Take the run's next event into the record."""
-        self.usage = self.control.usage
+    def apply(self, event: Any) -> bool:
+        """Take the run's next event into the record; whether its summary changed."""
+        usage, self.usage = self.usage, self.control.usage
         if isinstance(event, PartDeltaEvent):  # the most frequent, first
             self._delta(event)
         elif isinstance(event, PartStartEvent):
@@ -133,14 +146,18 @@ class RunRecord:
             self._end(event.index, event.part)
         elif isinstance(event, FunctionToolCallEvent):
             self.tool_calls += 1
+            return True
         elif isinstance(event, FunctionToolResultEvent):
             self._tool_result(event)
         elif isinstance(event, EnqueuedMessagesEvent):
             self._steered(event)
         elif isinstance(event, AgentRunResultEvent):
             self._completed(event)
+            return True
         elif isinstance(event, AgentRunErrorEvent):
             self._failed(event.error)
+            return True
+        return self.usage is not usage  # (text, tool calls and results change only the transcript)
 
     def _start(self, index: int, part: Any) -> None:
         if isinstance(part, TextPart):
@@ -178,7 +195,7 @@ class RunRecord:
         at = self._parts.get(index)
         if at is None or not isinstance(part, ToolCallPart):
             return
-        entry = self.entries[at]
+        entry = self._entry(at)
         if not self._cut and not _same_json(entry["text"], part.args):
             self._set(at, {**entry, "text": part.args_as_json_str() if part.args else ""})
 
@@ -225,24 +242,31 @@ class RunRecord:
 
     # -- operations -----------------------------------------------------------------------------------------
 
+    def _entry(self, index: int) -> dict[str, Any]:
+        entry, appended = self._entries[index], self._appended[index]
+        return {**entry, "text": entry["text"] + "".join(appended)} if appended else dict(entry)
+
     def _add(self, entry: dict[str, Any]) -> int | None:
         if not self._take(len(entry.get("text", ""))):
             return None
-        self.entries.append(entry)
-        index = len(self.entries) - 1
-        self._push({"op": "add", "index": index, "entry": dict(entry)})  # (a copy: appends change the entry)
+        return self._added(entry)
+
+    def _added(self, entry: dict[str, Any]) -> int:
+        self._entries.append(entry)
+        self._appended.append([])
+        index = len(self._entries) - 1
+        self._push({"op": "add", "index": index, "entry": entry})
         return index
 
     def _append(self, index: int, text: str) -> None:
-        if not self._take(len(text)):
-            return
-        entry = self.entries[index]
-        entry["text"] += text
-        self._push({"op": "append", "index": index, "text": text})
+        if self._take(len(text)):
+            self._appended[index].append(text)
+            self._push({"op": "append", "index": index, "text": text})
 
     def _set(self, index: int, entry: dict[str, Any]) -> None:
-        self.entries[index] = entry
-        self._push({"op": "set", "index": index, "entry": dict(entry)})
+        self._entries[index] = entry
+        self._appended[index] = []
+        self._push({"op": "set", "index": index, "entry": entry})
 
     def _take(self, chars: int) -> bool:
         """Whether ``chars`` more characters fit in the transcript (past the limit: one note, then nothing)."""
@@ -252,18 +276,16 @@ class RunRecord:
         if self._chars <= TRANSCRIPT_LIMIT:
             return True
         self._cut = True
-        note = {
-            "kind": "note",
-            "text": f"The transcript stops here: the run's text passed {TRANSCRIPT_LIMIT} characters.",
-        }
-        self.entries.append(note)
-        self._push({"op": "add", "index": len(self.entries) - 1, "entry": note})
+        self._added(
+            {"kind": "note", "text": f"The transcript stops here: the run's text passed {TRANSCRIPT_LIMIT} characters."}
+        )
         return False
 
     def _push(self, op: dict[str, Any]) -> None:
         self.ops.append(op)
-        self.changed.set()
-        self.changed = trio.Event()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
 
 
 def _same_json(text: str, args: str | dict[str, Any] | None) -> bool:
