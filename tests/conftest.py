@@ -8,7 +8,7 @@ from typing import Any
 import trio
 
 from trio_agent import Agent
-from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, ModelResponsePart
+from trio_agent.messages import ModelMessage, ModelRequest, ModelResponse, ModelResponsePart, UserPromptPart
 from trio_agent.models.function import AgentInfo, DeltaThinkingPart, DeltaToolCall, FunctionModel
 
 pytest_plugins = ["trio_agent.testing.pytest_plugin"]  # the fixtures trio_agent ships: we use them too
@@ -68,6 +68,17 @@ def _content(part: Any) -> str:
     if hasattr(part, "content"):
         return str(part.content)
     return f"{part.tool_name}({part.args_as_json_str()})"
+
+
+def user_texts(messages: list[ModelMessage]) -> list[str]:
+    """The text of each user prompt in ``messages`` (what the user said, steering messages included)."""
+    return [
+        p.content
+        for m in messages
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, UserPromptPart) and isinstance(p.content, str)
+    ]
 
 
 def streamed_model(*scripts: Any, seen: list[list[ModelMessage]] | None = None) -> FunctionModel:

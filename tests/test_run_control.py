@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import trio
 
+from conftest import user_texts
 from trio_agent import Agent, AgentRunResultEvent, RunCancelled, UserError
 from trio_agent._engine.control import RunControl, watch
 from trio_agent._engine.result import AgentRunErrorEvent
-from trio_agent.messages import ModelMessage, ModelRequest, UserPromptPart
+from trio_agent.messages import ModelMessage
 from trio_agent.models.function import AgentInfo, FunctionModel
 
 
@@ -30,16 +31,6 @@ class Waiting:
         self.asked.set()
         await self.go.wait()
         yield f"answer {len(self.requests)}"
-
-
-def user_texts(messages: list[ModelMessage]) -> list[str]:
-    return [
-        p.content
-        for m in messages
-        if isinstance(m, ModelRequest)
-        for p in m.parts
-        if isinstance(p, UserPromptPart) and isinstance(p.content, str)
-    ]
 
 
 async def drain(receive: trio.MemoryReceiveChannel[Any], into: list[Any]) -> None:

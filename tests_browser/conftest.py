@@ -35,6 +35,7 @@ from hypercorn.config import Config
 from hypercorn.trio import serve
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Response, expect, sync_playwright
 
+from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelRequest, ToolReturnPart, UserPromptPart
 from trio_agent.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
@@ -121,6 +122,28 @@ class ScriptedModel:
                 await step.wait()
             else:
                 yield step
+
+
+def hostile_agent(name: str | None = None) -> Agent[None, str]:
+    """An agent whose model writes HTML (split across deltas, in text and in a tool call's arguments) and whose
+    tool `echo` returns some: a page must show all of it as text, run none of it."""
+    model = ScriptedModel(
+        [
+            *slowly(
+                "Raw HTML: <scr", "ipt>alert(1)</scr", "ipt> and <img src=x ", 'onerror="alert(2)"> end.', delay=0.05
+            ),
+            *tool_call(1, "echo", "call_echo", '{"html": "<img src=x onerror=alert(3)>"}', delay=0.05),
+        ],
+        slowly("<b>bold?</b> ", "<img src=x onerror=alert(5)>", delay=0.05),
+    )
+    agent = Agent(model.model, name=name)
+
+    @agent.tool_plain
+    def echo(html: str) -> str:
+        """Says it back."""
+        return html + "<script>alert(4)</script>"
+
+    return agent
 
 
 def prompts(messages: list[ModelMessage]) -> list[str]:

@@ -27,6 +27,7 @@ from conftest import (
     ServedApp,
     Spawned,
     another_page,
+    hostile_agent,
     prompts,
     slowly,
     tool_call,
@@ -360,22 +361,8 @@ def test_runs_started_in_the_server_appear_live(
 
 
 def test_html_in_a_run_is_shown_as_text(page: Page, serve_app: Callable[[Any], ServedApp], page_events: PageEvents):
-    model = ScriptedModel(
-        [
-            *slowly(
-                "Raw HTML: <scr", "ipt>alert(1)</scr", "ipt> and <img src=x ", 'onerror="alert(2)"> end.', delay=0.05
-            ),
-            *tool_call(1, "echo", "call_echo", '{"html": "<img src=x onerror=alert(3)>"}', delay=0.05),
-        ],
-        slowly("<b>bold?</b> ", "<img src=x onerror=alert(5)>", delay=0.05),
-    )
     name = "<img src=x onerror=alert(6)>"
-    agent = Agent(model.model, name=name)
-
-    @agent.tool_plain
-    def echo(html: str) -> str:
-        """Says it back."""
-        return html + "<script>alert(4)</script>"
+    agent = hostile_agent(name)
 
     server, board = serve_board(serve_app, agent)
     task = start_run(server, board, agent, "Show me <script>alert(7)</script>")

@@ -17,7 +17,7 @@ from typing import Any
 import trio
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import VIEWPORT, Gate, PageEvents, ScriptedModel, prompts, slowly, tool_call, tool_returns
+from conftest import VIEWPORT, Gate, PageEvents, ScriptedModel, hostile_agent, prompts, slowly, tool_call, tool_returns
 from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelRequest, ToolCallPart, ToolReturnPart, UserPromptPart
 from trio_agent.web import create_chat_app
@@ -300,21 +300,7 @@ def test_a_message_sent_while_the_agent_works_steers_it(
 
 
 def test_html_in_the_output_is_shown_as_text(page: Page, serve_chat: Callable[[Any], str], page_events: PageEvents):
-    model = ScriptedModel(
-        [
-            *slowly(
-                "Raw HTML: <scr", "ipt>alert(1)</scr", "ipt> and <img src=x ", 'onerror="alert(2)"> end.', delay=0.05
-            ),
-            *tool_call(1, "echo", "call_echo", '{"html": "<img src=x onerror=alert(3)>"}', delay=0.05),
-        ],
-        slowly("<b>bold?</b> ", "<img src=x onerror=alert(5)>", delay=0.05),
-    )
-    agent = Agent(model.model)
-
-    @agent.tool_plain
-    def echo(html: str) -> str:
-        """Says it back."""
-        return html + "<script>alert(4)</script>"
+    agent = hostile_agent()
 
     title = "Chat <img src=x onerror=alert(6)>"
     page.goto(serve_chat(create_chat_app(agent, title=title)))

@@ -18,10 +18,10 @@ import pytest
 import trio
 import trio.testing
 
-from conftest import streamed_model, weather_agent
+from conftest import streamed_model, user_texts, weather_agent
 from trio_agent import Agent, RunCancelled, UserError
 from trio_agent.exceptions import ModelHTTPError
-from trio_agent.messages import ModelMessage, ModelRequest, UserPromptPart
+from trio_agent.messages import ModelMessage
 from trio_agent.web import RunBoard, create_board_app, create_chat_app
 from trio_agent.web._board_app import KEEPALIVE, LIST_INTERVAL
 from trio_agent.web._board_record import TRANSCRIPT_LIMIT
@@ -58,16 +58,6 @@ def replayed(ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif op["op"] == "set":
             entries[op["index"]] = dict(op["entry"])
     return entries
-
-
-def user_texts(messages: list[ModelMessage]) -> list[str]:
-    return [
-        p.content
-        for m in messages
-        if isinstance(m, ModelRequest)
-        for p in m.parts
-        if isinstance(p, UserPromptPart) and isinstance(p.content, str)
-    ]
 
 
 class LiveGet:
@@ -487,42 +477,30 @@ async def test_the_chat_s_turns_report_to_the_board_which_it_serves_at_board() -
     ]
 
 
-async def test_a_chat_turn_cancelled_from_the_board_ends_the_page_s_stream() -> None:
+@pytest.mark.parametrize("ending", ["cancelled from the board", "its page went away"])
+async def test_a_chat_turn_ends_on_the_board_however_it_ends(ending: str) -> None:
     from test_chat_app import LiveTurn, session_cookie
 
-    gate = trio.Event()
-    agent = Agent(streamed_model(["It is ", gate, "sunny."]), name="slow")
+    agent = Agent(streamed_model(["It is ", trio.Event(), "sunny."]), name="slow")
     board = RunBoard()
     app = create_chat_app(agent, board=board)
     async with client(app) as http, trio.open_nursery() as nursery:
-        cookie = await session_cookie(http)
-        turn = await LiveTurn.start(nursery, app, cookie, "Weather?")
+        turn = await LiveTurn.start(nursery, app, await session_cookie(http), "Weather?")
         await streaming(board)
-        cancelled = await http.post(f"/board/api/runs/{turn.run_id}/cancel")
-        assert cancelled.status_code == 202
-        await turn.done.wait()
-    errors = [c for c in turn.chunks() if isinstance(c, dict) and c.get("type") == "error"]
-    assert [c["errorText"] for c in errors] == ["The run was cancelled: cancelled from the runs board"]
-    record = board.find(turn.run_id)
-    assert record is not None
-    assert record.status == "cancelled"
-
-
-async def test_a_chat_turn_whose_page_went_away_ends_on_the_board() -> None:
-    from test_chat_app import LiveTurn, session_cookie
-
-    gate = trio.Event()
-    agent = Agent(streamed_model(["It is ", gate, "sunny."]), name="slow")
-    board = RunBoard()
-    app = create_chat_app(agent, board=board)
-    async with client(app) as http, trio.open_nursery() as nursery:
-        cookie = await session_cookie(http)
-        turn = await LiveTurn.start(nursery, app, cookie, "Weather?")
-        await streaming(board)
-        turn.disconnect.set()
+        if ending == "cancelled from the board":
+            assert (await http.post(f"/board/api/runs/{turn.run_id}/cancel")).status_code == 202
+        else:
+            turn.disconnect.set()
         await turn.done.wait()
     [record] = board.runs()
-    assert (record.status, record.error) == ("cancelled", DISCONNECTED)
+    assert record.run_id == turn.run_id
+    assert record.status == "cancelled"
+    if ending == "cancelled from the board":  # the page's stream says why its answer stopped
+        assert record.error == "The run was cancelled: cancelled from the runs board"
+        errors = [c for c in turn.chunks() if isinstance(c, dict) and c.get("type") == "error"]
+        assert [c["errorText"] for c in errors] == [record.error]
+    else:
+        assert record.error == DISCONNECTED
 
 
 # -- what the board refuses --------------------------------------------------------------------------------------
