@@ -41,7 +41,7 @@ Run a trio_agent agent from the command line, its answer streamed as it arrives.
   trio-agent "What's the weather in Paris?"   answer one prompt (tool calls shown as they happen)
   trio-agent                                  chat interactively (same as: trio-agent chat)
   trio-agent demo                             the README's demo: the travel assistant, with a follow-up
-  trio-agent web                              the chat page on http://127.0.0.1:8000 (--port to change)
+  trio-agent web                              the chat page and the runs board on http://127.0.0.1:8000
 """
 
 EPILOG = """\
