@@ -70,6 +70,31 @@ def _content(part: Any) -> str:
     return f"{part.tool_name}({part.args_as_json_str()})"
 
 
+WEATHER_CHUNKS: list[dict[str, Any] | str] = [
+    {"type": "start"},
+    {"type": "start-step"},
+    {"type": "reasoning-start", "id": "id1"},
+    {"type": "reasoning-delta", "id": "id1", "delta": "Let me "},
+    {"type": "reasoning-delta", "id": "id1", "delta": "think"},
+    {"type": "reasoning-end", "id": "id1"},
+    {"type": "tool-input-start", "toolCallId": "call_1", "toolName": "weather"},
+    {"type": "tool-input-delta", "toolCallId": "call_1", "inputTextDelta": '{"city":'},
+    {"type": "tool-input-delta", "toolCallId": "call_1", "inputTextDelta": ' "Oslo"}'},
+    {"type": "tool-input-available", "toolCallId": "call_1", "toolName": "weather", "input": {"city": "Oslo"}},
+    {"type": "tool-output-available", "toolCallId": "call_1", "output": "sunny in Oslo"},
+    {"type": "finish-step"},
+    {"type": "start-step"},
+    {"type": "text-start", "id": "id2"},
+    {"type": "text-delta", "id": "id2", "delta": "It is "},
+    {"type": "text-delta", "id": "id2", "delta": "sunny."},
+    {"type": "text-end", "id": "id2"},
+    {"type": "finish-step"},
+    {"type": "finish"},
+    "[DONE]",
+]
+"""The Vercel AI stream of :func:`weather_agent`'s turn (its text and reasoning ids numbered in order)."""
+
+
 def user_texts(messages: list[ModelMessage]) -> list[str]:
     """The text of each user prompt in ``messages`` (what the user said, steering messages included)."""
     return [

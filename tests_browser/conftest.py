@@ -25,6 +25,7 @@ import functools
 import logging
 import shutil
 import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,21 @@ class ScriptedModel:
                 await step.wait()
             else:
                 yield step
+
+
+def watch(page: Page, read: Callable[[], str | None], until: str, timeout: float = 10.0) -> list[str]:
+    """Every distinct non-empty value ``read()`` gives, sampled every 20 ms, until it gives ``until`` (how a test
+    sees text grow as it streams)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if value and (not seen or seen[-1] != value):
+            seen.append(value)
+        if value == until:
+            return seen
+        assert time.monotonic() < deadline, f"the text never became {until!r}; it was, in turn: {seen!r}"
+        page.wait_for_timeout(20)
 
 
 def hostile_agent(name: str | None = None) -> Agent[None, str]:

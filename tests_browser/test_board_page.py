@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from conftest import (
     prompts,
     slowly,
     tool_call,
+    watch,
 )
 from trio_agent import Agent, RunCancelled
 from trio_agent.web import RunBoard, create_chat_app
@@ -106,20 +106,6 @@ def model_texts(board: Page) -> list[str]:
     return transcript(board).locator("article.assistant > p.text").all_text_contents()
 
 
-def sample(read: Callable[[], str], until: str, timeout: float = 10.0) -> list[str]:
-    """Every distinct non-empty value ``read()`` gives, every 20 ms, until it gives ``until``."""
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        value = read()
-        if value and (not seen or seen[-1] != value):
-            seen.append(value)
-        if value == until:
-            return seen
-        assert time.monotonic() < deadline, f"{until!r} did not come; seen: {seen}"
-        time.sleep(0.02)
-
-
 def tokens(text: str) -> tuple[int, int]:
     """The ``(input, output)`` tokens of a "Tokens (in/out)" cell (``"1,234 / 56"``)."""
     given, taken = (int(part.replace(",", "")) for part in text.split("/"))
@@ -183,7 +169,7 @@ def test_a_chat_turn_streams_live_on_the_board(
     expect(steer_box(board)).to_be_enabled()
 
     gate.open()
-    seen = sample(lambda: next(iter(model_texts(board)), ""), until="".join(intro))
+    seen = watch(board, lambda: next(iter(model_texts(board)), ""), until="".join(intro))
     assert len(seen) >= 3, f"the text came in {len(seen)} steps: {seen}"  # (it streamed: it grew, piece by piece)
     tool = transcript(board).locator("details.tool")
     expect(tool.locator("summary")).to_have_text("Tool call: weather")

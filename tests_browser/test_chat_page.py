@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,18 @@ from typing import Any
 import trio
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import VIEWPORT, Gate, PageEvents, ScriptedModel, hostile_agent, prompts, slowly, tool_call, tool_returns
+from conftest import (
+    VIEWPORT,
+    Gate,
+    PageEvents,
+    ScriptedModel,
+    hostile_agent,
+    prompts,
+    slowly,
+    tool_call,
+    tool_returns,
+    watch,
+)
 from trio_agent import Agent
 from trio_agent.messages import ModelMessage, ModelRequest, ToolCallPart, ToolReturnPart, UserPromptPart
 from trio_agent.web import create_chat_app
@@ -66,20 +76,6 @@ def text_part(page: Page, index: int) -> Callable[[], str | None]:
         )
 
     return read
-
-
-def watch(page: Page, read: Callable[[], str | None], until: str, timeout: float = 10.0) -> list[str]:
-    """Every distinct non-empty value ``read()`` gives, sampled every 20 ms, until it gives ``until``."""
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        value = read()
-        if value and (not seen or seen[-1] != value):
-            seen.append(value)
-        if value == until:
-            return seen
-        assert time.monotonic() < deadline, f"the text never became {until!r}; it was, in turn: {seen!r}"
-        page.wait_for_timeout(20)
 
 
 def assert_grew(seen: list[str], pieces: int) -> None:

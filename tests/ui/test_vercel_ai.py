@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from conftest import streamed_model, weather_agent
+from conftest import WEATHER_CHUNKS, streamed_model, weather_agent
 from trio_agent import Agent, DeferredToolRequests, DeferredToolResults, ToolDenied
 from trio_agent.messages import (
     BinaryImage,
@@ -72,30 +72,6 @@ async def run_chunks(adapter: VercelAIAdapter[Any, Any], **kwargs: Any) -> list[
     async with adapter.run_stream(**kwargs) as events:
         text = "".join([chunk async for chunk in adapter.encode_stream(events)])
     return decoded(text)
-
-
-WEATHER_CHUNKS: list[dict[str, Any] | str] = [
-    {"type": "start"},
-    {"type": "start-step"},
-    {"type": "reasoning-start", "id": "id1"},
-    {"type": "reasoning-delta", "id": "id1", "delta": "Let me "},
-    {"type": "reasoning-delta", "id": "id1", "delta": "think"},
-    {"type": "reasoning-end", "id": "id1"},
-    {"type": "tool-input-start", "toolCallId": "call_1", "toolName": "weather"},
-    {"type": "tool-input-delta", "toolCallId": "call_1", "inputTextDelta": '{"city":'},
-    {"type": "tool-input-delta", "toolCallId": "call_1", "inputTextDelta": ' "Oslo"}'},
-    {"type": "tool-input-available", "toolCallId": "call_1", "toolName": "weather", "input": {"city": "Oslo"}},
-    {"type": "tool-output-available", "toolCallId": "call_1", "output": "sunny in Oslo"},
-    {"type": "finish-step"},
-    {"type": "start-step"},
-    {"type": "text-start", "id": "id2"},
-    {"type": "text-delta", "id": "id2", "delta": "It is "},
-    {"type": "text-delta", "id": "id2", "delta": "sunny."},
-    {"type": "text-end", "id": "id2"},
-    {"type": "finish-step"},
-    {"type": "finish"},
-    "[DONE]",
-]
 
 
 def app_for(agent: Agent[Any, Any], **kwargs: Any) -> Starlette:

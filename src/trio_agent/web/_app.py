@@ -36,7 +36,7 @@ from ..models import KnownModelName, Model
 from ..ui.vercel_ai import VercelAIAdapter
 from ._board import RunBoard
 from ._board_app import board_routes, json_error, opened
-from ._page import ASSETS, BOARD_LINK, CHAT_LINK, Page, model_label
+from ._page import BOARD_LINK, CHAT_LINK, Page, model_label
 from ._security import SecurityMiddleware, read_json
 from ._sessions import Sessions
 from ._turn import Turn, TurnEnded, start_turn
@@ -130,20 +130,14 @@ class _ChatApp:
         self.chat = _ChatEndpoint(self)
 
     async def page(self, request: Request) -> Response:
-        response = Response(self.page_files.html, media_type="text/html; charset=utf-8")
-        response.headers["cache-control"] = "no-store"
+        response = self.page_files.page_response()
         session, created = self.sessions.find_or_create(request)
         if created:
             self.sessions.set_cookie(response, session)
         return response
 
     async def asset(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in ASSETS:
-            raise HTTPException(404, f"There is no static file {name!r}.")
-        response = Response(self.page_files.assets[name], media_type=ASSETS[name])
-        response.headers["cache-control"] = "no-cache"
-        return response
+        return self.page_files.asset_response(request.path_params["name"])
 
     async def messages(self, request: Request) -> Response:
         session = self.sessions.find(request)

@@ -45,7 +45,7 @@ from .._exceptions import UserError
 from ..ui._http import UIStreamingResponse
 from ._board import RunBoard
 from ._board_record import RunRecord
-from ._page import ASSETS, Page
+from ._page import Page
 from ._security import SecurityMiddleware, read_json
 
 __all__ = ["KEEPALIVE", "LIST_INTERVAL", "board_routes", "create_board_app"]
@@ -125,15 +125,10 @@ class _BoardEndpoints:
         self.page_files = page
 
     async def page(self, request: Request) -> Response:
-        return Response(
-            self.page_files.html, media_type="text/html; charset=utf-8", headers={"cache-control": "no-store"}
-        )
+        return self.page_files.page_response()
 
     async def asset(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in ASSETS:
-            raise HTTPException(404, f"There is no static file {name!r}.")
-        return Response(self.page_files.assets[name], media_type=ASSETS[name], headers={"cache-control": "no-cache"})
+        return self.page_files.asset_response(request.path_params["name"])
 
     async def runs(self, request: Request) -> Response:
         return JSONResponse(runs_payload(self.board))

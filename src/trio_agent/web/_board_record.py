@@ -165,9 +165,8 @@ class RunRecord:
         elif isinstance(part, ThinkingPart):
             entry = {"kind": "thinking", "text": part.content}
         elif isinstance(part, ToolCallPart):
-            entry = {"kind": "tool-call", "tool": part.tool_name, "toolCallId": part.tool_call_id, "text": ""}
-            args = part.args
-            entry["text"] = args if isinstance(args, str) else part.args_as_json_str() if args else ""
+            args = part.args if isinstance(part.args, str) else part.args_as_json_str() if part.args else ""
+            entry = {"kind": "tool-call", "tool": part.tool_name, "toolCallId": part.tool_call_id, "text": args}
         else:
             return
         if index == 0:  # a new response: its parts number from 0 again
@@ -224,16 +223,17 @@ class RunRecord:
 
     def _failed(self, error: BaseException) -> None:
         cancelled = isinstance(error, (RunCancelled, trio.Cancelled))
-        self.error = describe_error(error)
-        self._add({"kind": "error", "text": self.error})
-        self._finish("cancelled" if cancelled else "failed")
+        self._end_with_error(describe_error(error), "cancelled" if cancelled else "failed")
 
     def abandon(self, why: str) -> None:
         """End a running record whose last events will not come (whoever read them stopped): ``cancelled``."""
         if not self.ended:
-            self.error = why
-            self._add({"kind": "error", "text": why})
-            self._finish("cancelled")
+            self._end_with_error(why, "cancelled")
+
+    def _end_with_error(self, text: str, status: RunStatus) -> None:
+        self.error = text
+        self._add({"kind": "error", "text": text})
+        self._finish(status)
 
     def _finish(self, status: RunStatus) -> None:
         self.status = status

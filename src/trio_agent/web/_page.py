@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
 from ..models import KnownModelName, Model
 
 __all__ = ["ASSETS", "BOARD_LINK", "CHAT_LINK", "Page", "model_label"]
@@ -59,6 +62,16 @@ class Page:
     """The page's HTML, filled in."""
     assets: dict[str, bytes]
     """Each file of :data:`ASSETS`, by name."""
+
+    def page_response(self) -> Response:
+        """The page (never cached: it is small, and names the app's current model)."""
+        return Response(self.html, media_type="text/html; charset=utf-8", headers={"cache-control": "no-store"})
+
+    def asset_response(self, name: str) -> Response:
+        """The file ``name`` of :data:`ASSETS`; 404 for any other."""
+        if name not in ASSETS:
+            raise HTTPException(404, f"There is no static file {name!r}.")
+        return Response(self.assets[name], media_type=ASSETS[name], headers={"cache-control": "no-cache"})
 
     @classmethod
     def load(cls, *, title: str, model: str = "", nav: str = "", template: str = "index.html") -> Page:
