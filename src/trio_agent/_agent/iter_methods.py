@@ -10,7 +10,7 @@ import trio
 from typing_extensions import TypeVar
 
 from .._engine.agent_run import AgentRun, open_agent_run
-from .._engine.event_stream import open_event_stream
+from .._engine.event_stream import EventStreamBlock
 from .._engine.once import EnterOnce
 from .._engine.setup import start_run
 from .._engine.sinks import DEFAULT_BUFFER_SIZE, EventStream
@@ -251,7 +251,4 @@ class IterMethods(AgentBase[DepsT, OutputT]):
             builtin_tools=builtin_tools,
         )
         spec = self._spec_for(retries)
-        return EnterOnce(
-            open_event_stream(lambda sink: start_run(spec, args, sink=sink), buffer_size=buffer_size),
-            "run_stream_events",
-        )
+        return EventStreamBlock(lambda sink: start_run(spec, args, sink=sink), buffer_size=buffer_size)

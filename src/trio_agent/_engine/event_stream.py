@@ -13,16 +13,19 @@ is never lost: a stream ends with exactly one terminal event, ``AgentRunResultEv
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any
 
 import trio
 
-from .._exception_groups import reraise, unwrapping_groups
+from .._exception_groups import collapse, reraise
 from .driver import Driver
+from .once import entered_twice
 from .sinks import DEFAULT_BUFFER_SIZE, BatchingSink, EventSink, EventStream
 
-__all__ = ["open_event_stream", "run_then_close"]
+__all__ = ["EventStreamBlock", "run_then_close"]
 
 
 async def run_then_close(driver: Driver, sink: BatchingSink) -> None:
@@ -44,20 +47,42 @@ async def run_then_close(driver: Driver, sink: BatchingSink) -> None:
         driver.close()
 
 
-@asynccontextmanager
-async def open_event_stream(
-    make_driver: Callable[[EventSink], Driver], *, buffer_size: int = DEFAULT_BUFFER_SIZE
-) -> AsyncIterator[EventStream]:
-    """Run the agent in a task and yield the stream of its events."""
-    sink = BatchingSink(buffer_size)
-    driver = make_driver(sink)
-    stream = sink.stream()
-    async with unwrapping_groups(), trio.open_nursery() as nursery:
+class EventStreamBlock(AbstractAsyncContextManager[EventStream[Any]]):
+    """What ``agent.run_stream_events(...)`` returns: entering it starts the run in a task of the block's
+    nursery and gives its :class:`EventStream`; it can be entered once.
+
+    (A class rather than an ``asynccontextmanager`` generator wrapped in :class:`EnterOnce` and
+    ``unwrapping_groups``: the same policy, without three context-manager layers per run.)
+    """
+
+    __slots__ = ("_buffer_size", "_entered", "_make_driver", "_manager", "_nursery", "_sink", "_stream")
+
+    def __init__(self, make_driver: Callable[[EventSink], Driver], *, buffer_size: int = DEFAULT_BUFFER_SIZE) -> None:
+        self._make_driver = make_driver
+        self._buffer_size = buffer_size
+        self._entered = False
+
+    async def __aenter__(self) -> EventStream[Any]:
+        if self._entered:
+            raise entered_twice("run_stream_events")
+        self._entered = True
+        sink = self._sink = BatchingSink(self._buffer_size)
+        driver = self._make_driver(sink)
+        stream = self._stream = sink.stream()
+        manager = self._manager = trio.open_nursery()
+        nursery = self._nursery = await manager.__aenter__()
         nursery.start_soon(run_then_close, driver, sink)
+        return stream
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        self._nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
+        self._stream.close()
         try:
-            yield stream
-        finally:
-            nursery.cancel_scope.cancel()  # first: a run parked on a full batch gets Cancelled, not Broken
-            stream.close()
-    if sink.failure is not None and not stream.failure_raised:
-        reraise(sink.failure)  # the block was left before the stream reached the failure
+            await self._manager.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:  # the nursery's own group: see `_exception_groups`
+            reraise(collapse(group.exceptions))
+        if self._sink.failure is not None and not self._stream.failure_raised:
+            reraise(self._sink.failure)  # the block was left before the stream reached the failure
+        return True  # the nursery absorbed what the block raised, if anything (its own cancellation)

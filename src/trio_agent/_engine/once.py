@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from .._exceptions import UserError
 
-__all__ = ["EnterOnce"]
+__all__ = ["EnterOnce", "entered_twice"]
 
 T = TypeVar("T")
 
@@ -31,10 +31,7 @@ class EnterOnce(AbstractAsyncContextManager[T], Generic[T]):
 
     async def __aenter__(self) -> T:
         if self._entered:
-            raise UserError(
-                f"This `agent.{self._name}(...)` was already entered: it starts one run. Call "
-                f"`agent.{self._name}(...)` again for another run."
-            )
+            raise entered_twice(self._name)
         self._entered = True
         return await self._inner.__aenter__()
 
@@ -42,3 +39,11 @@ class EnterOnce(AbstractAsyncContextManager[T], Generic[T]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> bool | None:
         return await self._inner.__aexit__(exc_type, exc, tb)
+
+
+def entered_twice(name: str) -> UserError:
+    """The error for a second entry into the context manager ``agent.<name>(...)`` returned."""
+    return UserError(
+        f"This `agent.{name}(...)` was already entered: it starts one run. Call `agent.{name}(...)` again for "
+        "another run."
+    )

@@ -12,13 +12,14 @@ take it; and a consumer that closed its end gets none (nobody listens).
 closes its channel when it ends, so a channel serves one run: passing one to a second run while the first
 uses it is a ``UserError``.
 
-``BatchingSink`` feeds an :class:`EventStream`. Events are handed over through a buffer-0 channel in *batches*:
-an event is handed over at once if the consumer is waiting for one; otherwise it joins the pending batch, which
-the consumer takes as soon as it asks for more. So a fast model stream costs one task switch per batch rather
-than per delta, yet no event waits for the next one to be delivered. The run may be ``buffer_size`` events
-ahead of its consumer: one more, and it waits until the consumer has taken the batch (``buffer_size=0``: the
-run waits until each event is taken). It also waits until the consumer has taken everything before it starts
-its next node, so a consumer that stops reading stops the run before its next model request.
+``BatchingSink`` feeds an :class:`EventStream`. Events are handed over in *batches* (the two tasks meet by
+``trio.lowlevel`` parking): an event is handed over at once if the consumer is waiting for one; otherwise it
+joins the pending batch, which the consumer takes as soon as it asks for more. So a fast model stream costs one
+task switch per batch rather than per delta, yet no event waits for the next one to be delivered. The run may
+be ``buffer_size`` events ahead of its consumer: one more, and it waits until the consumer has taken the batch
+(``buffer_size=0``: the run waits until each event is taken). It also waits until the consumer has taken
+everything before it starts its next node, so a consumer that stops reading stops the run before its next
+model request.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import weakref
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import trio
+from outcome import Error, Value
+from trio.lowlevel import enable_ki_protection
 from typing_extensions import TypeVar
 
 from .._exception_groups import reraise
@@ -117,52 +120,108 @@ class ChannelSink(EventSink):
 
 
 class BatchingSink(EventSink):
-    """The producing side of an :class:`EventStream` (see the module docstring)."""
+    """The producing side of an :class:`EventStream` (see the module docstring).
 
-    __slots__ = ("_buffer_size", "_receive", "_send", "consumer_waiting", "failure", "pending")
+    The hand-over is built on ``trio.lowlevel`` parking (as trio's own ``Event``): at most one task waits on
+    each side, the consumer for a batch and the run for its batch to be taken; each wakes the other with
+    ``reschedule``. A memory channel did the same with more work per hand-over (two ``WouldBlock`` exceptions
+    per wait, a checkpoint before each operation) and a channel object per run.
+    """
+
+    __slots__ = ("_buffer_size", "_consumer", "_producer", "ended", "failure", "listening", "pending")
 
     def __init__(self, buffer_size: int = DEFAULT_BUFFER_SIZE) -> None:
         if buffer_size < 0:
             raise UserError(f"`buffer_size` must be 0 or more, not {buffer_size!r}.")
         self._buffer_size = buffer_size
-        self._send, self._receive = trio.open_memory_channel[list[Any]](0)
         self.pending: list[Any] = []
-        self.consumer_waiting = False
-        """Set by the :class:`EventStream` while it waits in ``receive`` (cheaper than channel statistics)."""
+        """Events emitted and not yet taken (empty whenever the consumer waits)."""
+        self._consumer: trio.lowlevel.Task | None = None
+        """The consumer, while it waits for a batch."""
+        self._producer: trio.lowlevel.Task | None = None
+        """The run, while it waits for the consumer to take ``pending``."""
+        self.ended = False
+        """Whether the run closed its end: once ``pending`` is taken, the stream is over."""
+        self.listening = True
+        """Whether the consumer still listens (it closes its end when its block is left)."""
         self.failure: BaseException | None = None
         """Why the run ended without a result, once it has: the stream raises it after the terminal event."""
 
+    @enable_ki_protection
     async def emit(self, event: Any) -> None:
         pending = self.pending
         pending.append(event)
-        if self.consumer_waiting:
-            self.consumer_waiting = False
-            try:
-                self._send.send_nowait(pending)  # the consumer is idle and waiting: hand over, no task switch
-            except trio.WouldBlock:  # its wait was just cancelled: the batch stays pending for its next ask
-                pass
-            else:
-                self.pending = []
-                return
-        if len(pending) > self._buffer_size:
+        consumer = self._consumer
+        if consumer is not None:  # the consumer is idle and waiting: hand over, no task switch
+            self._consumer = None
             self.pending = []
-            await self._send.send(pending)  # backpressure: wait for the consumer
+            trio.lowlevel.reschedule(consumer, Value(pending))
+        elif len(pending) > self._buffer_size:
+            await self._until_taken()  # backpressure: wait for the consumer
 
     async def flush(self) -> None:
         if self.pending:
-            pending, self.pending = self.pending, []
-            await self._send.send(pending)
+            await self._until_taken()
 
+    @enable_ki_protection
+    async def _until_taken(self) -> None:
+        """Wait until the consumer has taken ``pending`` (a checkpoint; the events stay pending if cancelled)."""
+        if not self.listening:
+            raise trio.BrokenResourceError("the consumer stopped listening to the run's events")
+        self._producer = trio.lowlevel.current_task()
+
+        def abort(_: Any) -> trio.lowlevel.Abort:
+            self._producer = None
+            return trio.lowlevel.Abort.SUCCEEDED
+
+        await trio.lowlevel.wait_task_rescheduled(abort)
+
+    @enable_ki_protection
     def take(self) -> list[Any]:
-        """Everything pending (called by the consumer when it wants more)."""
+        """Everything pending (called by the consumer when it wants more); a run waiting on it goes on."""
         pending, self.pending = self.pending, []
+        producer = self._producer
+        if producer is not None:
+            self._producer = None
+            trio.lowlevel.reschedule(producer)
         return pending
 
+    @enable_ki_protection
+    async def next_batch(self) -> list[Any]:
+        """Wait for the run's next batch: empty when the run closed its end meanwhile (a checkpoint)."""
+        if self._consumer is not None:
+            raise trio.BusyResourceError("another task is already waiting for this run's next event")
+        self._consumer = trio.lowlevel.current_task()
+
+        def abort(_: Any) -> trio.lowlevel.Abort:
+            self._consumer = None  # a batch emitted from now on stays pending for the next ask
+            return trio.lowlevel.Abort.SUCCEEDED
+
+        batch: list[Any] = await trio.lowlevel.wait_task_rescheduled(abort)
+        return batch
+
+    @enable_ki_protection
     def close(self) -> None:
-        self._send.close()
+        self.ended = True
+        consumer = self._consumer
+        if consumer is not None:
+            self._consumer = None
+            trio.lowlevel.reschedule(consumer, Value([]))
+
+    @enable_ki_protection
+    def stop_listening(self) -> None:
+        """The consumer's end is closed: a run waiting for it to take a batch fails with ``BrokenResourceError``,
+        as does one that would wait later."""
+        self.listening = False
+        producer = self._producer
+        if producer is not None:
+            self._producer = None
+            trio.lowlevel.reschedule(
+                producer, Error(trio.BrokenResourceError("the consumer stopped listening to the run's events"))
+            )
 
     def stream(self) -> EventStream[Any]:
-        return EventStream(self, self._receive)
+        return EventStream(self)
 
 
 class EventStream(Generic[OutputT]):
@@ -170,14 +229,14 @@ class EventStream(Generic[OutputT]):
     ``AgentRunErrorEvent`` when the run failed (then the error itself is raised, as what iterating on raises).
 
     Use ``async for event in stream`` (or ``await stream.receive()``, which raises ``trio.EndOfChannel`` at the
-    end). Events already handed over are returned without a checkpoint; waiting for more is a checkpoint.
+    end). Events already handed over are returned without a checkpoint; waiting for more is a checkpoint. One
+    task at a time may wait for the next event (another raises ``trio.BusyResourceError``).
     """
 
-    __slots__ = ("_batch", "_index", "_receive", "_sink", "failure_raised")
+    __slots__ = ("_batch", "_index", "_sink", "failure_raised")
 
-    def __init__(self, sink: BatchingSink, receive: trio.MemoryReceiveChannel[list[Any]]) -> None:
+    def __init__(self, sink: BatchingSink) -> None:
         self._sink = sink
-        self._receive = receive
         self._batch: list[Any] = []
         self._index = 0
         self.failure_raised = False
@@ -188,18 +247,16 @@ class EventStream(Generic[OutputT]):
             event: AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent = self._batch[self._index]
             self._index += 1
             return event
-        batch = self._next_batch_nowait()
+        sink = self._sink
+        if not sink.listening:
+            raise trio.ClosedResourceError("this event stream was closed (its block was left)")
+        batch = sink.take()  # what the run emitted meanwhile (a run waiting for that goes on)
         if not batch:
-            self._sink.consumer_waiting = True
-            try:
-                batch = await self._receive.receive()
-            except trio.EndOfChannel:
-                batch = self._sink.take()  # what was pending when the run closed its end
-                if not batch:
-                    self._raise_failure()
-                    raise
-            finally:
-                self._sink.consumer_waiting = False
+            if not sink.ended:
+                batch = await sink.next_batch()
+            if not batch:  # the run closed its end, and everything it sent was read
+                self._raise_failure()
+                raise trio.EndOfChannel
         self._batch, self._index = batch, 1
         first: AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent = batch[0]
         return first
@@ -209,12 +266,6 @@ class EventStream(Generic[OutputT]):
         if failure is not None and not self.failure_raised:
             self.failure_raised = True
             reraise(failure)
-
-    def _next_batch_nowait(self) -> list[Any]:
-        try:
-            return self._receive.receive_nowait()  # a run blocked on a full batch
-        except (trio.WouldBlock, trio.EndOfChannel):
-            return self._sink.take()
 
     def __aiter__(self) -> EventStream[OutputT]:
         return self
@@ -227,4 +278,4 @@ class EventStream(Generic[OutputT]):
 
     def close(self) -> None:
         """Stop listening; a run still emitting into this stream then fails with ``trio.BrokenResourceError``."""
-        self._receive.close()
+        self._sink.stop_listening()
