@@ -16,13 +16,14 @@ the ``trio.run`` ends. So closing a provider never closes a client another provi
 
 A shared client keeps no cookies: it carries no state from one provider (and API key) to another.
 
-Its connections are in :data:`POOLS` connection pools side by side (:class:`PoolShards`) unless the
-environment configures a proxy. httpcore2's pool looks at every connection it holds on each request and each
-release, so with 64 requests in flight that scan took 19 to 28% of the client's CPU (``docs/performance.md``);
-pools of a quarter of the connections each scan a quarter as many. A task's requests go to one pool (chosen
-round-robin the first time the task, or the task that started it, makes a request), so a task making one
-request after another reuses its connection as with a single pool. With ``HTTP(S)_PROXY`` or ``ALL_PROXY`` in
-the environment, the client is httpx2's default (whose transport honours them), with one pool.
+Its connections are in :data:`POOLS` connection pools side by side (:class:`PoolShards`) unless the environment
+configures a proxy. httpcore2's pool looks at every connection it holds on each request and each release, so with
+64 requests in flight that scan took 19 to 28% of the client's CPU (``docs/performance.md``); pools of an eighth of
+the connections each scan an eighth as many (8 measured faster than 4 at 64 streamed runs in flight, 16 no faster
+than 4). A task's requests go to one pool (chosen round-robin the first time the task, or the task that started it,
+makes a request), so a task making one request after another reuses its connection as with a single pool. With
+``HTTP(S)_PROXY`` or ``ALL_PROXY`` in the environment, the client is httpx2's default (whose transport honours
+them), with one pool.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import trio
 __all__ = ["POOLS", "Borrowed", "PoolShards", "borrow", "release", "shared_client"]
 
 _LIMITS = httpx2.Limits(max_connections=None, max_keepalive_connections=100)
-POOLS = 4
+POOLS = 8
 """How many connection pools a shared client splits its connections over (see the module docstring)."""
 _Key = tuple[tuple[str, float | None], ...]
 
