@@ -9,21 +9,20 @@ sends as a stream (see :meth:`HTTPModel.streams_internally`) reads the stream to
 
 from __future__ import annotations
 
-import json
 import warnings
 from abc import abstractmethod
-from collections.abc import AsyncIterator, Mapping
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
 
-import pydantic_core
 import trio
 
 from .._exceptions import ModelAPIError, UnexpectedModelBehavior, UserError
 from .._messages.messages import FinishReason, ModelMessage, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
+from ..providers._http import parse_json
 from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
 from ._streamed import StreamedResponse
 
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["HTTPModel", "HTTPStreamedResponse", "ResolvedToolChoice", "map_finish_reason", "resolve_tool_choice"]
 
 ProviderT = TypeVar("ProviderT", bound="HTTPProvider")
-_NOT_JSON = object()
 
 
 def map_finish_reason(known: Mapping[str, FinishReason], raw: Any, details: dict[str, Any]) -> FinishReason | None:
@@ -48,16 +46,6 @@ def map_finish_reason(known: Mapping[str, FinishReason], raw: Any, details: dict
     if mapped is None:
         details["finish_reason"] = raw
     return mapped
-
-
-def _loads(data: str) -> Any:
-    """``json.loads(data)``, parsed by pydantic-core when it can: one call into Rust, twice as fast on a stream's
-    small events, with the same values. What it refuses is left to ``json.loads``, which accepts some of it (lone
-    surrogates in escapes, nesting over 200 levels deep): the result, or the error, is always ``json.loads``'s."""
-    try:
-        return pydantic_core.from_json(data)
-    except ValueError:
-        return json.loads(data)
 
 
 ResolvedToolChoice: TypeAlias = Literal["none", "auto", "required"] | tuple[list[str], Literal["auto", "required"]]
@@ -145,11 +133,8 @@ class HTTPStreamedResponse(StreamedResponse):
     def json_event(self, data: str) -> dict[str, Any]:
         """One event's data as a JSON object: ``UnexpectedModelBehavior`` (with the start of the data) if it is not
         JSON or not an object."""
-        try:
-            event = _loads(data)
-        except ValueError:
-            event = _NOT_JSON
-        if event is _NOT_JSON:  # (raised outside the `except`: the decoder's error holds the raw data)
+        event, ok = parse_json(data)
+        if not ok:
             raise UnexpectedModelBehavior(
                 f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
             )
@@ -223,13 +208,6 @@ class HTTPModel(Model, Generic[ProviderT]):
         APIs that say "stream" in the body; others (Gemini) name a method per model in the path."""
         return self.path
 
-    def _call(self, settings: ModelSettings) -> dict[str, Any]:
-        return {
-            "model_name": self._model_name,
-            "headers": settings.get("extra_headers"),
-            "http_timeout": settings.get("timeout"),
-        }
-
     async def request(
         self,
         messages: list[ModelMessage],
@@ -245,8 +223,14 @@ class HTTPModel(Model, Generic[ProviderT]):
                     pass
                 return streamed.get()
         body = self.build_body(messages, settings, params, stream=False)
-        path = self.request_path(stream=False)
-        return self.parse_response(await self.provider.post_json(path, body, **self._call(settings)))
+        data = await self.provider.post_json(
+            self.request_path(stream=False),
+            body,
+            model_name=self._model_name,
+            headers=settings.get("extra_headers"),
+            http_timeout=settings.get("timeout"),
+        )
+        return self.parse_response(data)
 
     def request_stream(
         self,
@@ -260,18 +244,60 @@ class HTTPModel(Model, Generic[ProviderT]):
         settings, params = self.prepare_request(model_settings, model_request_parameters)
         return self._stream(messages, settings or {}, params)
 
-    @asynccontextmanager
-    async def _stream(
+    def _stream(
         self, messages: list[ModelMessage], settings: ModelSettings, params: ModelRequestParameters
-    ) -> AsyncIterator[HTTPStreamedResponse]:
-        body = self.build_body(messages, settings, params, stream=True)
-        async with self.provider.stream(self.request_path(stream=True), body, **self._call(settings)) as response:
-            streamed = self.streamed_response(params, response)
-            try:
-                yield streamed
-            finally:
-                # A stream read to its end has nothing left to close; that is the common case, and a shielded
-                # scope with a deadline costs as much as parsing a chunk, so only the others pay for it.
-                if not streamed.exhausted:
-                    with trio.CancelScope(shield=True, relative_deadline=5):
-                        await streamed.aclose()  # our own generators: quick, but must finish even when cancelled
+    ) -> _StreamBlock:
+        return _StreamBlock(self, messages, settings, params)
+
+
+class _StreamBlock:
+    """The block of a streamed request: a class, as an ``asynccontextmanager`` costs a generator (and trio's hooks
+    for it) per request. Entering it sends the request; leaving it closes the stream and the response."""
+
+    __slots__ = ("_http", "_messages", "_model", "_params", "_settings", "_streamed")
+
+    def __init__(
+        self,
+        model: HTTPModel[Any],
+        messages: list[ModelMessage],
+        settings: ModelSettings,
+        params: ModelRequestParameters,
+    ) -> None:
+        self._model = model
+        self._messages = messages
+        self._settings = settings
+        self._params = params
+        self._http: AbstractAsyncContextManager[httpx2.Response] | None = None
+        self._streamed: HTTPStreamedResponse | None = None
+
+    async def __aenter__(self) -> HTTPStreamedResponse:
+        model, settings, params = self._model, self._settings, self._params
+        body = model.build_body(self._messages, settings, params, stream=True)
+        http = self._http = model.provider.stream(
+            model.request_path(stream=True),
+            body,
+            model_name=model._model_name,
+            headers=settings.get("extra_headers"),
+            http_timeout=settings.get("timeout"),
+        )
+        # (the provider's block, entered and left by hand: it is this block's inner `async with`)
+        response = await http.__aenter__()
+        try:
+            streamed = self._streamed = model.streamed_response(params, response)
+        except BaseException as exc:
+            await http.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        return streamed
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        http, streamed = self._http, self._streamed
+        assert http is not None
+        assert streamed is not None
+        try:
+            # A stream read to its end has nothing left to close; that is the common case, and a shielded scope
+            # with a deadline costs as much as parsing a chunk, so only the others pay for it.
+            if not streamed.exhausted:
+                with trio.CancelScope(shield=True, relative_deadline=5):
+                    await streamed.aclose()  # our own generators: quick, but must finish even when cancelled
+        finally:
+            await http.__aexit__(*exc_info)

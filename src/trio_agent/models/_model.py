@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractAsyncContextManager, contextmanager
@@ -319,12 +320,16 @@ class Model(ABC):
         return f"{type(self).__name__}(model_name={self.model_name!r})"
 
 
+_PACKAGE = __name__.rpartition(".")[0]
+"""``trio_agent.models``, which holds ``ALLOW_MODEL_REQUESTS``."""
+
+
 def check_allow_model_requests() -> None:
     """Raise ``UserError`` if ``trio_agent.models.ALLOW_MODEL_REQUESTS`` is false; every model that talks to a
     provider calls it before sending a request."""
-    from . import ALLOW_MODEL_REQUESTS  # read at call time: tests set the package attribute
-
-    if not ALLOW_MODEL_REQUESTS:
+    # Read at call time, as tests set the package attribute; from `sys.modules`, as a `from . import` runs the
+    # import machinery on every request.
+    if not sys.modules[_PACKAGE].ALLOW_MODEL_REQUESTS:
         raise UserError(
             "A request to a model provider was attempted while `trio_agent.models.ALLOW_MODEL_REQUESTS` is False "
             "(tests block real requests): Model requests are not allowed, since ALLOW_MODEL_REQUESTS is False; "

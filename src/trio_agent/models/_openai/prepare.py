@@ -81,8 +81,7 @@ def prepare_messages(
     ``deferred_tools``: the names a :class:`ToolAvailabilityDeltaPart` may announce (``None``: any it names).
     Returns the same messages, unchanged, when none of those kinds is present (the usual case).
     """
-    kinds = _PREPARED_KINDS
-    if not any(type(part) in kinds for message in messages for part in message.parts):
+    if not _has_prepared_kinds(messages):
         return list(messages)
     out: list[ModelMessage] = []
     first_request = True
@@ -95,6 +94,15 @@ def prepare_messages(
         else:
             out.extend(_prepare_response(message, native_tool_search_provider))
     return out
+
+
+def _has_prepared_kinds(messages: Sequence[ModelMessage]) -> bool:
+    # (plain loops, by exact type: this runs over every part of every request, and a generator costs more)
+    for message in messages:
+        for part in message.parts:
+            if type(part) in _PREPARED_KINDS:
+                return True
+    return False
 
 
 def _system_voice(text: str, inline_system: bool) -> SystemPromptPart | UserPromptPart:

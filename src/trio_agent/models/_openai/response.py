@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import aclosing
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,8 @@ from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .request import REASONING_FIELDS
 
 if TYPE_CHECKING:
+    import httpx2
+
     from ..._messages.events import ModelResponseStreamEvent
     from ...providers._http import HTTPProvider
 
@@ -46,7 +47,7 @@ def map_usage(raw: Any) -> RequestUsage:
 
 
 def _timestamp(raw: Any) -> datetime:
-    return datetime.fromtimestamp(raw, tz=UTC) if isinstance(raw, int | float) else now_utc()
+    return datetime.fromtimestamp(raw, UTC) if isinstance(raw, int | float) else now_utc()  # (positional: cheaper)
 
 
 def _reasoning(message: dict[str, Any]) -> tuple[str | None, str]:
@@ -95,19 +96,24 @@ def parse_response(data: Any, *, model_name: str, provider: HTTPProvider) -> Mod
 class OpenAIStreamedResponse(HTTPStreamedResponse):
     """A chat-completions response arriving as server-sent ``chat.completion.chunk`` events."""
 
-    async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        done = False
-        async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
-            async for sse in stream:
-                data = sse.data
-                if data == "[DONE]":
-                    done = True  # read on to the end of the body, so the connection goes back to the pool
-                    continue
-                if done or not data:
-                    continue
-                for event in self._apply(self.json_chunk(data)):
-                    yield event
-        if not done and self.finish_reason is None:
+    _done = False
+    """Whether ``[DONE]`` has arrived (what follows it is read, so the connection goes back to the pool, and
+    ignored)."""
+
+    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
+
+    def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
+        data = sse.data
+        if data == "[DONE]":
+            self._done = True
+            return []
+        if self._done or not data:
+            return []
+        return self._apply(self.json_chunk(data))
+
+    def _end(self) -> None:
+        if not self._done and self.finish_reason is None:
             raise ModelAPIError(
                 self._model_name,
                 f"The {self._provider.name} stream ended before the response was complete (no finish reason and "
