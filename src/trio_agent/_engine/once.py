@@ -3,7 +3,7 @@
 ``agent.iter(...)``, ``agent.run_stream(...)`` and ``agent.run_stream_events(...)`` each return a context
 manager for *one* run. Entering it a second time (``async with cm: ... async with cm:``) would be a second run
 sharing the first one's arguments and event channel; it is a ``UserError`` that says to call the entry point
-again instead.
+again instead (:func:`entered_twice`; ``run_stream_events``'s block, a class of its own, raises it too).
 """
 
 from __future__ import annotations
