@@ -288,38 +288,57 @@ async def test_a_client_passed_in_is_never_closed(fake_llm_server: FakeLLMServer
         assert not own.is_closed
 
 
-async def test_a_task_reuses_its_connection_and_concurrent_tasks_spread_over_the_pools(
-    fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
+
+
+async def held_requests(provider: OpenAIProvider, count: int) -> None:
+    """``count`` requests from as many new tasks, all in flight at once (the server's replies stall)."""
+    ready = trio.Event()
+
+    async def held_request() -> None:
+        await ready.wait()
+        response = await provider.client.post(f"{provider.base_url}/chat/completions", json={})
+        assert response.json() == {}
+
+    async with trio.open_nursery() as nursery:
+        for _ in range(count):
+            nursery.start_soon(held_request)
+        ready.set()
+
+
+async def test_a_task_reuses_its_connection_and_the_tasks_it_starts_spread_over_the_pools(
+    fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no_proxy(monkeypatch)
     async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
         agent = Agent(OpenAIChatModel("gpt-4o", provider=provider))
-
-        async def runs(count: int) -> None:
-            for _ in range(count):
-                await agent.run("hi")
-
-        async with trio.open_nursery() as nursery:  # one task, one request after another: one connection
-            nursery.start_soon(runs, 5)
+        for _ in range(5):  # this task, one request after another: one connection
+            await agent.run("hi")
         assert fake_llm_server.total_connections == 1
         transport = provider.client._transport  # (the shared client's: our own PoolShards)
         assert isinstance(transport, PoolShards)
         assert sum(pool is not None for pool in transport._pools) == 1
 
-        ready = trio.Event()
-
-        async def held_request() -> None:
-            await ready.wait()
-            response = await provider.client.post(f"{fake_llm_server.base_url_openai}/chat/completions", json={})
-            assert response.json() == {}
-
+        # The tasks this one starts inherit its context, and its choice of pool with it; each makes its own.
         fake_llm_server.script(*[StallReply(0.05)] * POOLS)  # (held open at once: a connection each)
-        async with trio.open_nursery() as nursery:
-            for _ in range(POOLS):
-                nursery.start_soon(held_request)
-            ready.set()
-        assert all(pool is not None for pool in transport._pools)  # new tasks took the pools in turn
+        await held_requests(provider, POOLS)
+        assert all(pool is not None for pool in transport._pools)
+
+
+async def test_each_pool_keeps_every_connection_its_requests_opened(
+    autojump_clock: trio.testing.MockClock, fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More requests in flight in each pool than an even share of the client's 100 kept-alive connections: the
+    # second round finds the first round's connections open instead of opening new ones.
+    no_proxy(monkeypatch)
+    in_flight = 13 * POOLS
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
+        for _ in range(2):
+            fake_llm_server.script(*[StallReply(60)] * in_flight)
+            await held_requests(provider, in_flight)
+            assert fake_llm_server.total_connections == in_flight
 
 
 async def test_with_a_proxy_in_the_environment_the_shared_client_is_httpx2s_default(

@@ -19,9 +19,12 @@ A shared client keeps no cookies: it carries no state from one provider (and API
 Its connections are in :data:`POOLS` connection pools side by side (:class:`PoolShards`) unless the environment
 configures a proxy. httpcore2's pool looks at every connection it holds on each request and each release, so with
 64 requests in flight that scan took 19 to 28% of the client's CPU (``docs/performance.md``); pools of an eighth of
-the connections each scan an eighth as many (8 measured faster than 4 at 64 streamed runs in flight, 16 no faster
-than 4). A task's requests go to one pool (chosen round-robin the first time the task, or the task that started it,
-makes a request), so a task making one request after another reuses its connection as with a single pool. With
+the connections each scan an eighth as many. A task's requests go to one pool, chosen round-robin at the task's
+first request, so a task making one request after another reuses its connection as with a single pool; a task
+does not take the pool of the task that started it (W6's 64 workers, started by a task that had made requests,
+all went to one pool that way). Each pool keeps up to the client's 100 idle connections rather than an eighth of
+them: a pool held to 12 closes what more than 12 requests in flight opened, to open new ones a moment later (W6's
+64 workers in one pool opened 977 connections for 1,290 runs; 64 now). With
 ``HTTP(S)_PROXY`` or ``ALL_PROXY`` in the environment, the client is httpx2's default (whose transport honours
 them), with one pool.
 """
@@ -54,33 +57,30 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
-_POOL: contextvars.ContextVar[int] = contextvars.ContextVar("trio_agent_connection_pool")
-"""The pool a task's requests go to (inherited by the tasks it starts, as contexts are)."""
+_POOL: contextvars.ContextVar[tuple[trio.lowlevel.Task, int]] = contextvars.ContextVar("trio_agent_connection_pool")
+"""The task that chose a pool, and the pool. A task's context is a copy of its parent's, so a task that finds its
+parent's choice here makes its own."""
 _NEXT_POOL = itertools.count()
 
 
 class PoolShards(httpx2.AsyncBaseTransport):
-    """``count`` connection pools side by side; each task's requests go to one of them (see the module
-    docstring). A pool is made when its first request comes."""
+    """``count`` connection pools side by side, each with ``limits``; each task's requests go to one of them (see
+    the module docstring). A pool is made when its first request comes."""
 
     def __init__(self, count: int, limits: httpx2.Limits) -> None:
-        self._limits = httpx2.Limits(
-            max_connections=None if limits.max_connections is None else max(1, limits.max_connections // count),
-            max_keepalive_connections=(
-                None if limits.max_keepalive_connections is None else max(1, limits.max_keepalive_connections // count)
-            ),
-            keepalive_expiry=limits.keepalive_expiry,
-        )
+        self._limits = limits
         self._pools: list[httpx2.AsyncHTTPTransport | None] = [None] * count
 
     def _pool(self) -> httpx2.AsyncHTTPTransport:
-        index = _POOL.get(None)
-        if index is None:
-            index = next(_NEXT_POOL) % len(self._pools)
-            _POOL.set(index)
-        pool = self._pools[index % len(self._pools)]
+        task = trio.lowlevel.current_task()
+        chosen = _POOL.get(None)
+        if chosen is None or chosen[0] is not task:  # (a context copied from the task that started this one)
+            chosen = (task, next(_NEXT_POOL))
+            _POOL.set(chosen)
+        index = chosen[1] % len(self._pools)
+        pool = self._pools[index]
         if pool is None:
-            pool = self._pools[index % len(self._pools)] = httpx2.AsyncHTTPTransport(limits=self._limits)
+            pool = self._pools[index] = httpx2.AsyncHTTPTransport(limits=self._limits)
         return pool
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
