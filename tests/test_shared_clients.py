@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpcore2
 import httpx2
 import pytest
 import trio
@@ -339,6 +341,28 @@ async def test_each_pool_keeps_every_connection_its_requests_opened(
             fake_llm_server.script(*[StallReply(60)] * in_flight)
             await held_requests(provider, in_flight)
             assert fake_llm_server.total_connections == in_flight
+
+
+async def test_the_pools_load_the_ca_certificates_once(
+    fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Making an SSL context loads the CA certificates (tens of milliseconds with the loop blocked): the pools
+    # share one.
+    no_proxy(monkeypatch)
+    made: list[ssl.SSLContext] = []
+
+    def default_ssl_context(*, _trust_env: bool = True) -> ssl.SSLContext:
+        made.append(context := ssl.create_default_context())
+        return context
+
+    monkeypatch.setattr(httpcore2, "default_ssl_context", default_ssl_context)
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
+        fake_llm_server.script(*[StallReply(0.05)] * POOLS)
+        await held_requests(provider, POOLS)
+        transport = provider.client._transport
+        assert isinstance(transport, PoolShards)
+        assert all(pool is not None for pool in transport._pools)
+    assert len(made) == 1
 
 
 async def test_with_a_proxy_in_the_environment_the_shared_client_is_httpx2s_default(

@@ -32,8 +32,10 @@ them), with one pool.
 from __future__ import annotations
 
 import contextvars
+import functools
 import http.cookiejar
 import itertools
+import ssl
 import urllib.request
 import weakref
 
@@ -50,6 +52,13 @@ _Key = tuple[tuple[str, float | None], ...]
 
 def _key(timeout: float | httpx2.Timeout) -> _Key:
     """What tells shared clients apart (``30.0`` and ``httpx2.Timeout(30)`` are the same configuration)."""
+    if isinstance(timeout, httpx2.Timeout):
+        return tuple(sorted(timeout.as_dict().items()))
+    return _number_key(timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _number_key(timeout: float) -> _Key:  # (a provider's timeout is a number; this is on every request's path)
     return tuple(sorted(httpx2.Timeout(timeout).as_dict().items()))
 
 
@@ -70,6 +79,9 @@ class PoolShards(httpx2.AsyncBaseTransport):
     def __init__(self, count: int, limits: httpx2.Limits) -> None:
         self._limits = limits
         self._pools: list[httpx2.AsyncHTTPTransport | None] = [None] * count
+        self._ssl_context: ssl.SSLContext | None = None
+        """The pools' one SSL context: making one loads the CA certificates (tens of milliseconds, which the
+        loop spends blocked), so the pools share the first one made."""
 
     def _pool(self) -> httpx2.AsyncHTTPTransport:
         task = trio.lowlevel.current_task()
@@ -80,7 +92,9 @@ class PoolShards(httpx2.AsyncBaseTransport):
         index = chosen[1] % len(self._pools)
         pool = self._pools[index]
         if pool is None:
-            pool = self._pools[index] = httpx2.AsyncHTTPTransport(limits=self._limits)
+            if self._ssl_context is None:
+                self._ssl_context = httpx2.create_ssl_context()
+            pool = self._pools[index] = httpx2.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
         return pool
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
