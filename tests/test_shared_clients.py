@@ -8,9 +8,11 @@ server in a thread of its own (so it outlives the run under test and can count t
 from __future__ import annotations
 
 import contextlib
+import gc
 import inspect
 import ssl
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -341,6 +343,31 @@ async def test_each_pool_keeps_every_connection_its_requests_opened(
             fake_llm_server.script(*[StallReply(60)] * in_flight)
             await held_requests(provider, in_flight)
             assert fake_llm_server.total_connections == in_flight
+
+
+async def test_a_task_that_made_a_request_is_freed_without_the_garbage_collector(
+    fake_llm_server: FakeLLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool a task chose is kept in its context; holding the task there strongly made each task a cycle.
+    no_proxy(monkeypatch)
+    tasks: list[weakref.ref[trio.lowlevel.Task]] = []
+
+    async def request(provider: OpenAIProvider) -> None:
+        tasks.append(weakref.ref(trio.lowlevel.current_task()))
+        response = await provider.client.post(f"{provider.base_url}/chat/completions", json={})
+        assert response.json() == {}
+
+    async with OpenAIProvider(base_url=fake_llm_server.base_url_openai, api_key=KEY) as provider:
+        fake_llm_server.script(JSONReply({}))
+        gc.collect()
+        gc.disable()
+        try:
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(request, provider)
+            assert len(tasks) == 1
+            assert tasks[0]() is None
+        finally:
+            gc.enable()
 
 
 async def test_the_pools_load_the_ca_certificates_once(

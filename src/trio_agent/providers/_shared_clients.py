@@ -66,9 +66,12 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
-_POOL: contextvars.ContextVar[tuple[trio.lowlevel.Task, int]] = contextvars.ContextVar("trio_agent_connection_pool")
+_POOL: contextvars.ContextVar[tuple[weakref.ref[trio.lowlevel.Task], int]] = contextvars.ContextVar(
+    "trio_agent_connection_pool"
+)
 """The task that chose a pool, and the pool. A task's context is a copy of its parent's, so a task that finds its
-parent's choice here makes its own."""
+parent's choice here makes its own. (The task is held weakly: its context holds this, so a strong reference
+would make every task that made a request a reference cycle, left for the garbage collector.)"""
 _NEXT_POOL = itertools.count()
 
 
@@ -86,8 +89,8 @@ class PoolShards(httpx2.AsyncBaseTransport):
     def _pool(self) -> httpx2.AsyncHTTPTransport:
         task = trio.lowlevel.current_task()
         chosen = _POOL.get(None)
-        if chosen is None or chosen[0] is not task:  # (a context copied from the task that started this one)
-            chosen = (task, next(_NEXT_POOL))
+        if chosen is None or chosen[0]() is not task:  # (a context copied from the task that started this one)
+            chosen = (weakref.ref(task), next(_NEXT_POOL))
             _POOL.set(chosen)
         index = chosen[1] % len(self._pools)
         pool = self._pools[index]
