@@ -339,7 +339,7 @@ async def test_user_content_kinds() -> None:
         (DocumentUrl("https://e.x/paper.pdf", force_download=True), "does not download files"),
         (ImageUrl("ftp://e.x/a.png"), r"cannot fetch 'ftp://e.x/a.png'"),
         (DocumentUrl("https://e.x/report"), "needs the media type of 'https://e.x/report'"),
-        (UploadedFile("file-abc", "openai"), "belongs to 'openai', not to 'google-gla'"),
+        (UploadedFile("file-abc", "openai"), r"uploaded to 'openai'.*goes to 'google-gla'.*the Gemini Files API"),
     ],
 )
 async def test_content_the_api_cannot_take_is_a_user_error(item: Any, match: str) -> None:

@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 from ..._exceptions import UserError
 from ..._messages.content import BinaryContent, CachePoint, FileUrl, TextContent, UploadedFile, VideoUrl
+from .._uploaded import check_uploaded_to
 
 __all__ = ["user_parts"]
 
@@ -122,10 +123,6 @@ def _url_part(item: FileUrl) -> dict[str, Any]:
 
 
 def _uploaded_part(item: UploadedFile, provider_name: str) -> dict[str, Any]:
-    if item.provider_name != provider_name:
-        raise UserError(
-            f"The uploaded file {item.file_id!r} belongs to {item.provider_name!r}, not to {provider_name!r}: "
-            "upload it to the Gemini Files API and pass that file instead."
-        )
+    check_uploaded_to(item, provider_name, "the Gemini Files API")
     part = {"fileData": {"fileUri": item.file_id, "mimeType": item.media_type}}
     return _with_metadata(part, item.vendor_metadata)

@@ -33,6 +33,7 @@ from ..._messages.content import (
     UploadedFile,
     VideoUrl,
 )
+from .._uploaded import check_uploaded_to
 
 __all__ = ["user_content"]
 
@@ -103,11 +104,7 @@ def _binary(item: BinaryContent) -> dict[str, Any]:
 
 
 def _uploaded(item: UploadedFile, provider_name: str) -> dict[str, Any]:
-    if item.provider_name != provider_name:
-        raise UserError(
-            f"The `UploadedFile` {item.file_id!r} was uploaded to {item.provider_name!r}, and this request goes "
-            f"to {provider_name!r}: upload the file to {provider_name!r} and send that `UploadedFile` instead."
-        )
+    check_uploaded_to(item, provider_name, repr(provider_name))
     if item.media_type.startswith("image/"):
         return {"type": "input_image", "file_id": item.file_id, "detail": _detail(item.vendor_metadata)}
     return {"type": "input_file", "file_id": item.file_id}
