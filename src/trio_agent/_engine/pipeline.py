@@ -56,13 +56,17 @@ class EventRouter:
         """Whether nodes that produce events get a pipeline (a handler or an event-stream hook exists)."""
         return self._handler is not None or bool(self._wrappers)
 
-    async def emit(self, event: AgentStreamEvent) -> None:
-        """Send one of the run's events on."""
+    def emit(self, event: AgentStreamEvent) -> Awaitable[None]:
+        """Send one of the run's events on: await what this returns.
+
+        (Not a coroutine function: it returns the send itself, so an event costs no coroutine of the router's
+        around its sink's. Every caller awaits the result at once, as ``await router.emit(event)``.)"""
         event.run_id = self._run_id
         if self._node_send is not None:
-            await self._node_send.send(event)
-        elif self.sink is not None:
-            await self.sink.emit(event)
+            return self._node_send.send(event)
+        if self.sink is not None:
+            return self.sink.emit(event)
+        return _nothing()
 
     @asynccontextmanager
     async def node_pipeline(self, ctx: RunContext[Any]) -> AsyncIterator[None]:
@@ -101,6 +105,10 @@ class EventRouter:
                 # handler's error is then the node's only error.
                 node_scope.cancel()
                 raise
+
+
+async def _nothing() -> None:
+    """An event with nowhere to go (between the nodes of a run that has pipelines and no sink)."""
 
 
 async def _forwarded(stream: AsyncIterable[Any], sink: EventSink) -> AsyncGenerator[Any, None]:

@@ -271,6 +271,10 @@ class EventStream(Generic[OutputT]):
         return self
 
     async def __anext__(self) -> AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent:
+        if self._index < len(self._batch):  # (as `receive` begins: an event handed over costs no coroutine more)
+            event: AgentStreamEvent | AgentRunResultEvent[OutputT] | AgentRunErrorEvent = self._batch[self._index]
+            self._index += 1
+            return event
         try:
             return await self.receive()
         except trio.EndOfChannel:

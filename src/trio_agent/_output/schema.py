@@ -219,6 +219,12 @@ class TextProcessor:
     function: _CallableOutput | None = None
     shape: _ValueShape | _KindUnion | None = None
 
+    @property
+    def is_plain(self) -> bool:
+        """Whether the text is the output as is (a ``str`` output: no function, no shape), so that processing it
+        needs no run context."""
+        return self.shape is None and self.function is None
+
     async def process(self, text: str, ctx: RunContext[Any]) -> Any:
         if self.shape is not None:
             return self.shape.validate(_strip_fences(text))

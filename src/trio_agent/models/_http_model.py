@@ -134,27 +134,29 @@ class HTTPStreamedResponse(StreamedResponse):
         """One event's data as a JSON object: ``UnexpectedModelBehavior`` (with the start of the data) if it is not
         JSON or not an object."""
         event, ok = parse_json(data)
-        if not ok:
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not JSON", body=self._provider.preview(data)
-            )
-        if not isinstance(event, dict):
-            raise UnexpectedModelBehavior(
-                f"{self._provider.name} sent a stream event that is not a JSON object",
-                body=self._provider.preview(data),
-            )
+        if not ok or not isinstance(event, dict):
+            raise self._not_an_object(data, ok)
         return event
 
     def json_chunk(self, data: str) -> dict[str, Any]:
         """:meth:`json_event`, and a chunk carrying an ``error`` (how chat completions and Gemini report a failure
         mid-stream) raised as ``ModelAPIError``."""
-        chunk = self.json_event(data)
+        chunk, ok = parse_json(data)  # (as `json_event`, inline: this runs once per chunk)
+        if not ok or not isinstance(chunk, dict):
+            raise self._not_an_object(data, ok)
         if "error" in chunk:
             raise ModelAPIError(
                 self._model_name,
                 f"{self._provider.name} reported an error mid-stream: {self._provider.scrub(str(chunk['error']))}",
             )
         return chunk
+
+    def _not_an_object(self, data: str, is_json: bool) -> UnexpectedModelBehavior:
+        """The error for event data that is not JSON, or not a JSON object."""
+        what = "a JSON object" if is_json else "JSON"
+        return UnexpectedModelBehavior(
+            f"{self._provider.name} sent a stream event that is not {what}", body=self._provider.preview(data)
+        )
 
 
 class HTTPModel(Model, Generic[ProviderT]):

@@ -49,9 +49,6 @@ class StreamedResponse(ABC):
         self._finished = False  # set only when the source is exhausted (``get().state == 'complete'``)
         self._chunked = False  # set at the first event from the source
         self._closed = False
-        params = model_request_parameters
-        self._output_tool_names = {d.name for d in params.output_tools}
-        self._deferred_tool_names = {d.name for d in params.function_tools if d.defer}
 
     # -- to implement ----------------------------------------------------------------------------------
 
@@ -137,10 +134,14 @@ class StreamedResponse(ABC):
             if params.allow_text_output:
                 return FinalResultEvent(tool_name=None, tool_call_id=None)
         elif isinstance(part, ToolCallPart):
-            if part.tool_name in self._output_tool_names:
-                return FinalResultEvent(tool_name=part.tool_name, tool_call_id=part.tool_call_id)
-            if part.tool_name in self._deferred_tool_names:
-                return FinalResultEvent(tool_name=None, tool_call_id=None)
+            # (the tools are looked through here, at a call's start, rather than gathered into sets per response)
+            name = part.tool_name
+            for tool in params.output_tools:
+                if tool.name == name:
+                    return FinalResultEvent(tool_name=name, tool_call_id=part.tool_call_id)
+            for tool in params.function_tools:
+                if tool.defer and tool.name == name:
+                    return FinalResultEvent(tool_name=None, tool_call_id=None)
         elif isinstance(part, FilePart) and params.allow_image_output and part.content.is_image:
             return FinalResultEvent(tool_name=None, tool_call_id=None)
         return None

@@ -94,8 +94,9 @@ async def _finish(config: RunConfig, state: RunState, output: Any, *, text: str 
     """Process a text answer (``text``) or accept ``output`` as is, then run the output validators."""
     try:
         if text is not None:
-            assert config.output.schema.text is not None
-            output = await config.output.schema.text.process(text, _output_context(config, state))
+            processor = config.output.schema.text
+            assert processor is not None
+            output = text if processor.is_plain else await processor.process(text, _output_context(config, state))
         output = await _validate_output(config, state, output, tool_name=None, tool_call_id=None)
     except ModelRetry as exc:
         return retry_node(config, state, exc.message, exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections.abc import Awaitable
 from typing import Any
 
 import trio
@@ -202,13 +203,14 @@ def _request_context(
     )
 
 
-async def _call_model(config: RunConfig, state: RunState, rc: ModelRequestContext) -> ModelResponse:
-    """One model call, as a recorded step if the run is durable (see :mod:`trio_agent._capabilities.durability`)."""
+def _call_model(config: RunConfig, state: RunState, rc: ModelRequestContext) -> Awaitable[ModelResponse]:
+    """One model call, as a recorded step if the run is durable (see :mod:`trio_agent._capabilities.durability`):
+    await what this returns. (Not a coroutine function: the call is awaited without a coroutine around it.)"""
     durability = durability_of(config)
     if durability is None:
-        return await _model_call(config, state, rc)
+        return _model_call(config, state, rc)
     step = DurableStep("model_request", "model_request", lambda: _model_call(config, state, rc))
-    return await durability.execute(config.run_context(state), step)
+    return durability.execute(config.run_context(state), step)
 
 
 async def _model_call(config: RunConfig, state: RunState, rc: ModelRequestContext) -> ModelResponse:

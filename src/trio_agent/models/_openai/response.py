@@ -110,18 +110,7 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
             return []
         if self._done or not data:
             return []
-        return self._apply(self.json_chunk(data))
-
-    def _end(self) -> None:
-        if not self._done and self.finish_reason is None:
-            raise ModelAPIError(
-                self._model_name,
-                f"The {self._provider.name} stream ended before the response was complete (no finish reason and "
-                "no `[DONE]`); the partial response was discarded.",
-            )
-        self.provider_details = self._details or None
-
-    def _apply(self, chunk: dict[str, Any]) -> list[ModelResponseStreamEvent]:
+        chunk = self.json_chunk(data)
         # (runs once per chunk: each field is looked up once)
         if response_id := chunk.get("id"):
             self.provider_response_id = response_id
@@ -136,6 +125,15 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
             if finish_reason := choice.get("finish_reason"):
                 self.finish_reason = map_finish_reason(_FINISH_REASONS, finish_reason, self._details)
         return events
+
+    def _end(self) -> None:
+        if not self._done and self.finish_reason is None:
+            raise ModelAPIError(
+                self._model_name,
+                f"The {self._provider.name} stream ended before the response was complete (no finish reason and "
+                "no `[DONE]`); the partial response was discarded.",
+            )
+        self.provider_details = self._details or None
 
     def _apply_delta(self, delta: dict[str, Any], events: list[ModelResponseStreamEvent]) -> None:
         parts = self._parts_manager
