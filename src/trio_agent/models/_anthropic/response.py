@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
@@ -94,29 +93,32 @@ class AnthropicStreamedResponse(HTTPStreamedResponse):
     ) -> None:
         super().__init__(params, response=response, provider=provider, model_name=model_name)
         self._raw_usage: dict[str, Any] = {}
+        self._done = False
+        """Whether ``message_stop`` has arrived (what follows it is read, so the connection goes back to the pool,
+        and ignored)."""
 
-    async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        done = False
-        async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
-            async for sse in stream:
-                payload = None if done else self._payload(sse.event, sse.data)
-                if payload is None:
-                    continue
-                kind = sse.event if sse.event and sse.event != "message" else payload.get("type")
-                if kind == "message_stop":
-                    done = True  # read on to the end of the body, so the connection goes back to the pool
-                    continue
-                try:
-                    events = self._apply(kind, payload)
-                except (KeyError, IndexError, TypeError, AttributeError) as exc:
-                    raise UnexpectedModelBehavior(
-                        f"{self._provider.name} sent a {kind!r} event without the expected fields "
-                        f"({type(exc).__name__}: {exc})",
-                        body=self._provider.preview(sse.data),
-                    ) from None
-                for event in events:
-                    yield event
-        if not done:
+    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
+
+    def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
+        payload = None if self._done else self._payload(sse.event, sse.data)
+        if payload is None:
+            return []
+        kind = sse.event if sse.event and sse.event != "message" else payload.get("type")
+        if kind == "message_stop":
+            self._done = True
+            return []
+        try:
+            return self._apply(kind, payload)
+        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a {kind!r} event without the expected fields "
+                f"({type(exc).__name__}: {exc})",
+                body=self._provider.preview(sse.data),
+            ) from None
+
+    def _end(self) -> None:
+        if not self._done:
             raise ModelAPIError(
                 self._model_name,
                 f"The {self._provider.name} stream ended before the response was complete (no `message_stop`); "

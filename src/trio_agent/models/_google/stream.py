@@ -12,7 +12,6 @@ is a :class:`ModelAPIError` (the partial response is discarded); an ``error`` ob
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
@@ -21,6 +20,8 @@ from .._http_model import HTTPStreamedResponse
 from .response import FINISH_REASONS, check_content, file_part, first_candidate, map_usage
 
 if TYPE_CHECKING:
+    import httpx2
+
     from ..._messages.events import ModelResponseStreamEvent
 
 __all__ = ["GeminiStreamedResponse"]
@@ -29,25 +30,28 @@ __all__ = ["GeminiStreamedResponse"]
 class GeminiStreamedResponse(HTTPStreamedResponse):
     """A Gemini response arriving as server-sent ``GenerateContentResponse`` chunks."""
 
-    async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        finished = False
-        async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
-            async for sse in stream:
-                if not sse.data:
-                    continue
-                chunk = self.json_chunk(sse.data)
-                try:
-                    events, done = self._apply(chunk)
-                except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-                    raise UnexpectedModelBehavior(
-                        f"{self._provider.name} sent a stream chunk without the expected fields "
-                        f"({type(exc).__name__}: {exc})",
-                        body=self._provider.preview(sse.data),
-                    ) from None
-                finished = finished or done
-                for event in events:
-                    yield event
-        if not finished:
+    _finish_seen = False
+    """Whether a chunk carried a ``finishReason`` (the stream is read on to its end all the same)."""
+
+    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
+
+    def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
+        if not sse.data:
+            return []
+        chunk = self.json_chunk(sse.data)
+        try:
+            events, done = self._apply(chunk)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a stream chunk without the expected fields ({type(exc).__name__}: {exc})",
+                body=self._provider.preview(sse.data),
+            ) from None
+        self._finish_seen = self._finish_seen or done
+        return events
+
+    def _end(self) -> None:
+        if not self._finish_seen:
             raise ModelAPIError(
                 self._model_name,
                 f"The {self._provider.name} stream ended before the response was complete (no `finishReason`); "

@@ -29,7 +29,6 @@ gets ``'<item id>-<index>'``).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Hashable
-from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError
@@ -38,6 +37,8 @@ from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .response import FINISH_REASONS, describe_error, map_usage, raw_finish_reason
 
 if TYPE_CHECKING:
+    import httpx2
+
     from ..._messages.events import ModelResponseStreamEvent
     from ...providers._http import HTTPProvider
     from .._model import ModelRequestParameters
@@ -71,17 +72,18 @@ class OpenAIResponsesStreamedResponse(HTTPStreamedResponse):
         self._streamed: set[Hashable] = set()
         """Items whose text, arguments or summaries arrived as deltas (their ``done`` adds nothing)."""
 
-    async def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
         # Read to the end of the body, past the final event, so the connection goes back to the pool.
-        async with aclosing(sse_events(self._response, self._provider, self._model_name)) as stream:
-            async for sse in stream:
-                if not sse.data or sse.data == "[DONE]":  # (some servers end with it, as in chat completions)
-                    continue
-                event = self.json_event(sse.data)
-                handler = _HANDLERS.get(event.get("type") or sse.event)
-                if handler is not None:
-                    for part_event in handler(self, event):
-                        yield part_event
+        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
+
+    def _parse(self, sse: httpx2.ServerSentEvent) -> _Events:
+        if not sse.data or sse.data == "[DONE]":  # (some servers end with it, as in chat completions)
+            return []
+        event = self.json_event(sse.data)
+        handler = _HANDLERS.get(event.get("type") or sse.event)
+        return [] if handler is None else handler(self, event)
+
+    def _end(self) -> None:
         if not self._complete:
             raise ModelAPIError(
                 self._model_name,
