@@ -167,7 +167,7 @@ class BatchingSink(EventSink):
     async def _until_taken(self) -> None:
         """Wait until the consumer has taken ``pending`` (a checkpoint; the events stay pending if cancelled)."""
         if not self.listening:
-            raise trio.BrokenResourceError("the consumer stopped listening to the run's events")
+            raise _consumer_left()
         self._producer = trio.lowlevel.current_task()
 
         def abort(_: Any) -> trio.lowlevel.Abort:
@@ -216,12 +216,14 @@ class BatchingSink(EventSink):
         producer = self._producer
         if producer is not None:
             self._producer = None
-            trio.lowlevel.reschedule(
-                producer, Error(trio.BrokenResourceError("the consumer stopped listening to the run's events"))
-            )
+            trio.lowlevel.reschedule(producer, Error(_consumer_left()))
 
     def stream(self) -> EventStream[Any]:
         return EventStream(self)
+
+
+def _consumer_left() -> trio.BrokenResourceError:
+    return trio.BrokenResourceError("the consumer stopped listening to the run's events")
 
 
 class EventStream(Generic[OutputT]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeAlias, TypeVar
@@ -22,13 +22,14 @@ from .._exceptions import ModelAPIError, UnexpectedModelBehavior, UserError
 from .._messages.messages import FinishReason, ModelMessage, ModelResponse
 from .._messages.parts import now_utc
 from .._settings import ModelSettings
-from ..providers._http import parse_json
+from ..providers._http import parse_json, sse_events
 from ._model import Model, ModelProfile, ModelRequestParameters, check_allow_model_requests
 from ._streamed import StreamedResponse
 
 if TYPE_CHECKING:
     import httpx2
 
+    from .._messages.events import ModelResponseStreamEvent
     from .._run_context import RunContext
     from ..providers._http import HTTPProvider
 
@@ -102,7 +103,8 @@ def resolve_tool_choice(settings: ModelSettings, params: ModelRequestParameters)
 
 
 class HTTPStreamedResponse(StreamedResponse):
-    """A response arriving over an open HTTP response (as server-sent events); subclasses read the events."""
+    """A response arriving over an open HTTP response as server-sent events, read by :func:`sse_events`;
+    subclasses say what each event makes (``_parse``) and what the end of the stream means (``_end``)."""
 
     def __init__(
         self, params: ModelRequestParameters, *, response: httpx2.Response, provider: HTTPProvider, model_name: str
@@ -130,33 +132,39 @@ class HTTPStreamedResponse(StreamedResponse):
     def timestamp(self) -> datetime:
         return self._timestamp
 
+    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
+        # Read to the end of the body, past the final event, so the connection goes back to the pool.
+        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
+
+    @abstractmethod
+    def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
+        """The events one server-sent event makes (raising for one the API would not send)."""
+
+    @abstractmethod
+    def _end(self) -> None:
+        """The stream was read to its end: raise if the response is incomplete, else settle what it reported."""
+
     def json_event(self, data: str) -> dict[str, Any]:
         """One event's data as a JSON object: ``UnexpectedModelBehavior`` (with the start of the data) if it is not
         JSON or not an object."""
         event, ok = parse_json(data)
         if not ok or not isinstance(event, dict):
-            raise self._not_an_object(data, ok)
+            what = "a JSON object" if ok else "JSON"
+            raise UnexpectedModelBehavior(
+                f"{self._provider.name} sent a stream event that is not {what}", body=self._provider.preview(data)
+            )
         return event
 
     def json_chunk(self, data: str) -> dict[str, Any]:
         """:meth:`json_event`, and a chunk carrying an ``error`` (how chat completions and Gemini report a failure
         mid-stream) raised as ``ModelAPIError``."""
-        chunk, ok = parse_json(data)  # (as `json_event`, inline: this runs once per chunk)
-        if not ok or not isinstance(chunk, dict):
-            raise self._not_an_object(data, ok)
+        chunk = self.json_event(data)
         if "error" in chunk:
             raise ModelAPIError(
                 self._model_name,
                 f"{self._provider.name} reported an error mid-stream: {self._provider.scrub(str(chunk['error']))}",
             )
         return chunk
-
-    def _not_an_object(self, data: str, is_json: bool) -> UnexpectedModelBehavior:
-        """The error for event data that is not JSON, or not a JSON object."""
-        what = "a JSON object" if is_json else "JSON"
-        return UnexpectedModelBehavior(
-            f"{self._provider.name} sent a stream event that is not {what}", body=self._provider.preview(data)
-        )
 
 
 class HTTPModel(Model, Generic[ProviderT]):

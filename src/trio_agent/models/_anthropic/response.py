@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
 from ..._messages.messages import FinishReason, ModelResponse
 from ..._messages.parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart
 from ..._usage import RequestUsage
-from ...providers._http import parse_json, sse_events
+from ...providers._http import parse_json
 from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .._model import ModelRequestParameters
 from .request import REDACTED_THINKING_ID
@@ -96,9 +95,6 @@ class AnthropicStreamedResponse(HTTPStreamedResponse):
         self._done = False
         """Whether ``message_stop`` has arrived (what follows it is read, so the connection goes back to the pool,
         and ignored)."""
-
-    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
 
     def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
         payload = None if self._done else self._payload(sse.event, sse.data)

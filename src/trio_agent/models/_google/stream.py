@@ -11,11 +11,9 @@ is a :class:`ModelAPIError` (the partial response is discarded); an ``error`` ob
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
-from ...providers._http import sse_events
 from .._http_model import HTTPStreamedResponse
 from .response import FINISH_REASONS, check_content, file_part, first_candidate, map_usage
 
@@ -32,9 +30,6 @@ class GeminiStreamedResponse(HTTPStreamedResponse):
 
     _finish_seen = False
     """Whether a chunk carried a ``finishReason`` (the stream is read on to its end all the same)."""
-
-    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
 
     def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
         if not sse.data:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +10,6 @@ from ..._exceptions import ModelAPIError, UnexpectedModelBehavior
 from ..._messages.messages import FinishReason, ModelResponse
 from ..._messages.parts import ModelResponsePart, TextPart, ThinkingPart, ToolCallPart, now_utc
 from ..._usage import RequestUsage
-from ...providers._http import sse_events
 from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .request import REASONING_FIELDS
 
@@ -99,9 +97,6 @@ class OpenAIStreamedResponse(HTTPStreamedResponse):
     _done = False
     """Whether ``[DONE]`` has arrived (what follows it is read, so the connection goes back to the pool, and
     ignored)."""
-
-    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
 
     def _parse(self, sse: httpx2.ServerSentEvent) -> list[ModelResponseStreamEvent]:
         data = sse.data

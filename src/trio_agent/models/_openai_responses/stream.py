@@ -28,11 +28,10 @@ gets ``'<item id>-<index>'``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from ..._exceptions import ModelAPIError
-from ...providers._http import sse_events
 from .._http_model import HTTPStreamedResponse, map_finish_reason
 from .response import FINISH_REASONS, describe_error, map_usage, raw_finish_reason
 
@@ -71,10 +70,6 @@ class OpenAIResponsesStreamedResponse(HTTPStreamedResponse):
         """Tool calls started, by vendor id."""
         self._streamed: set[Hashable] = set()
         """Items whose text, arguments or summaries arrived as deltas (their ``done`` adds nothing)."""
-
-    def _get_event_iterator(self) -> AsyncIterator[ModelResponseStreamEvent]:
-        # Read to the end of the body, past the final event, so the connection goes back to the pool.
-        return sse_events(self._response, self._provider, self._model_name, self._parse, self._end)
 
     def _parse(self, sse: httpx2.ServerSentEvent) -> _Events:
         if not sse.data or sse.data == "[DONE]":  # (some servers end with it, as in chat completions)
